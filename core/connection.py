@@ -1,0 +1,184 @@
+""""Test connection": check each layer in turn and say which one failed, and what to do.
+
+URL -> DNS -> TCP -> TLS -> (proxy) -> HTTP/API. Each layer yields a LayerResult as soon as it is
+known, so the GUI can show progress; the first failure ends the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from core.client import build_client
+from core.errors import CoreError, ProxyError, TLSError, from_exception
+from core.i18n import translate
+from core.settings import Profile
+from core.urls import check_proxy_url
+
+NETWORK_TIMEOUT = 10.0
+
+
+class Layer(StrEnum):
+    URL = "url"
+    DNS = "dns"
+    TCP = "tcp"
+    TLS = "tls"
+    PROXY = "proxy"
+    API = "api"
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    layer: Layer
+    ok: bool
+    message: str
+    hint: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    results: tuple[LayerResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> LayerResult | None:
+        return next((r for r in self.results if not r.ok), None)
+
+
+def _tr(text: str) -> str:
+    return translate("Connection", text)
+
+
+def layer_name(layer: Layer) -> str:
+    names = {
+        Layer.URL: _tr("Address"), Layer.DNS: _tr("Name lookup (DNS)"), Layer.TCP: _tr("Connection (TCP)"),
+        Layer.TLS: _tr("Secure connection (TLS)"), Layer.PROXY: _tr("Proxy"), Layer.API: _tr("API and key"),
+    }
+    return names[layer]
+
+
+def _failure(layer: Layer, error: CoreError, started: float) -> LayerResult:
+    return LayerResult(layer, False, error.user_message, error.hint, error.detail, time.monotonic() - started)
+
+
+async def _dns(host: str, port: int) -> None:
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.wait_for(loop.getaddrinfo(host, port), NETWORK_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise CoreError(_tr("The name {host} could not be found.").format(host=host),
+                        _tr("Check the spelling of the address and your internet connection. If you need "
+                            "a proxy to reach the internet, set it in the profile."), repr(exc)) from exc
+
+
+async def _tcp(host: str, port: int) -> None:
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), NETWORK_TIMEOUT)
+    except TimeoutError as exc:
+        raise CoreError(_tr("{host}:{port} did not answer.").format(host=host, port=port),
+                        _tr("A firewall may block it, or the service is down. Try a proxy."), repr(exc)) from exc
+    except OSError as exc:
+        raise CoreError(_tr("Nothing accepts connections at {host}:{port}.").format(host=host, port=port),
+                        _tr("Check the port and that the server or proxy is running."), repr(exc)) from exc
+    writer.close()
+
+
+async def _tls(host: str, port: int) -> None:
+    context = ssl.create_default_context()
+    try:
+        _, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=context, server_hostname=host), NETWORK_TIMEOUT)
+    except ssl.SSLCertVerificationError as exc:
+        raise TLSError(_tr("The server's certificate is not trusted ({reason}).").format(
+                           reason=exc.verify_message or exc.reason),
+                       _tr("The address may be wrong, or a network filter intercepts the connection. "
+                           "Do not enter your key until this is solved."), repr(exc)) from exc
+    except (OSError, TimeoutError) as exc:
+        raise TLSError(_tr("A secure connection could not be established."),
+                       _tr("The server may not speak HTTPS on this port: check http:// versus https://."),
+                       repr(exc)) from exc
+    writer.close()
+
+
+async def _api(profile: Profile, api_key: str, base_url: str) -> str:
+    """Call GET /models; returns a success message or raises a CoreError."""
+    client = build_client(profile, api_key, base_url=base_url, max_retries=0,
+                          timeout=min(profile.timeout, 30.0))
+    try:
+        async with client:
+            response = await client.models.with_raw_response.list()
+            body = response.http_response.text
+    except Exception as exc:
+        raise from_exception(exc, base_url) from exc
+    try:
+        data = json.loads(body)
+        count = len(data["data"])
+    except (ValueError, KeyError, TypeError) as exc:
+        kind = response.headers.get("content-type", "?")
+        raise CoreError(_tr("The server answered, but not like an OpenAI-compatible API ({kind}).").format(
+                            kind=kind.split(";")[0]),
+                        _tr("The base URL probably points at a web page or a login portal. Check the "
+                            "address your provider gave you; it usually ends with /v1."),
+                        body[:300]) from exc
+    return _tr("The key works: {count} models available.").format(count=count)
+
+
+async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> AsyncIterator[LayerResult]:
+    """Yield one result per layer; stops after the first failure."""
+    base_url = base_url or profile.base_url
+    started = time.monotonic()
+    parts = urlsplit(base_url)
+    try:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CoreError(_tr("“{url}” is not a valid base URL.").format(url=base_url),
+                            _tr("A base URL looks like https://api.openai.com/v1."))
+        proxy = check_proxy_url(profile.proxy)
+    except CoreError as error:
+        yield _failure(Layer.URL, error, started)
+        return
+    yield LayerResult(Layer.URL, True, _tr("The address is well formed."), seconds=time.monotonic() - started)
+
+    # Through a proxy only the proxy is reached directly; it resolves and connects to the server itself.
+    target = urlsplit(proxy) if proxy else parts
+    host = target.hostname or ""
+    port = target.port or (443 if target.scheme == "https" else 80)
+    steps = [(Layer.DNS, _dns, _tr("{host} was found.")), (Layer.TCP, _tcp, _tr("{host}:{port} accepts connections."))]
+    if not proxy and parts.scheme == "https":
+        steps.append((Layer.TLS, _tls, _tr("The certificate of {host} is valid.")))
+    for layer, check, ok_text in steps:
+        started = time.monotonic()
+        try:
+            await check(host, port)
+        except CoreError as error:
+            yield _failure(layer, error, started)
+            return
+        yield LayerResult(layer, True, ok_text.format(host=host, port=port), seconds=time.monotonic() - started)
+
+    started = time.monotonic()
+    try:
+        message = await _api(profile, api_key, base_url)
+    except CoreError as error:
+        layer = Layer.PROXY if isinstance(error, ProxyError) else Layer.TLS if isinstance(error, TLSError) \
+            else Layer.API
+        yield _failure(layer, error, started)
+        return
+    if proxy:
+        yield LayerResult(Layer.PROXY, True, _tr("The proxy forwards requests."))
+    yield LayerResult(Layer.API, True, message, seconds=time.monotonic() - started)
+
+
+async def check_connection(profile: Profile, api_key: str, base_url: str = "") -> ConnectionReport:
+    """Run every check and collect the results."""
+    return ConnectionReport(tuple([r async for r in run_checks(profile, api_key, base_url)]))
+

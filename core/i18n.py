@@ -1,0 +1,71 @@
+"""Translation of core messages without Qt.
+
+Core strings are marked with ``translate("Context", "text")`` so that ``pyside6-lupdate``
+collects them into the same ``.ts`` catalogue as the GUI. The GUI loads the compiled ``.qm``
+through QTranslator; core (and the CLI) read the ``.ts`` XML directly, so both share one source.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from core.paths import resource_path
+
+SUPPORTED_LANGUAGES = ("en", "zh_CN")
+_catalogue: dict[tuple[str, str], str] = {}
+_language = "en"
+
+
+def catalogue_path(language: str) -> Path:
+    return resource_path("translations", f"finetune_studio_{language}.ts")
+
+
+def load_ts(path: Path) -> dict[tuple[str, str], str]:
+    """Finished translations of a Qt Linguist .ts file, keyed by (context, source)."""
+    entries: dict[tuple[str, str], str] = {}
+    root = ET.parse(path).getroot()
+    for context in root.iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            node = message.find("translation")
+            if node is None or node.get("type") in ("unfinished", "vanished", "obsolete"):
+                continue
+            source = message.findtext("source") or ""
+            if node.text:
+                entries[(name, source)] = node.text
+    return entries
+
+
+def system_language() -> str:
+    """'zh_CN' when the system locale is Chinese, otherwise 'en'."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh_CN" if code.lower().startswith("zh") else "en"
+
+
+def set_language(language: str) -> str:
+    """Switch core messages to ``language`` ('en', 'zh_CN' or 'system'); returns the one used."""
+    global _catalogue, _language
+    if language == "system":
+        language = system_language()
+    if language not in SUPPORTED_LANGUAGES:
+        language = "en"
+    path = catalogue_path(language)
+    _catalogue = load_ts(path) if language != "en" and path.exists() else {}
+    _language = language
+    return language
+
+
+def current_language() -> str:
+    return _language
+
+
+def translate(context: str, text: str) -> str:
+    """The translation of ``text`` in the current language (the text itself if none)."""
+    return _catalogue.get((context, text), text)

@@ -1,0 +1,126 @@
+"""Profile management shared by the GUI and the CLI: validate, save, switch, keys, endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from core.errors import ConfigError, CoreError
+from core.i18n import translate
+from core.secrets import KeyStore, open_key_store
+from core.settings import SANDBOX_ID, AppSettings, KeyStorage, Profile, ProfileKind, SettingsStore
+from core.urls import azure_base_url, check_proxy_url, normalise_base_url
+
+SANDBOX_KEY = "sandbox"  # the Sandbox accepts any non-empty key
+
+
+class SandboxLauncher(Protocol):
+    async def base_url(self) -> str:
+        """Start the Sandbox if needed and return its /v1 URL."""
+        ...
+
+
+def _tr(text: str) -> str:
+    return translate("Profiles", text)
+
+
+class ProfileService:
+    """Owns the settings file and the key store; every change is saved at once."""
+
+    def __init__(self, store: SettingsStore, keys: KeyStore | None = None,
+                 sandbox: SandboxLauncher | None = None) -> None:
+        self.store = store
+        self.settings = store.load()
+        self.keys = keys or open_key_store(self.settings.key_storage)
+        self.sandbox = sandbox
+
+    def _save(self, settings: AppSettings) -> AppSettings:
+        self.store.save(settings)
+        self.settings = settings
+        return settings
+
+    def update(self, **changes: object) -> AppSettings:
+        """Change top-level settings (language, window state...) and save."""
+        return self._save(replace(self.settings, **changes))
+
+    def validated(self, profile: Profile) -> Profile:
+        """``profile`` with a normalised base URL and proxy; raises ConfigError if it cannot be used."""
+        name = profile.name.strip()
+        if not name:
+            raise ConfigError(_tr("The profile needs a name."), _tr("Type a name such as “Work account”."))
+        if any(p.name == name and p.id != profile.id for p in self.settings.profiles):
+            raise ConfigError(_tr("Another profile is already called “{name}”.").format(name=name),
+                              _tr("Choose a different name."))
+        if not 1 <= profile.timeout <= 3600:
+            raise ConfigError(_tr("The timeout must be between 1 and 3600 seconds."), "")
+        if profile.is_sandbox:
+            return replace(profile, name=name)
+        if profile.kind is ProfileKind.AZURE and profile.azure_resource.strip():
+            base_url = azure_base_url(profile.azure_resource)
+        else:
+            base_url = normalise_base_url(profile.base_url, add_v1=profile.kind is not ProfileKind.COMPATIBLE).url
+        return replace(profile, name=name, base_url=base_url, proxy=check_proxy_url(profile.proxy),
+                       organization=profile.organization.strip(), project=profile.project.strip())
+
+    def save_profile(self, profile: Profile, api_key: str | None = None) -> Profile:
+        """Validate and save ``profile``; ``api_key`` None keeps the stored key, '' removes it.
+
+        The first key a user enters makes that profile active: the Sandbox is only the default
+        until then.
+        """
+        profile = self.validated(profile)
+        settings = self.settings.with_profile(profile)
+        if api_key is not None and not profile.is_sandbox:
+            if api_key.strip():
+                self.keys.set(profile.id, api_key.strip())
+                if settings.active_profile_id == SANDBOX_ID:
+                    settings = replace(settings, active_profile_id=profile.id)
+            else:
+                self.keys.delete(profile.id)
+        self._save(settings)
+        return profile
+
+    def delete_profile(self, profile_id: str) -> None:
+        if profile_id == SANDBOX_ID:
+            raise ConfigError(_tr("The Sandbox profile is built in and cannot be deleted."), "")
+        self.keys.delete(profile_id)
+        self._save(self.settings.without_profile(profile_id))
+
+    def activate(self, profile_id: str) -> Profile:
+        profile = self.settings.profile(profile_id)
+        if profile is None:
+            raise ConfigError(_tr("There is no profile “{name}”.").format(name=profile_id),
+                              _tr("See the list of profiles in Settings."))
+        self._save(replace(self.settings, active_profile_id=profile_id))
+        return profile
+
+    def find(self, name_or_id: str) -> Profile:
+        """A profile by id or (case-insensitive) name."""
+        for profile in self.settings.profiles:
+            if name_or_id in (profile.id, profile.name) or profile.name.lower() == name_or_id.lower():
+                return profile
+        raise ConfigError(_tr("There is no profile “{name}”.").format(name=name_or_id),
+                          _tr("See the list of profiles in Settings."))
+
+    def key_for(self, profile: Profile) -> str:
+        return SANDBOX_KEY if profile.is_sandbox else self.keys.get(profile.id)
+
+    def switch_key_storage(self, storage: KeyStorage) -> None:
+        """Move every key to the chosen store (keyring, this session, or the opt-in file)."""
+        new_store = open_key_store(storage)
+        for profile in self.settings.profiles:
+            key = "" if profile.is_sandbox else self.keys.get(profile.id)
+            if key:
+                new_store.set(profile.id, key)
+                self.keys.delete(profile.id)
+        self.keys = new_store
+        self._save(replace(self.settings, key_storage=storage))
+
+    async def endpoint(self, profile: Profile) -> tuple[str, str]:
+        """The base URL and key to call ``profile`` with (starting the Sandbox if it is the one)."""
+        if not profile.is_sandbox:
+            return profile.base_url, self.key_for(profile)
+        if self.sandbox is None:
+            raise CoreError(_tr("The Sandbox is not available in this build."),
+                            _tr("Choose or add a profile with your own API key."))
+        return await self.sandbox.base_url(), SANDBOX_KEY

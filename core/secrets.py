@@ -1,0 +1,155 @@
+"""Where API keys live: the OS keyring, or (only when there is none) this session or an opt-in file.
+
+Keys are never written to the settings file. Every key handed out is registered with the log
+redactor, whatever it looks like.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Protocol
+
+from core.errors import SecretStoreError
+from core.i18n import translate
+from core.logs import register_secret
+from core.paths import config_dir
+from core.settings import KeyStorage, write_atomically
+
+SERVICE = "finetune-studio"
+log = logging.getLogger(__name__)
+_INSECURE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+def _tr(text: str) -> str:
+    return translate("Secrets", text)
+
+
+class KeyStore(Protocol):
+    kind: KeyStorage
+
+    def get(self, profile_id: str) -> str: ...
+    def set(self, profile_id: str, key: str) -> None: ...
+    def delete(self, profile_id: str) -> None: ...
+
+
+def keyring_available() -> bool:
+    """True when a real, encrypted OS keyring backend is present."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    backends = getattr(backend, "backends", None) or [backend]
+    return any(not type(b).__module__.startswith(_INSECURE_BACKENDS) for b in backends)
+
+
+class KeyringStore:
+    kind = KeyStorage.KEYRING
+
+    def get(self, profile_id: str) -> str:
+        import keyring
+
+        try:
+            key = keyring.get_password(SERVICE, profile_id) or ""
+        except Exception as exc:  # backends raise their own types (dbus, Windows errors...)
+            raise SecretStoreError(_tr("The system keyring could not be read."),
+                                   _tr("Unlock your keyring, or keep the key for this session only."),
+                                   repr(exc)) from exc
+        register_secret(key)
+        return key
+
+    def set(self, profile_id: str, key: str) -> None:
+        import keyring
+
+        register_secret(key)
+        try:
+            keyring.set_password(SERVICE, profile_id, key)
+        except Exception as exc:
+            raise SecretStoreError(_tr("The key could not be saved in the system keyring."),
+                                   _tr("Unlock your keyring, or keep the key for this session only."),
+                                   repr(exc)) from exc
+
+    def delete(self, profile_id: str) -> None:
+        import keyring
+        import keyring.errors
+
+        try:
+            keyring.delete_password(SERVICE, profile_id)
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing stored
+        except Exception as exc:
+            log.warning("could not delete key from keyring: %r", exc)
+
+
+class SessionStore:
+    """Keys kept in memory only; they are gone when the app closes."""
+
+    kind = KeyStorage.SESSION
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}
+
+    def get(self, profile_id: str) -> str:
+        return self._keys.get(profile_id, "")
+
+    def set(self, profile_id: str, key: str) -> None:
+        register_secret(key)
+        self._keys[profile_id] = key
+
+    def delete(self, profile_id: str) -> None:
+        self._keys.pop(profile_id, None)
+
+
+class FileStore:
+    """Opt-in plain file readable only by the user (mode 0600). Less safe than a keyring."""
+
+    kind = KeyStorage.FILE
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "keys.json"
+
+    def _read(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        try:
+            return dict(json.loads(self.path.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise SecretStoreError(_tr("The key file is damaged."),
+                                   _tr("Enter the key again in Settings."), str(self.path)) from exc
+
+    def get(self, profile_id: str) -> str:
+        key = self._read().get(profile_id, "")
+        register_secret(key)
+        return key
+
+    def set(self, profile_id: str, key: str) -> None:
+        register_secret(key)
+        keys = self._read() | {profile_id: key}
+        write_atomically(self.path, json.dumps(keys), mode=0o600)
+
+    def delete(self, profile_id: str) -> None:
+        keys = self._read()
+        if keys.pop(profile_id, None) is not None:
+            write_atomically(self.path, json.dumps(keys), mode=0o600)
+
+
+def open_key_store(preference: KeyStorage) -> KeyStore:
+    """The store the user chose; the keyring falls back to this session when no keyring exists."""
+    if preference is KeyStorage.FILE:
+        return FileStore()
+    if preference is KeyStorage.KEYRING and keyring_available():
+        return KeyringStore()
+    return SessionStore()
+
+
+def storage_warning(store: KeyStore, preference: KeyStorage) -> str:
+    """What the user must know about where keys are kept ('' when all is well)."""
+    if store.kind is KeyStorage.FILE:
+        return _tr("Keys are stored in a file that only your user account can read. "
+                   "Anyone with access to your account can read them.")
+    if store.kind is KeyStorage.SESSION and preference is KeyStorage.KEYRING:
+        return _tr("No system keyring was found, so keys are kept for this session only and "
+                   "must be entered again after a restart.")
+    if store.kind is KeyStorage.SESSION:
+        return _tr("Keys are kept for this session only.")
+    return ""

@@ -1,0 +1,93 @@
+"""Turn whatever a user pasted into a base URL the SDK can use, and say what was changed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from core.errors import ConfigError
+from core.i18n import translate
+
+# Endpoint paths people paste by mistake after the base URL (longest first).
+_ENDPOINT_SUFFIXES = (
+    "/fine_tuning/jobs", "/chat/completions", "/completions", "/embeddings", "/responses",
+    "/models", "/files", "/uploads",
+)
+_AZURE_RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,62}$")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+@dataclass(frozen=True)
+class NormalisedUrl:
+    url: str
+    changes: tuple[str, ...] = ()
+
+
+def _tr(text: str) -> str:
+    return translate("Urls", text)
+
+
+def normalise_base_url(raw: str, add_v1: bool = True) -> NormalisedUrl:
+    """Strip spaces, a trailing slash and pasted endpoint paths; add a scheme and /v1 if missing."""
+    url = raw.strip()
+    if not url:
+        raise ConfigError(_tr("The base URL is empty."), _tr("Enter an address such as https://api.openai.com/v1."))
+    changes: list[str] = []
+    if "://" not in url:
+        url = "https://" + url
+        changes.append(_tr("added https://"))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(_tr("“{url}” is not a web address.").format(url=raw.strip()),
+                          _tr("A base URL looks like https://api.openai.com/v1."))
+    path = parts.path.rstrip("/")
+    if parts.path != path and path:
+        changes.append(_tr("removed the trailing slash"))
+    for suffix in _ENDPOINT_SUFFIXES:
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            changes.append(_tr("removed the endpoint path {path}").format(path=suffix))
+            break
+    if add_v1 and path in ("", "/openai"):
+        path += "/v1"
+        changes.append(_tr("added /v1"))
+    return NormalisedUrl(urlunsplit((parts.scheme, parts.netloc, path, "", "")), tuple(changes))
+
+
+def azure_base_url(resource: str) -> str:
+    """The v1 base URL of an Azure OpenAI resource (``RESOURCE.openai.azure.com/openai/v1``)."""
+    resource = resource.strip()
+    if resource.startswith(("http://", "https://")):
+        host = urlsplit(resource).hostname or ""
+        resource = host.split(".")[0]
+    if not _AZURE_RESOURCE.match(resource):
+        raise ConfigError(_tr("“{name}” is not a valid Azure resource name.").format(name=resource),
+                          _tr("Use the name shown in the Azure portal, e.g. my-openai-resource."))
+    return f"https://{resource}.openai.azure.com/openai/v1"
+
+
+def check_proxy_url(raw: str) -> str:
+    """The proxy URL, trimmed, or '' for none; raises ConfigError if it cannot be used."""
+    proxy = raw.strip()
+    if not proxy:
+        return ""
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    parts = urlsplit(proxy)
+    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        raise ConfigError(_tr("“{url}” is not a proxy address.").format(url=raw.strip()),
+                          _tr("Use http://host:port or socks5://host:port (user:password@ if needed)."))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        raise ConfigError(_tr("The proxy address has no valid port."),
+                          _tr("Add the port, e.g. http://127.0.0.1:7890."))
+    return proxy
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")

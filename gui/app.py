@@ -1,0 +1,54 @@
+"""Create the QApplication, translations and the qasync loop, then run the main window."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from core.profiles import ProfileService
+from core.version import APP_ID, APP_NAME, __version__
+from gui.i18n import LanguageManager
+from gui.main_window import MainWindow
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+def create_window(service: ProfileService) -> MainWindow:
+    languages = LanguageManager()
+    languages.apply(service.settings.language)
+    return MainWindow(service, languages)
+
+
+async def _run_window(app: QApplication, window: MainWindow, smoke: bool, started: float) -> int:
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    if smoke:
+        def report_and_quit() -> None:
+            print(f"shown in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+            window.close()
+            closed.set()
+        window.first_shown.connect(report_and_quit)
+    else:
+        window.first_shown.connect(window.check_active_profile)
+    window.show()
+    await closed.wait()
+    return 0
+
+
+def run_app(service: ProfileService, smoke: bool = False, started: float | None = None) -> int:
+    """Open the main window and run until it is closed (``smoke``: until it has been shown)."""
+    started = time.perf_counter() if started is None else started
+    app = create_application()
+    window = create_window(service)
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        return runner.run(_run_window(app, window, smoke, started))

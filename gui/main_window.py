@@ -1,0 +1,157 @@
+"""The main window: tabs, menus and the status bar. No business logic lives here."""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QByteArray, QEvent, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+
+from core.connection import check_connection
+from core.errors import CoreError
+from core.paths import log_dir
+from core.profiles import ProfileService
+from core.version import APP_NAME, __version__
+from gui.connection_state import ConnectionState, LinkState
+from gui.i18n import LanguageManager
+from gui.settings_tab import SettingsTab
+from gui.widgets.empty_state import EmptyState
+
+
+class MainWindow(QMainWindow):
+    first_shown = Signal()
+
+    def __init__(self, service: ProfileService, languages: LanguageManager) -> None:
+        super().__init__()
+        self.service, self.languages = service, languages
+        self.connection = ConnectionState(self)
+        self._shown_once = False
+        self._check_task: asyncio.Task[None] | None = None
+        self.tabs = QTabWidget(documentMode=True)
+        self.settings_tab = SettingsTab(service, self.connection, languages)
+        self.dataset_tab, self.training_tab = EmptyState(), EmptyState()
+        self.console_tab, self.models_tab = EmptyState(), EmptyState()
+        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
+            self.tabs.addTab(tab, "")
+        self.setCentralWidget(self.tabs)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_menus()
+        self.connection.changed.connect(self._show_connection)
+        self.settings_tab.active_profile_changed.connect(self._active_profile_changed)
+        self.setMinimumSize(760, 520)
+        self._restore_state()
+        self.retranslate()
+        self._show_connection()
+
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("")
+        self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.log_action = QAction(self, triggered=self._open_log_folder)
+        self.about_action = QAction(self, triggered=self._show_about)
+        self.help_menu.addActions([self.log_action, self.about_action])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("FineTune Studio"))
+        titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"))
+        for index, title in enumerate(titles):
+            self.tabs.setTabText(index, title)
+        self.dataset_tab.set_text(
+            self.tr("Prepare your training data"),
+            self.tr("Here you will open a JSONL, CSV or Excel file, see every example in a table, fix problems "
+                    "and see how many tokens it has and what training would cost. Coming in the next version."))
+        self.training_tab.set_text(
+            self.tr("Train your model"),
+            self.tr("Here you will upload your data, start a fine-tuning job, watch its progress and loss, "
+                    "and pause or cancel it. Coming in a later version."))
+        self.console_tab.set_text(
+            self.tr("Try your model"),
+            self.tr("Here you will chat with your fine-tuned model and compare its answers with the base "
+                    "model's. Coming in a later version."))
+        self.models_tab.set_text(
+            self.tr("Your models"),
+            self.tr("Here you will see your fine-tuned models, continue training them, or delete the ones you "
+                    "no longer need. Coming in a later version."))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.log_action.setText(self.tr("Open the &log folder"))
+        self.about_action.setText(self.tr("&About FineTune Studio"))
+        self._show_connection()
+
+    # -- status bar -------------------------------------------------------------------------
+    def _show_connection(self) -> None:
+        profile = self.service.settings.active_profile
+        name = self.tr("Sandbox") if profile.is_sandbox else profile.name
+        state = self.connection.state if self.connection.profile_name == profile.name else LinkState.UNKNOWN
+        text = {LinkState.UNKNOWN: self.tr("not checked yet"), LinkState.CHECKING: self.tr("checking…"),
+                LinkState.CONNECTED: self.tr("connected"), LinkState.FAILED: self.tr("not connected")}[state]
+        self.status_label.setText(self.tr("Profile: {name} — {state}").format(name=name, state=text))
+        self.status_label.setToolTip(self.connection.message)
+
+    def _active_profile_changed(self) -> None:
+        self._show_connection()
+        self.check_active_profile()
+
+    def check_active_profile(self) -> None:
+        """Check the active profile in the background; the status bar shows the outcome."""
+        if self._check_task is not None:
+            self._check_task.cancel()
+        self._check_task = asyncio.ensure_future(self._check())
+
+    async def _check(self) -> None:
+        profile = self.service.settings.active_profile
+        self.connection.set(profile.name, LinkState.CHECKING)
+        try:
+            base_url, key = await self.service.endpoint(profile)
+            report = await check_connection(profile, key, base_url)
+        except CoreError as error:
+            self.connection.set(profile.name, LinkState.FAILED, error.user_message)
+            return
+        failed = report.failed
+        self.connection.set(profile.name, LinkState.CONNECTED if report.ok else LinkState.FAILED,
+                            failed.message if failed else "")
+
+    # -- window state -----------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = self.service.settings
+        if not settings.window_geometry or not self.restoreGeometry(
+                QByteArray.fromBase64(settings.window_geometry.encode())):
+            self.resize(1100, 720)
+        self.tabs.setCurrentIndex(min(max(settings.last_tab, 0), self.tabs.count() - 1))
+
+    def save_state(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.service.update(window_geometry=geometry, last_tab=self.tabs.currentIndex())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.first_shown.emit)  # after the first paint has been queued
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for task in (self._check_task, self.settings_tab._test_task):
+            if task is not None:
+                task.cancel()
+        super().closeEvent(event)
+
+    def _open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    def _show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About FineTune Studio"),
+                          self.tr("{app} {version}\nFine-tune OpenAI-compatible models without a terminal.").format(
+                              app=APP_NAME, version=__version__), parent=self)
+        box.open()  # non-blocking: never exec() under qasync
+
+

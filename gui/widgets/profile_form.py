@@ -1,0 +1,107 @@
+"""The fields of one connection profile; turns them into a Profile and back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from core.settings import Profile, ProfileKind
+
+
+class ProfileForm(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._profile: Profile | None = None
+        self._has_key = False
+        self.note = QLabel(wordWrap=True)
+        self.name = QLineEdit()
+        self.kind = QLabel()
+        self.azure_resource = QLineEdit()
+        self.base_url = QLineEdit()
+        self.api_key = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.proxy = QLineEdit()
+        self.organization = QLineEdit()
+        self.project = QLineEdit()
+        self.timeout = QDoubleSpinBox(minimum=1, maximum=3600, decimals=0)
+        self._layout = QFormLayout(self)
+        self._layout.addRow(self.note)
+        self._labels: dict[QWidget, QLabel] = {}
+        for field in (self.name, self.kind, self.azure_resource, self.base_url, self.api_key, self.proxy,
+                      self.organization, self.project, self.timeout):
+            label = QLabel()
+            label.setBuddy(field)
+            self._labels[field] = label
+            self._layout.addRow(label, field)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        texts = {
+            self.name: self.tr("&Name"), self.kind: self.tr("Type"),
+            self.azure_resource: self.tr("Azure &resource"), self.base_url: self.tr("&Base URL"),
+            self.api_key: self.tr("API &key"), self.proxy: self.tr("&Proxy"),
+            self.organization: self.tr("&Organization"), self.project: self.tr("Pro&ject"),
+            self.timeout: self.tr("&Timeout"),
+        }
+        for field, text in texts.items():
+            self._labels[field].setText(text)
+            field.setAccessibleName(text.replace("&", ""))
+        self.base_url.setPlaceholderText("https://api.openai.com/v1")
+        self.azure_resource.setPlaceholderText(self.tr("e.g. my-openai-resource"))
+        self.proxy.setPlaceholderText(self.tr("optional, e.g. http://127.0.0.1:7890 or socks5://host:1080"))
+        self.organization.setPlaceholderText(self.tr("optional"))
+        self.project.setPlaceholderText(self.tr("optional"))
+        self.timeout.setSuffix(self.tr(" s"))
+        self.api_key.setPlaceholderText(
+            self.tr("Saved — type a new key to replace it") if self._has_key else self.tr("Paste your key here"))
+        if self._profile is not None:
+            self._show_kind(self._profile)
+
+    def _kind_text(self, kind: ProfileKind) -> str:
+        return {ProfileKind.OPENAI: self.tr("OpenAI"), ProfileKind.AZURE: self.tr("Azure OpenAI"),
+                ProfileKind.COMPATIBLE: self.tr("OpenAI-compatible gateway or relay"),
+                ProfileKind.SANDBOX: self.tr("Sandbox (offline practice server)")}[kind]
+
+    def _show_kind(self, profile: Profile) -> None:
+        self.kind.setText(self._kind_text(profile.kind))
+        self.note.setVisible(profile.is_sandbox)
+        self.note.setText(self.tr("The Sandbox runs on this computer. It imitates the fine-tuning service so "
+                                  "you can rehearse every step for free: no real model is trained and nothing "
+                                  "is billed. Add a profile with your own key when you are ready."))
+        self._layout.setRowVisible(self.azure_resource, profile.kind is ProfileKind.AZURE)
+        for field in (self.base_url, self.api_key, self.proxy, self.organization, self.project, self.timeout):
+            self._layout.setRowVisible(field, not profile.is_sandbox)
+
+    def load(self, profile: Profile, has_key: bool) -> None:
+        self._profile, self._has_key = profile, has_key
+        self.name.setText(profile.name)
+        self.name.setReadOnly(profile.is_sandbox)
+        self.azure_resource.setText(profile.azure_resource)
+        self.base_url.setText("" if profile.is_sandbox else profile.base_url)
+        self.api_key.clear()
+        self.proxy.setText(profile.proxy)
+        self.organization.setText(profile.organization)
+        self.project.setText(profile.project)
+        self.timeout.setValue(profile.timeout)
+        self.retranslate()
+
+    def profile(self) -> Profile | None:
+        """The profile as edited (not yet validated)."""
+        if self._profile is None:
+            return None
+        if self._profile.is_sandbox:
+            return self._profile
+        return replace(self._profile, name=self.name.text(), base_url=self.base_url.text(),
+                       azure_resource=self.azure_resource.text(), proxy=self.proxy.text(),
+                       organization=self.organization.text(), project=self.project.text(),
+                       timeout=self.timeout.value())
+
+    def entered_key(self) -> str | None:
+        """The key typed by the user, or None to keep the stored one."""
+        return self.api_key.text().strip() or None

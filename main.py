@@ -1,0 +1,43 @@
+"""FineTune Studio entry point: no arguments open the app; arguments run the CLI."""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from core.logs import setup_logging  # noqa: E402
+from core.profiles import ProfileService  # noqa: E402
+from core.settings import SettingsStore  # noqa: E402
+
+
+def build_profile_service() -> ProfileService:
+    """The one place that wires core services together; the GUI and the CLI receive them."""
+    return ProfileService(SettingsStore())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    if not argv or argv == ["--smoke"]:
+        from gui.app import run_app
+
+        return run_app(build_profile_service(), smoke=bool(argv), started=STARTED)
+    from core.cli import main as cli_main
+
+    return cli_main(argv, build_profile_service)
+
+
+def run_gui() -> None:
+    sys.exit(main())
+
+
+def run_cli() -> None:
+    sys.exit(main(sys.argv[1:] or ["--help"]))
+
+
+if __name__ == "__main__":
+    run_gui()
