@@ -140,9 +140,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        for task in (self._check_task, self.settings_tab._test_task):
-            if task is not None:
-                task.cancel()
+        if self._check_task is not None:
+            self._check_task.cancel()
+        self.settings_tab.cancel_tasks()
         super().closeEvent(event)
 
     def _open_log_folder(self) -> None:

@@ -127,9 +127,15 @@ class SettingsTab(QWidget):
         self._show_env_offer()
         self.model.layoutChanged.emit()
 
+    def is_testing(self) -> bool:
+        return self._test_task is not None and not self._test_task.done()
+
+    def cancel_tasks(self) -> None:
+        if self._test_task is not None:
+            self._test_task.cancel()
+
     def _set_test_button_text(self) -> None:
-        running = self._test_task is not None and not self._test_task.done()
-        self.test_button.setText(self.tr("Cancel test") if running else self.tr("Test connection"))
+        self.test_button.setText(self.tr("Cancel test") if self.is_testing() else self.tr("Test connection"))
 
     # -- profiles ---------------------------------------------------------------------------
     def selected_profile_id(self) -> str:
@@ -211,8 +217,8 @@ class SettingsTab(QWidget):
 
     # -- connection test --------------------------------------------------------------------
     def toggle_test(self) -> None:
-        if self._test_task is not None and not self._test_task.done():
-            self._test_task.cancel()
+        if self.is_testing():
+            self.cancel_tasks()
             return
         self._test_task = asyncio.ensure_future(self._test_selected())
         self._set_test_button_text()

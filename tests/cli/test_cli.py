@@ -1,0 +1,89 @@
+"""The CLI as a user runs it: `python main.py ...` in a fresh process."""
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from core.profiles import ProfileService
+from core.secrets import FileStore
+from core.settings import KeyStorage, ProfileKind, SettingsStore, new_profile
+from core.version import __version__
+from tests.servers import api_server, closed_port
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "sk-test-cli-0123456789abcdef"
+
+
+def run(*args, timeout=60):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=ROOT)
+
+
+def add_profile(name, base_url):
+    service = ProfileService(SettingsStore(), keys=FileStore())
+    service.switch_key_storage(KeyStorage.FILE)  # the CLI process has no keyring either
+    return service.save_profile(replace(new_profile(ProfileKind.COMPATIBLE, name), base_url=base_url), KEY)
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"FineTune Studio {__version__}"
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "profiles" in result.stdout and "connection" in result.stdout
+
+
+def test_profiles_list_marks_the_active_one():
+    add_profile("Work", "https://relay.example.com/v1")
+    result = run("profiles", "list")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("  Sandbox")
+    assert lines[1].startswith("* Work") and "https://relay.example.com/v1" in lines[1]
+
+
+def test_connection_test_succeeds():
+    with api_server() as origin:
+        add_profile("Local", origin + "/v1")
+        result = run("connection", "test", "--profile", "local")
+    assert result.returncode == 0, result.stderr
+    assert "[OK ] API and key: The key works: 2 models available." in result.stdout
+    assert "Connection works." in result.stdout
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_connection_test_names_the_failing_layer():
+    add_profile("Broken", f"http://127.0.0.1:{closed_port()}/v1")
+    result = run("connection", "test")
+    assert result.returncode == 1
+    assert "[ERR] Connection (TCP): Nothing accepts connections" in result.stdout
+    assert "What to do:" in result.stdout
+
+
+def test_unknown_profile_is_a_clear_error():
+    result = run("connection", "test", "--profile", "nope")
+    assert result.returncode == 2
+    assert "Error: There is no profile “nope”." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["profiles"], ["bogus"]])
+def test_usage_errors_do_not_crash(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_smoke_opens_the_window():
+    result = run("--smoke")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("shown in ") and result.stdout.strip().endswith(" ms")

@@ -1,0 +1,49 @@
+"""GUI tests run their coroutines on a qasync loop, as the app does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from core.profiles import ProfileService
+from core.settings import SettingsStore
+
+
+def _qasync_loop() -> asyncio.AbstractEventLoop:
+    return qasync.QEventLoop(QApplication.instance() or QApplication([]))
+
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"qasync": _qasync_loop}
+
+
+async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+    """Let the app run until ``predicate()`` is true (fails after ``timeout`` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def service(memory_keyring):
+    return ProfileService(SettingsStore())
+
+
+@pytest.fixture
+async def window(qtbot, service):
+    from gui.app import create_window
+
+    win = create_window(service)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.languages.apply("en")
+    win.close()  # cancels the window's background tasks
+    await asyncio.sleep(0.05)

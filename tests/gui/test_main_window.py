@@ -1,0 +1,34 @@
+from core.profiles import ProfileService
+from core.settings import SettingsStore
+from gui.app import create_window
+
+TAB_TITLES = ["Settings", "Dataset", "Training", "Try it", "Models"]
+
+
+async def test_tabs_and_honest_empty_states(window):
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TAB_TITLES
+    for tab in (window.dataset_tab, window.training_tab, window.console_tab, window.models_tab):
+        assert tab.title.text()
+        assert "Coming in" in tab.body.text()
+
+
+async def test_status_bar_shows_the_active_profile(window):
+    assert window.status_label.text() == "Profile: Sandbox — not checked yet"
+
+
+async def test_geometry_and_last_tab_are_remembered(qtbot, window, memory_keyring):
+    window.resize(780, 560)
+    window.tabs.setCurrentIndex(3)
+    window.close()
+    again = create_window(ProfileService(SettingsStore()))
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == 3
+    assert (again.width(), again.height()) == (780, 560)
+
+
+async def test_damaged_geometry_falls_back_to_a_default_size(qtbot, service):
+    service.update(window_geometry="not base64 geometry", last_tab=42)
+    win = create_window(service)
+    qtbot.addWidget(win)
+    assert win.tabs.currentIndex() == win.tabs.count() - 1
+    assert win.width() >= 760
