@@ -9,27 +9,25 @@ from collections.abc import Callable, Sequence
 
 from core.connection import layer_name, run_checks
 from core.errors import CoreError
-from core.i18n import set_language, translate
+from core.i18n import set_language, tr
 from core.profiles import ProfileService
 from core.version import APP_NAME, __version__
 
 
-def _tr(text: str) -> str:
-    return translate("Cli", text)
-
-
 def _print_error(error: CoreError) -> None:
-    print(_tr("Error: {message}").format(message=error.user_message), file=sys.stderr)
+    print(tr("Error: {message}").format(message=error.user_message), file=sys.stderr)
     if error.hint:
-        print(_tr("What to do: {hint}").format(hint=error.hint), file=sys.stderr)
+        print(tr("What to do: {hint}").format(hint=error.hint), file=sys.stderr)
 
 
 def cmd_profiles_list(service: ProfileService, args: argparse.Namespace) -> int:
     active = service.settings.active_profile_id
     for profile in service.settings.profiles:
         marker = "*" if profile.id == active else " "
-        url = _tr("(offline, built in)") if profile.is_sandbox else profile.base_url
-        print(f"{marker} {profile.name:<20} {profile.kind.value:<11} {url}")
+        name, url = profile.name, profile.base_url
+        if profile.is_sandbox:
+            name, url = tr("Sandbox"), tr("(offline, built in)")
+        print(f"{marker} {name:<20} {profile.kind.value:<11} {url}")
     return 0
 
 
@@ -38,40 +36,40 @@ def cmd_connection_test(service: ProfileService, args: argparse.Namespace) -> in
 
     async def run() -> bool:
         base_url, key = await service.endpoint(profile)
-        print(_tr("Testing profile “{name}” ({url})").format(name=profile.name, url=base_url))
+        print(tr("Testing profile “{name}” ({url})").format(name=profile.name, url=base_url))
         ok = True
         async for result in run_checks(profile, key, base_url):
             mark = "OK " if result.ok else "ERR"
             print(f"  [{mark}] {layer_name(result.layer)}: {result.message}")
             if result.hint:
-                print("        " + _tr("What to do: {hint}").format(hint=result.hint))
+                print("        " + tr("What to do: {hint}").format(hint=result.hint))
             ok = ok and result.ok
         return ok
 
     ok = asyncio.run(run())
-    print(_tr("Connection works.") if ok else _tr("Connection failed."))
+    print(tr("Connection works.") if ok else tr("Connection failed."))
     return 0 if ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="finetune-studio-cli",
-        description=_tr("{app}: fine-tune OpenAI-compatible models. Without arguments "
+        description=tr("{app}: fine-tune OpenAI-compatible models. Without arguments "
                         "`python main.py` opens the app.").format(app=APP_NAME))
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--lang", choices=("en", "zh_CN", "system"), default=None,
-                        help=_tr("language of messages (default: the app's setting)"))
+                        help=tr("language of messages (default: the app's setting)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    profiles = commands.add_parser("profiles", help=_tr("list connection profiles"))
+    profiles = commands.add_parser("profiles", help=tr("list connection profiles"))
     profiles_commands = profiles.add_subparsers(dest="action", metavar="ACTION", required=True)
-    profiles_commands.add_parser("list", help=_tr("show every profile; * marks the active one")
+    profiles_commands.add_parser("list", help=tr("show every profile; * marks the active one")
                                  ).set_defaults(handler=cmd_profiles_list)
 
-    connection = commands.add_parser("connection", help=_tr("check a connection profile"))
+    connection = commands.add_parser("connection", help=tr("check a connection profile"))
     connection_commands = connection.add_subparsers(dest="action", metavar="ACTION", required=True)
-    test = connection_commands.add_parser("test", help=_tr("check each network layer and the API key"))
-    test.add_argument("--profile", help=_tr("profile name or id (default: the active one)"))
+    test = connection_commands.add_parser("test", help=tr("check each network layer and the API key"))
+    test.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
     test.set_defaults(handler=cmd_connection_test)
     return parser
 
@@ -94,5 +92,5 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
         _print_error(error)
         return 2
     except KeyboardInterrupt:
-        print(_tr("Interrupted."), file=sys.stderr)
+        print(tr("Interrupted."), file=sys.stderr)
         return 130

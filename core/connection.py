@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from core.client import build_client
 from core.errors import CoreError, ProxyError, TLSError, from_exception
-from core.i18n import translate
+from core.i18n import tr
 from core.settings import Profile
 from core.urls import check_proxy_url
 
@@ -56,14 +56,11 @@ class ConnectionReport:
         return next((r for r in self.results if not r.ok), None)
 
 
-def _tr(text: str) -> str:
-    return translate("Connection", text)
-
 
 def layer_name(layer: Layer) -> str:
     names = {
-        Layer.URL: _tr("Address"), Layer.DNS: _tr("Name lookup (DNS)"), Layer.TCP: _tr("Connection (TCP)"),
-        Layer.TLS: _tr("Secure connection (TLS)"), Layer.PROXY: _tr("Proxy"), Layer.API: _tr("API and key"),
+        Layer.URL: tr("Address"), Layer.DNS: tr("Name lookup (DNS)"), Layer.TCP: tr("Connection (TCP)"),
+        Layer.TLS: tr("Secure connection (TLS)"), Layer.PROXY: tr("Proxy"), Layer.API: tr("API and key"),
     }
     return names[layer]
 
@@ -77,8 +74,8 @@ async def _dns(host: str, port: int) -> None:
     try:
         await asyncio.wait_for(loop.getaddrinfo(host, port), NETWORK_TIMEOUT)
     except (OSError, TimeoutError) as exc:
-        raise CoreError(_tr("The name {host} could not be found.").format(host=host),
-                        _tr("Check the spelling of the address and your internet connection. If you need "
+        raise CoreError(tr("The name {host} could not be found.").format(host=host),
+                        tr("Check the spelling of the address and your internet connection. If you need "
                             "a proxy to reach the internet, set it in the profile."), repr(exc)) from exc
 
 
@@ -86,11 +83,11 @@ async def _tcp(host: str, port: int) -> None:
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), NETWORK_TIMEOUT)
     except TimeoutError as exc:
-        raise CoreError(_tr("{host}:{port} did not answer.").format(host=host, port=port),
-                        _tr("A firewall may block it, or the service is down. Try a proxy."), repr(exc)) from exc
+        raise CoreError(tr("{host}:{port} did not answer.").format(host=host, port=port),
+                        tr("A firewall may block it, or the service is down. Try a proxy."), repr(exc)) from exc
     except OSError as exc:
-        raise CoreError(_tr("Nothing accepts connections at {host}:{port}.").format(host=host, port=port),
-                        _tr("Check the port and that the server or proxy is running."), repr(exc)) from exc
+        raise CoreError(tr("Nothing accepts connections at {host}:{port}.").format(host=host, port=port),
+                        tr("Check the port and that the server or proxy is running."), repr(exc)) from exc
     writer.close()
 
 
@@ -100,13 +97,13 @@ async def _tls(host: str, port: int) -> None:
         _, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, ssl=context, server_hostname=host), NETWORK_TIMEOUT)
     except ssl.SSLCertVerificationError as exc:
-        raise TLSError(_tr("The server's certificate is not trusted ({reason}).").format(
+        raise TLSError(tr("The server's certificate is not trusted ({reason}).").format(
                            reason=exc.verify_message or exc.reason),
-                       _tr("The address may be wrong, or a network filter intercepts the connection. "
+                       tr("The address may be wrong, or a network filter intercepts the connection. "
                            "Do not enter your key until this is solved."), repr(exc)) from exc
     except (OSError, TimeoutError) as exc:
-        raise TLSError(_tr("A secure connection could not be established."),
-                       _tr("The server may not speak HTTPS on this port: check http:// versus https://."),
+        raise TLSError(tr("A secure connection could not be established."),
+                       tr("The server may not speak HTTPS on this port: check http:// versus https://."),
                        repr(exc)) from exc
     writer.close()
 
@@ -126,12 +123,12 @@ async def _api(profile: Profile, api_key: str, base_url: str) -> str:
         count = len(data["data"])
     except (ValueError, KeyError, TypeError) as exc:
         kind = response.headers.get("content-type", "?")
-        raise CoreError(_tr("The server answered, but not like an OpenAI-compatible API ({kind}).").format(
+        raise CoreError(tr("The server answered, but not like an OpenAI-compatible API ({kind}).").format(
                             kind=kind.split(";")[0]),
-                        _tr("The base URL probably points at a web page or a login portal. Check the "
+                        tr("The base URL probably points at a web page or a login portal. Check the "
                             "address your provider gave you; it usually ends with /v1."),
                         body[:300]) from exc
-    return _tr("The key works: {count} models available.").format(count=count)
+    return tr("The key works: {count} models available.").format(count=count)
 
 
 async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> AsyncIterator[LayerResult]:
@@ -141,21 +138,21 @@ async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> Asyn
     parts = urlsplit(base_url)
     try:
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise CoreError(_tr("“{url}” is not a valid base URL.").format(url=base_url),
-                            _tr("A base URL looks like https://api.openai.com/v1."))
+            raise CoreError(tr("“{url}” is not a valid base URL.").format(url=base_url),
+                            tr("A base URL looks like https://api.openai.com/v1."))
         proxy = check_proxy_url(profile.proxy)
     except CoreError as error:
         yield _failure(Layer.URL, error, started)
         return
-    yield LayerResult(Layer.URL, True, _tr("The address is well formed."), seconds=time.monotonic() - started)
+    yield LayerResult(Layer.URL, True, tr("The address is well formed."), seconds=time.monotonic() - started)
 
     # Through a proxy only the proxy is reached directly; it resolves and connects to the server itself.
     target = urlsplit(proxy) if proxy else parts
     host = target.hostname or ""
     port = target.port or (443 if target.scheme == "https" else 80)
-    steps = [(Layer.DNS, _dns, _tr("{host} was found.")), (Layer.TCP, _tcp, _tr("{host}:{port} accepts connections."))]
+    steps = [(Layer.DNS, _dns, tr("{host} was found.")), (Layer.TCP, _tcp, tr("{host}:{port} accepts connections."))]
     if not proxy and parts.scheme == "https":
-        steps.append((Layer.TLS, _tls, _tr("The certificate of {host} is valid.")))
+        steps.append((Layer.TLS, _tls, tr("The certificate of {host} is valid.")))
     for layer, check, ok_text in steps:
         started = time.monotonic()
         try:
@@ -174,7 +171,7 @@ async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> Asyn
         yield _failure(layer, error, started)
         return
     if proxy:
-        yield LayerResult(Layer.PROXY, True, _tr("The proxy forwards requests."))
+        yield LayerResult(Layer.PROXY, True, tr("The proxy forwards requests."))
     yield LayerResult(Layer.API, True, message, seconds=time.monotonic() - started)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ssl
 
-from core.i18n import translate
+from core.i18n import tr
 
 
 class CoreError(Exception):
@@ -60,37 +60,34 @@ class GatewayError(CoreError):
     """The server answered, but not like an OpenAI-compatible API."""
 
 
-def _tr(text: str) -> str:
-    return translate("Errors", text)
-
 
 def status_error(status: int, detail: str = "", base_url: str = "") -> APIStatusError:
     """A user-facing error for an HTTP error status from the API."""
     if status == 401:
-        message = _tr("The server rejected the API key.")
-        hint = _tr("Check that the key is complete and belongs to this provider; paste it again in Settings.")
+        message = tr("The server rejected the API key.")
+        hint = tr("Check that the key is complete and belongs to this provider; paste it again in Settings.")
     elif status == 403:
-        message = _tr("The key may not use this service (403 Forbidden).")
-        hint = _tr("Your region, organization or project may not have access. Check the organization and "
+        message = tr("The key may not use this service (403 Forbidden).")
+        hint = tr("Your region, organization or project may not have access. Check the organization and "
                    "project fields, or use a gateway that is allowed in your region.")
     elif status == 404:
-        message = _tr("The server has no such address (404 Not Found).")
-        hint = _tr("The base URL is probably wrong. Most services expect it to end with /v1.")
+        message = tr("The server has no such address (404 Not Found).")
+        hint = tr("The base URL is probably wrong. Most services expect it to end with /v1.")
         if base_url and not base_url.rstrip("/").endswith("/v1"):
-            hint = _tr("The base URL is probably missing /v1: try {url}.").format(
+            hint = tr("The base URL is probably missing /v1: try {url}.").format(
                 url=base_url.rstrip("/") + "/v1")
     elif status == 429:
-        message = _tr("Too many requests, or your quota is used up (429).")
-        hint = _tr("Wait a minute and try again. If it keeps happening, check your plan and billing.")
+        message = tr("Too many requests, or your quota is used up (429).")
+        hint = tr("Wait a minute and try again. If it keeps happening, check your plan and billing.")
         if "quota" in detail.lower():
-            message = _tr("Your quota is used up (429 insufficient_quota).")
-            hint = _tr("Add credit or raise the limit in your provider's billing page.")
+            message = tr("Your quota is used up (429 insufficient_quota).")
+            hint = tr("Add credit or raise the limit in your provider's billing page.")
     elif status >= 500:
-        message = _tr("The server had a problem ({status}).").format(status=status)
-        hint = _tr("This is usually temporary. Try again in a few minutes.")
+        message = tr("The server had a problem ({status}).").format(status=status)
+        hint = tr("This is usually temporary. Try again in a few minutes.")
     else:
-        message = _tr("The server refused the request ({status}).").format(status=status)
-        hint = _tr("See the details in the log; the request may be malformed.")
+        message = tr("The server refused the request ({status}).").format(status=status)
+        hint = tr("See the details in the log; the request may be malformed.")
     return APIStatusError(message, hint, detail, status=status)
 
 
@@ -112,26 +109,26 @@ def from_exception(exc: BaseException, base_url: str = "") -> CoreError:
 
     detail = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, openai.APIStatusError) and exc.status_code == 407:
-        return ProxyError(_tr("The proxy asks for a user name and password (407)."),
-                          _tr("Write them into the proxy address: http://user:password@host:port."), detail)
+        return ProxyError(tr("The proxy asks for a user name and password (407)."),
+                          tr("Write them into the proxy address: http://user:password@host:port."), detail)
     if isinstance(exc, openai.APIStatusError):
         return status_error(exc.status_code, detail, base_url)
     if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException | TimeoutError):
-        return TimeoutError_(_tr("The server did not answer in time."),
-                             _tr("Check your internet connection or raise the timeout in Settings."), detail)
+        return TimeoutError_(tr("The server did not answer in time."),
+                             tr("Check your internet connection or raise the timeout in Settings."), detail)
     causes = _cause_chain(exc)
     if any(isinstance(c, httpx2.ProxyError) for c in causes):
-        return ProxyError(_tr("The proxy refused the connection."),
-                          _tr("Check the proxy address, port, user name and password in Settings."), detail)
+        return ProxyError(tr("The proxy refused the connection."),
+                          tr("Check the proxy address, port, user name and password in Settings."), detail)
     if any(isinstance(c, ssl.SSLError) for c in causes):
-        return TLSError(_tr("A secure connection could not be established."),
-                        _tr("The certificate is not trusted, or the server does not speak HTTPS here."), detail)
+        return TLSError(tr("A secure connection could not be established."),
+                        tr("The certificate is not trusted, or the server does not speak HTTPS here."), detail)
     if isinstance(exc, openai.APIConnectionError | httpx2.TransportError | OSError):
-        return NetworkError(_tr("Could not connect to the server."),
-                            _tr("Check the base URL, your internet connection and the proxy settings."), detail)
+        return NetworkError(tr("Could not connect to the server."),
+                            tr("Check the base URL, your internet connection and the proxy settings."), detail)
     if isinstance(exc, openai.APIResponseValidationError | ValueError):
-        return GatewayError(_tr("The server's answer was not understood."),
-                            _tr("The base URL may point at a web page or a gateway that is not "
+        return GatewayError(tr("The server's answer was not understood."),
+                            tr("The base URL may point at a web page or a gateway that is not "
                                 "OpenAI-compatible."), detail)
-    return CoreError(_tr("Something unexpected went wrong."),
-                     _tr("Details are in the log file (Help → Show log)."), detail)
+    return CoreError(tr("Something unexpected went wrong."),
+                     tr("Details are in the log file (Help → Open the log folder)."), detail)

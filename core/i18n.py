@@ -1,8 +1,9 @@
 """Translation of core messages without Qt.
 
-Core strings are marked with ``translate("Context", "text")`` so that ``pyside6-lupdate``
-collects them into the same ``.ts`` catalogue as the GUI. The GUI loads the compiled ``.qm``
-through QTranslator; core (and the CLI) read the ``.ts`` XML directly, so both share one source.
+Core strings are marked with ``tr("text")`` so that ``pyside6-lupdate`` collects them into the
+same ``.ts`` catalogue as the GUI. The GUI loads the compiled ``.qm`` through QTranslator; core
+(and the CLI) read the ``.ts`` XML directly and look strings up by their source text alone, since
+lupdate files a plain function's strings under whatever class or module encloses the call.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from core.paths import resource_path
 
 SUPPORTED_LANGUAGES = ("en", "zh_CN")
-_catalogue: dict[tuple[str, str], str] = {}
+_catalogue: dict[str, str] = {}
 _language = "en"
 
 
@@ -23,19 +24,14 @@ def catalogue_path(language: str) -> Path:
     return resource_path("translations", f"finetune_studio_{language}.ts")
 
 
-def load_ts(path: Path) -> dict[tuple[str, str], str]:
-    """Finished translations of a Qt Linguist .ts file, keyed by (context, source)."""
-    entries: dict[tuple[str, str], str] = {}
-    root = ET.parse(path).getroot()
-    for context in root.iter("context"):
-        name = context.findtext("name") or ""
-        for message in context.iter("message"):
-            node = message.find("translation")
-            if node is None or node.get("type") in ("unfinished", "vanished", "obsolete"):
-                continue
-            source = message.findtext("source") or ""
-            if node.text:
-                entries[(name, source)] = node.text
+def load_ts(path: Path) -> dict[str, str]:
+    """Finished translations of a Qt Linguist .ts file, keyed by source text."""
+    entries: dict[str, str] = {}
+    for message in ET.parse(path).getroot().iter("message"):
+        node = message.find("translation")
+        if node is None or node.get("type") in ("unfinished", "vanished", "obsolete") or not node.text:
+            continue
+        entries[message.findtext("source") or ""] = node.text
     return entries
 
 
@@ -66,6 +62,6 @@ def current_language() -> str:
     return _language
 
 
-def translate(context: str, text: str) -> str:
+def tr(text: str) -> str:
     """The translation of ``text`` in the current language (the text itself if none)."""
-    return _catalogue.get((context, text), text)
+    return _catalogue.get(text, text)

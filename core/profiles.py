@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from core.errors import ConfigError, CoreError
-from core.i18n import translate
+from core.i18n import tr
 from core.secrets import KeyStore, open_key_store
 from core.settings import SANDBOX_ID, AppSettings, KeyStorage, Profile, ProfileKind, SettingsStore
 from core.urls import azure_base_url, check_proxy_url, normalise_base_url
@@ -19,9 +19,6 @@ class SandboxLauncher(Protocol):
         """Start the Sandbox if needed and return its /v1 URL."""
         ...
 
-
-def _tr(text: str) -> str:
-    return translate("Profiles", text)
 
 
 class ProfileService:
@@ -47,12 +44,12 @@ class ProfileService:
         """``profile`` with a normalised base URL and proxy; raises ConfigError if it cannot be used."""
         name = profile.name.strip()
         if not name:
-            raise ConfigError(_tr("The profile needs a name."), _tr("Type a name such as “Work account”."))
+            raise ConfigError(tr("The profile needs a name."), tr("Type a name such as “Work account”."))
         if any(p.name == name and p.id != profile.id for p in self.settings.profiles):
-            raise ConfigError(_tr("Another profile is already called “{name}”.").format(name=name),
-                              _tr("Choose a different name."))
+            raise ConfigError(tr("Another profile is already called “{name}”.").format(name=name),
+                              tr("Choose a different name."))
         if not 1 <= profile.timeout <= 3600:
-            raise ConfigError(_tr("The timeout must be between 1 and 3600 seconds."), "")
+            raise ConfigError(tr("The timeout must be between 1 and 3600 seconds."), "")
         if profile.is_sandbox:
             return replace(profile, name=name)
         if profile.kind is ProfileKind.AZURE and profile.azure_resource.strip():
@@ -82,15 +79,15 @@ class ProfileService:
 
     def delete_profile(self, profile_id: str) -> None:
         if profile_id == SANDBOX_ID:
-            raise ConfigError(_tr("The Sandbox profile is built in and cannot be deleted."), "")
+            raise ConfigError(tr("The Sandbox profile is built in and cannot be deleted."), "")
         self.keys.delete(profile_id)
         self._save(self.settings.without_profile(profile_id))
 
     def activate(self, profile_id: str) -> Profile:
         profile = self.settings.profile(profile_id)
         if profile is None:
-            raise ConfigError(_tr("There is no profile “{name}”.").format(name=profile_id),
-                              _tr("See the list of profiles in Settings."))
+            raise ConfigError(tr("There is no profile “{name}”.").format(name=profile_id),
+                              tr("See the list of profiles in Settings."))
         self._save(replace(self.settings, active_profile_id=profile_id))
         return profile
 
@@ -99,8 +96,8 @@ class ProfileService:
         for profile in self.settings.profiles:
             if name_or_id in (profile.id, profile.name) or profile.name.lower() == name_or_id.lower():
                 return profile
-        raise ConfigError(_tr("There is no profile “{name}”.").format(name=name_or_id),
-                          _tr("See the list of profiles in Settings."))
+        raise ConfigError(tr("There is no profile “{name}”.").format(name=name_or_id),
+                          tr("See the list of profiles in Settings."))
 
     def key_for(self, profile: Profile) -> str:
         return SANDBOX_KEY if profile.is_sandbox else self.keys.get(profile.id)
@@ -121,6 +118,6 @@ class ProfileService:
         if not profile.is_sandbox:
             return profile.base_url, self.key_for(profile)
         if self.sandbox is None:
-            raise CoreError(_tr("The Sandbox is not available in this build."),
-                            _tr("Choose or add a profile with your own API key."))
+            raise CoreError(tr("The Sandbox is not available in this build."),
+                            tr("Choose or add a profile with your own API key."))
         return await self.sandbox.base_url(), SANDBOX_KEY

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from core.errors import SecretStoreError
-from core.i18n import translate
+from core.i18n import tr
 from core.logs import register_secret
 from core.paths import config_dir
 from core.settings import KeyStorage, write_atomically
@@ -21,9 +21,6 @@ SERVICE = "finetune-studio"
 log = logging.getLogger(__name__)
 _INSECURE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
-
-def _tr(text: str) -> str:
-    return translate("Secrets", text)
 
 
 class KeyStore(Protocol):
@@ -52,8 +49,8 @@ class KeyringStore:
         try:
             key = keyring.get_password(SERVICE, profile_id) or ""
         except Exception as exc:  # backends raise their own types (dbus, Windows errors...)
-            raise SecretStoreError(_tr("The system keyring could not be read."),
-                                   _tr("Unlock your keyring, or keep the key for this session only."),
+            raise SecretStoreError(tr("The system keyring could not be read."),
+                                   tr("Unlock your keyring, or keep the key for this session only."),
                                    repr(exc)) from exc
         register_secret(key)
         return key
@@ -65,8 +62,8 @@ class KeyringStore:
         try:
             keyring.set_password(SERVICE, profile_id, key)
         except Exception as exc:
-            raise SecretStoreError(_tr("The key could not be saved in the system keyring."),
-                                   _tr("Unlock your keyring, or keep the key for this session only."),
+            raise SecretStoreError(tr("The key could not be saved in the system keyring."),
+                                   tr("Unlock your keyring, or keep the key for this session only."),
                                    repr(exc)) from exc
 
     def delete(self, profile_id: str) -> None:
@@ -114,8 +111,8 @@ class FileStore:
         try:
             return dict(json.loads(self.path.read_text(encoding="utf-8")))
         except ValueError as exc:
-            raise SecretStoreError(_tr("The key file is damaged."),
-                                   _tr("Enter the key again in Settings."), str(self.path)) from exc
+            raise SecretStoreError(tr("The key file is damaged."),
+                                   tr("Enter the key again in Settings."), str(self.path)) from exc
 
     def get(self, profile_id: str) -> str:
         key = self._read().get(profile_id, "")
@@ -145,11 +142,11 @@ def open_key_store(preference: KeyStorage) -> KeyStore:
 def storage_warning(store: KeyStore, preference: KeyStorage) -> str:
     """What the user must know about where keys are kept ('' when all is well)."""
     if store.kind is KeyStorage.FILE:
-        return _tr("Keys are stored in a file that only your user account can read. "
+        return tr("Keys are stored in a file that only your user account can read. "
                    "Anyone with access to your account can read them.")
     if store.kind is KeyStorage.SESSION and preference is KeyStorage.KEYRING:
-        return _tr("No system keyring was found, so keys are kept for this session only and "
+        return tr("No system keyring was found, so keys are kept for this session only and "
                    "must be entered again after a restart.")
     if store.kind is KeyStorage.SESSION:
-        return _tr("Keys are kept for this session only.")
+        return tr("Keys are kept for this session only.")
     return ""

@@ -5,6 +5,7 @@ API keys are never part of these objects or of the file: see core/secrets.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -190,10 +191,8 @@ def env_profile(environ: Mapping[str, str] | None = None) -> tuple[Profile, str]
         return None
     base_url = (environ.get("OPENAI_BASE_URL") or environ.get("OPENAI_API_BASE") or "").strip()
     if base_url:
-        try:
+        with contextlib.suppress(ConfigError):  # keep what the user set; the profile editor shows the problem
             base_url = normalise_base_url(base_url).url
-        except ConfigError:
-            pass  # keep what the user set; the profile editor shows the problem
     kind = ProfileKind.COMPATIBLE if base_url and "api.openai.com" not in base_url else ProfileKind.OPENAI
     profile = replace(new_profile(kind, "Environment"), base_url=base_url or OPENAI_URL,
                       organization=environ.get("OPENAI_ORG_ID", ""), project=environ.get("OPENAI_PROJECT_ID", ""))

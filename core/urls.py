@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from core.errors import ConfigError
-from core.i18n import translate
+from core.i18n import tr
 
 # Endpoint paths people paste by mistake after the base URL (longest first).
 _ENDPOINT_SUFFIXES = (
@@ -24,34 +24,31 @@ class NormalisedUrl:
     changes: tuple[str, ...] = ()
 
 
-def _tr(text: str) -> str:
-    return translate("Urls", text)
-
 
 def normalise_base_url(raw: str, add_v1: bool = True) -> NormalisedUrl:
     """Strip spaces, a trailing slash and pasted endpoint paths; add a scheme and /v1 if missing."""
     url = raw.strip()
     if not url:
-        raise ConfigError(_tr("The base URL is empty."), _tr("Enter an address such as https://api.openai.com/v1."))
+        raise ConfigError(tr("The base URL is empty."), tr("Enter an address such as https://api.openai.com/v1."))
     changes: list[str] = []
     if "://" not in url:
         url = "https://" + url
-        changes.append(_tr("added https://"))
+        changes.append(tr("added https://"))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(_tr("“{url}” is not a web address.").format(url=raw.strip()),
-                          _tr("A base URL looks like https://api.openai.com/v1."))
+        raise ConfigError(tr("“{url}” is not a web address.").format(url=raw.strip()),
+                          tr("A base URL looks like https://api.openai.com/v1."))
     path = parts.path.rstrip("/")
     if parts.path != path and path:
-        changes.append(_tr("removed the trailing slash"))
+        changes.append(tr("removed the trailing slash"))
     for suffix in _ENDPOINT_SUFFIXES:
         if path.endswith(suffix):
             path = path[: -len(suffix)]
-            changes.append(_tr("removed the endpoint path {path}").format(path=suffix))
+            changes.append(tr("removed the endpoint path {path}").format(path=suffix))
             break
     if add_v1 and path in ("", "/openai"):
         path += "/v1"
-        changes.append(_tr("added /v1"))
+        changes.append(tr("added /v1"))
     return NormalisedUrl(urlunsplit((parts.scheme, parts.netloc, path, "", "")), tuple(changes))
 
 
@@ -62,8 +59,8 @@ def azure_base_url(resource: str) -> str:
         host = urlsplit(resource).hostname or ""
         resource = host.split(".")[0]
     if not _AZURE_RESOURCE.match(resource):
-        raise ConfigError(_tr("“{name}” is not a valid Azure resource name.").format(name=resource),
-                          _tr("Use the name shown in the Azure portal, e.g. my-openai-resource."))
+        raise ConfigError(tr("“{name}” is not a valid Azure resource name.").format(name=resource),
+                          tr("Use the name shown in the Azure portal, e.g. my-openai-resource."))
     return f"https://{resource}.openai.azure.com/openai/v1"
 
 
@@ -76,15 +73,15 @@ def check_proxy_url(raw: str) -> str:
         proxy = "http://" + proxy
     parts = urlsplit(proxy)
     if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
-        raise ConfigError(_tr("“{url}” is not a proxy address.").format(url=raw.strip()),
-                          _tr("Use http://host:port or socks5://host:port (user:password@ if needed)."))
+        raise ConfigError(tr("“{url}” is not a proxy address.").format(url=raw.strip()),
+                          tr("Use http://host:port or socks5://host:port (user:password@ if needed)."))
     try:
         port = parts.port
     except ValueError:
         port = None
     if port is None:
-        raise ConfigError(_tr("The proxy address has no valid port."),
-                          _tr("Add the port, e.g. http://127.0.0.1:7890."))
+        raise ConfigError(tr("The proxy address has no valid port."),
+                          tr("Add the port, e.g. http://127.0.0.1:7890."))
     return proxy
 
 

@@ -38,7 +38,8 @@ def main() -> None:
         window.languages.apply(language)
         for index, name in enumerate(TAB_NAMES):
             window.tabs.setCurrentIndex(index)
-            QApplication.processEvents()
+            for _ in range(3):  # language changes and layouts settle over a few event-loop passes
+                QApplication.processEvents()
             window.grab().save(str(out / f"{name}-{language}.png"))
     print(f"saved {2 * len(TAB_NAMES)} screenshots to {out}")
 

@@ -7,8 +7,19 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QMenu,
-                               QPushButton, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.connection import run_checks
 from core.errors import CoreError
@@ -102,6 +113,7 @@ class SettingsTab(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
+        self.messages.hide()  # a notice shown in the previous language is stale
         self.profiles_box.setTitle(self.tr("Connection profiles"))
         self.profile_box.setTitle(self.tr("Profile"))
         self.language_box.setTitle(self.tr("Language"))

@@ -29,7 +29,8 @@ class ConnectionResults(QWidget):
         text = (f"<span style='color:{colour}'>{mark}</span> <b>{escape(layer_name(result.layer))}</b>: "
                 f"{escape(result.message)}")
         if result.hint:
-            text += f"<br>{escape(self.tr('What to do:'))} {escape(result.hint)}"
+            what_to_do = self.tr("What to do:")
+            text += f"<br>{escape(what_to_do)} {escape(result.hint)}"
         label = QLabel(text, wordWrap=True, textFormat=Qt.TextFormat.RichText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._layout.addWidget(label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 _STYLES = {
@@ -31,7 +31,17 @@ class MessageBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.action)
         layout.addWidget(self.close_button)
+        self.retranslate()
         self.hide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.close_button.setAccessibleName(self.tr("Close message"))
+        self.close_button.setToolTip(self.tr("Close message"))
 
     def _show(self, level: str, message: str, hint: str, action: str, closable: bool) -> None:
         self.level = level
@@ -41,7 +51,6 @@ class MessageBar(QFrame):
         self.action.setText(action)
         self.action.setVisible(bool(action))
         self.close_button.setVisible(closable)
-        self.close_button.setAccessibleName(self.tr("Close message"))
         self.show()
 
     def show_error(self, message: str, hint: str = "", action: str = "") -> None:

@@ -62,6 +62,8 @@ class ProfileForm(QWidget):
             self.tr("Saved — type a new key to replace it") if self._has_key else self.tr("Paste your key here"))
         if self._profile is not None:
             self._show_kind(self._profile)
+            if self._profile.is_sandbox:  # built in, so its name follows the app's language
+                self.name.setText(self.tr("Sandbox"))
 
     def _kind_text(self, kind: ProfileKind) -> str:
         return {ProfileKind.OPENAI: self.tr("OpenAI"), ProfileKind.AZURE: self.tr("Azure OpenAI"),

@@ -6,8 +6,15 @@ import pytest
 from core.errors import ConfigError
 from core.profiles import ProfileService
 from core.secrets import SessionStore
-from core.settings import (SANDBOX_ID, AppSettings, ProfileKind, SettingsStore, env_profile, new_profile,
-                           settings_from_dict)
+from core.settings import (
+    SANDBOX_ID,
+    AppSettings,
+    ProfileKind,
+    SettingsStore,
+    env_profile,
+    new_profile,
+    settings_from_dict,
+)
 
 
 def test_defaults_to_the_sandbox(tmp_path):

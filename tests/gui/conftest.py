@@ -14,7 +14,9 @@ from core.settings import SettingsStore
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
-    return qasync.QEventLoop(QApplication.instance() or QApplication([]))
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # closing a test's window must not stop the loop
+    return qasync.QEventLoop(app)
 
 
 def pytest_asyncio_loop_factories(config, item):
@@ -41,9 +43,9 @@ async def window(qtbot, service):
     from gui.app import create_window
 
     win = create_window(service)
-    qtbot.addWidget(win)
     win.show()
     yield win
     win.languages.apply("en")
     win.close()  # cancels the window's background tasks
     await asyncio.sleep(0.05)
+    win.deleteLater()

@@ -1,10 +1,12 @@
-"""Regression: PySide6 6.12.0 on CPython 3.11 dies ("none_dealloc") after a few thousand Qt calls
-that return None. The pinned PySide6 must survive many more."""
+"""Regression: PySide6 6.12.0 on CPython 3.11 drops a reference to None on every Qt call that
+returns None, until the process dies with "none_dealloc". The pinned PySide6 must not leak."""
 
+import os
 import subprocess
 import sys
 
 SCRIPT = """
+import sys
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTabWidget
@@ -12,16 +14,19 @@ app = QApplication([])
 tabs = QTabWidget()
 model = QStandardItemModel(2, 2)
 index = model.index(0, 0)
-for _ in range(10_000):
-    assert tabs.widget(99) is None
-    assert index.data(Qt.ItemDataRole.DecorationRole) is None
-    assert model.data(QModelIndex()) is None
-print("survived")
+before = sys.getrefcount(None)
+for _ in range(5_000):
+    tabs.widget(99)
+    tabs.currentWidget()
+    index.data(Qt.ItemDataRole.DecorationRole)
+    model.data(QModelIndex())
+print(sys.getrefcount(None) - before)
 """
 
 
 def test_thousands_of_none_returning_qt_calls():
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "survived"
+    drift = int(result.stdout.strip())
+    assert abs(drift) < 100, f"None lost {-drift} references over 20,000 Qt calls"

@@ -1,0 +1,723 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <source>Error: {message}</source>
+        <translation>错误：{message}</translation>
+    </message>
+    <message>
+        <source>What to do: {hint}</source>
+        <translation>怎么办：{hint}</translation>
+    </message>
+    <message>
+        <source>(offline, built in)</source>
+        <translation>（离线，内置）</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>Testing profile “{name}” ({url})</source>
+        <translation>正在测试配置“{name}”（{url}）</translation>
+    </message>
+    <message>
+        <source>Connection works.</source>
+        <translation>连接正常。</translation>
+    </message>
+    <message>
+        <source>Connection failed.</source>
+        <translation>连接失败。</translation>
+    </message>
+    <message>
+        <source>{app}: fine-tune OpenAI-compatible models. Without arguments `python main.py` opens the app.</source>
+        <translation>{app}：微调兼容 OpenAI 的模型。不带参数运行 `python main.py` 会打开图形界面。</translation>
+    </message>
+    <message>
+        <source>language of messages (default: the app&apos;s setting)</source>
+        <translation>提示信息的语言（默认：跟随应用设置）</translation>
+    </message>
+    <message>
+        <source>list connection profiles</source>
+        <translation>列出连接配置</translation>
+    </message>
+    <message>
+        <source>show every profile; * marks the active one</source>
+        <translation>显示所有配置，* 表示当前使用的配置</translation>
+    </message>
+    <message>
+        <source>check a connection profile</source>
+        <translation>检查连接配置</translation>
+    </message>
+    <message>
+        <source>check each network layer and the API key</source>
+        <translation>逐层检查网络和 API 密钥</translation>
+    </message>
+    <message>
+        <source>profile name or id (default: the active one)</source>
+        <translation>配置名称或 ID（默认：当前使用的配置）</translation>
+    </message>
+    <message>
+        <source>Interrupted.</source>
+        <translation>已中断。</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Name lookup (DNS)</source>
+        <translation>域名解析（DNS）</translation>
+    </message>
+    <message>
+        <source>Connection (TCP)</source>
+        <translation>网络连接（TCP）</translation>
+    </message>
+    <message>
+        <source>Secure connection (TLS)</source>
+        <translation>安全连接（TLS）</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>API and key</source>
+        <translation>API 与密钥</translation>
+    </message>
+    <message>
+        <source>The name {host} could not be found.</source>
+        <translation>找不到域名 {host}。</translation>
+    </message>
+    <message>
+        <source>Check the spelling of the address and your internet connection. If you need a proxy to reach the internet, set it in the profile.</source>
+        <translation>请检查地址拼写和网络连接。如果需要代理才能上网，请在配置中填写代理。</translation>
+    </message>
+    <message>
+        <source>{host}:{port} did not answer.</source>
+        <translation>{host}:{port} 没有响应。</translation>
+    </message>
+    <message>
+        <source>A firewall may block it, or the service is down. Try a proxy.</source>
+        <translation>可能被防火墙拦截，或者服务暂时不可用。可以试试使用代理。</translation>
+    </message>
+    <message>
+        <source>Nothing accepts connections at {host}:{port}.</source>
+        <translation>{host}:{port} 拒绝了连接。</translation>
+    </message>
+    <message>
+        <source>Check the port and that the server or proxy is running.</source>
+        <translation>请检查端口是否正确，以及服务器或代理是否已启动。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not trusted ({reason}).</source>
+        <translation>服务器的证书不受信任（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The address may be wrong, or a network filter intercepts the connection. Do not enter your key until this is solved.</source>
+        <translation>可能是地址填错了，或者有网络过滤设备在拦截连接。问题解决之前，请不要输入密钥。</translation>
+    </message>
+    <message>
+        <source>A secure connection could not be established.</source>
+        <translation>无法建立安全连接。</translation>
+    </message>
+    <message>
+        <source>The server may not speak HTTPS on this port: check http:// versus https://.</source>
+        <translation>这个端口可能不支持 HTTPS：请确认应该用 http:// 还是 https://。</translation>
+    </message>
+    <message>
+        <source>The server answered, but not like an OpenAI-compatible API ({kind}).</source>
+        <translation>服务器有响应，但返回的不是兼容 OpenAI 的 API 数据（{kind}）。</translation>
+    </message>
+    <message>
+        <source>The base URL probably points at a web page or a login portal. Check the address your provider gave you; it usually ends with /v1.</source>
+        <translation>Base URL 可能指向了网页或登录页。请核对服务商提供的地址，通常以 /v1 结尾。</translation>
+    </message>
+    <message>
+        <source>The key works: {count} models available.</source>
+        <translation>密钥有效：可用模型 {count} 个。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a valid base URL.</source>
+        <translation>“{url}”不是有效的 Base URL。</translation>
+    </message>
+    <message>
+        <source>A base URL looks like https://api.openai.com/v1.</source>
+        <translation>Base URL 的格式类似 https://api.openai.com/v1。</translation>
+    </message>
+    <message>
+        <source>The address is well formed.</source>
+        <translation>地址格式正确。</translation>
+    </message>
+    <message>
+        <source>{host} was found.</source>
+        <translation>已解析 {host}。</translation>
+    </message>
+    <message>
+        <source>{host}:{port} accepts connections.</source>
+        <translation>{host}:{port} 可以连接。</translation>
+    </message>
+    <message>
+        <source>The certificate of {host} is valid.</source>
+        <translation>{host} 的证书有效。</translation>
+    </message>
+    <message>
+        <source>The proxy forwards requests.</source>
+        <translation>代理可以正常转发请求。</translation>
+    </message>
+    <message>
+        <source>The server rejected the API key.</source>
+        <translation>服务器拒绝了这个 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Check that the key is complete and belongs to this provider; paste it again in Settings.</source>
+        <translation>请确认密钥完整，并且属于这个服务商；可以在“设置”中重新粘贴。</translation>
+    </message>
+    <message>
+        <source>The key may not use this service (403 Forbidden).</source>
+        <translation>这个密钥无权使用该服务（403 Forbidden）。</translation>
+    </message>
+    <message>
+        <source>Your region, organization or project may not have access. Check the organization and project fields, or use a gateway that is allowed in your region.</source>
+        <translation>可能是所在地区、组织或项目没有访问权限。请检查“组织”和“项目”两栏，或改用在你所在地区可用的网关。</translation>
+    </message>
+    <message>
+        <source>The server has no such address (404 Not Found).</source>
+        <translation>服务器上没有这个地址（404 Not Found）。</translation>
+    </message>
+    <message>
+        <source>The base URL is probably wrong. Most services expect it to end with /v1.</source>
+        <translation>Base URL 可能填错了。大多数服务要求以 /v1 结尾。</translation>
+    </message>
+    <message>
+        <source>The base URL is probably missing /v1: try {url}.</source>
+        <translation>Base URL 可能少了 /v1：试试 {url}。</translation>
+    </message>
+    <message>
+        <source>Too many requests, or your quota is used up (429).</source>
+        <translation>请求太频繁，或额度已用完（429）。</translation>
+    </message>
+    <message>
+        <source>Wait a minute and try again. If it keeps happening, check your plan and billing.</source>
+        <translation>请稍等一分钟再试。如果一直出现，请检查套餐和账单。</translation>
+    </message>
+    <message>
+        <source>Your quota is used up (429 insufficient_quota).</source>
+        <translation>额度已用完（429 insufficient_quota）。</translation>
+    </message>
+    <message>
+        <source>Add credit or raise the limit in your provider&apos;s billing page.</source>
+        <translation>请在服务商的账单页面充值或提高限额。</translation>
+    </message>
+    <message>
+        <source>The server had a problem ({status}).</source>
+        <translation>服务器出错了（{status}）。</translation>
+    </message>
+    <message>
+        <source>This is usually temporary. Try again in a few minutes.</source>
+        <translation>这通常是暂时的，请过几分钟再试。</translation>
+    </message>
+    <message>
+        <source>The server refused the request ({status}).</source>
+        <translation>服务器拒绝了请求（{status}）。</translation>
+    </message>
+    <message>
+        <source>See the details in the log; the request may be malformed.</source>
+        <translation>详情请查看日志，可能是请求格式有误。</translation>
+    </message>
+    <message>
+        <source>The proxy asks for a user name and password (407).</source>
+        <translation>代理要求输入用户名和密码（407）。</translation>
+    </message>
+    <message>
+        <source>Write them into the proxy address: http://user:password@host:port.</source>
+        <translation>请把它们写进代理地址：http://用户名:密码@主机:端口。</translation>
+    </message>
+    <message>
+        <source>The server did not answer in time.</source>
+        <translation>服务器响应超时。</translation>
+    </message>
+    <message>
+        <source>Check your internet connection or raise the timeout in Settings.</source>
+        <translation>请检查网络连接，或在“设置”中调大超时时间。</translation>
+    </message>
+    <message>
+        <source>The proxy refused the connection.</source>
+        <translation>代理拒绝了连接。</translation>
+    </message>
+    <message>
+        <source>Check the proxy address, port, user name and password in Settings.</source>
+        <translation>请在“设置”中检查代理的地址、端口、用户名和密码。</translation>
+    </message>
+    <message>
+        <source>The certificate is not trusted, or the server does not speak HTTPS here.</source>
+        <translation>证书不受信任，或者该地址不支持 HTTPS。</translation>
+    </message>
+    <message>
+        <source>Could not connect to the server.</source>
+        <translation>无法连接到服务器。</translation>
+    </message>
+    <message>
+        <source>Check the base URL, your internet connection and the proxy settings.</source>
+        <translation>请检查 Base URL、网络连接和代理设置。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was not understood.</source>
+        <translation>无法识别服务器返回的内容。</translation>
+    </message>
+    <message>
+        <source>The base URL may point at a web page or a gateway that is not OpenAI-compatible.</source>
+        <translation>Base URL 可能指向了网页，或者一个不兼容 OpenAI 的网关。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong.</source>
+        <translation>发生了意外错误。</translation>
+    </message>
+    <message>
+        <source>Details are in the log file (Help → Open the log folder).</source>
+        <translation>详情见日志文件（帮助 → 打开日志文件夹）。</translation>
+    </message>
+    <message>
+        <source>The profile needs a name.</source>
+        <translation>请给配置起个名字。</translation>
+    </message>
+    <message>
+        <source>Type a name such as “Work account”.</source>
+        <translation>例如“工作账号”。</translation>
+    </message>
+    <message>
+        <source>Another profile is already called “{name}”.</source>
+        <translation>已经有一个叫“{name}”的配置了。</translation>
+    </message>
+    <message>
+        <source>Choose a different name.</source>
+        <translation>请换一个名字。</translation>
+    </message>
+    <message>
+        <source>The timeout must be between 1 and 3600 seconds.</source>
+        <translation>超时时间必须在 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>The Sandbox profile is built in and cannot be deleted.</source>
+        <translation>沙盒配置是内置的，不能删除。</translation>
+    </message>
+    <message>
+        <source>There is no profile “{name}”.</source>
+        <translation>没有名为“{name}”的配置。</translation>
+    </message>
+    <message>
+        <source>See the list of profiles in Settings.</source>
+        <translation>可以在“设置”中查看配置列表。</translation>
+    </message>
+    <message>
+        <source>The Sandbox is not available in this build.</source>
+        <translation>此版本暂不提供沙盒。</translation>
+    </message>
+    <message>
+        <source>Choose or add a profile with your own API key.</source>
+        <translation>请选择或添加一个使用你自己 API 密钥的配置。</translation>
+    </message>
+    <message>
+        <source>The system keyring could not be read.</source>
+        <translation>无法读取系统密钥环。</translation>
+    </message>
+    <message>
+        <source>Unlock your keyring, or keep the key for this session only.</source>
+        <translation>请解锁密钥环，或者选择只在本次运行期间保存密钥。</translation>
+    </message>
+    <message>
+        <source>The key could not be saved in the system keyring.</source>
+        <translation>无法把密钥保存到系统密钥环。</translation>
+    </message>
+    <message>
+        <source>The key file is damaged.</source>
+        <translation>密钥文件已损坏。</translation>
+    </message>
+    <message>
+        <source>Enter the key again in Settings.</source>
+        <translation>请在“设置”中重新输入密钥。</translation>
+    </message>
+    <message>
+        <source>Keys are stored in a file that only your user account can read. Anyone with access to your account can read them.</source>
+        <translation>密钥保存在一个只有你的系统账户能读取的文件中。能登录你账户的人也能读到它们。</translation>
+    </message>
+    <message>
+        <source>No system keyring was found, so keys are kept for this session only and must be entered again after a restart.</source>
+        <translation>没有找到系统密钥环，因此密钥只在本次运行期间保存，重启应用后需要重新输入。</translation>
+    </message>
+    <message>
+        <source>Keys are kept for this session only.</source>
+        <translation>密钥只在本次运行期间保存。</translation>
+    </message>
+    <message>
+        <source>The base URL is empty.</source>
+        <translation>Base URL 不能为空。</translation>
+    </message>
+    <message>
+        <source>Enter an address such as https://api.openai.com/v1.</source>
+        <translation>请输入地址，例如 https://api.openai.com/v1。</translation>
+    </message>
+    <message>
+        <source>added https://</source>
+        <translation>补上了 https://</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a web address.</source>
+        <translation>“{url}”不是网址。</translation>
+    </message>
+    <message>
+        <source>removed the trailing slash</source>
+        <translation>去掉了末尾的斜杠</translation>
+    </message>
+    <message>
+        <source>removed the endpoint path {path}</source>
+        <translation>去掉了接口路径 {path}</translation>
+    </message>
+    <message>
+        <source>added /v1</source>
+        <translation>补上了 /v1</translation>
+    </message>
+    <message>
+        <source>“{name}” is not a valid Azure resource name.</source>
+        <translation>“{name}”不是有效的 Azure 资源名称。</translation>
+    </message>
+    <message>
+        <source>Use the name shown in the Azure portal, e.g. my-openai-resource.</source>
+        <translation>请使用 Azure 门户中显示的名称，例如 my-openai-resource。</translation>
+    </message>
+    <message>
+        <source>“{url}” is not a proxy address.</source>
+        <translation>“{url}”不是代理地址。</translation>
+    </message>
+    <message>
+        <source>Use http://host:port or socks5://host:port (user:password@ if needed).</source>
+        <translation>格式为 http://主机:端口 或 socks5://主机:端口（如需认证，写成 用户名:密码@主机:端口）。</translation>
+    </message>
+    <message>
+        <source>The proxy address has no valid port.</source>
+        <translation>代理地址缺少有效的端口。</translation>
+    </message>
+    <message>
+        <source>Add the port, e.g. http://127.0.0.1:7890.</source>
+        <translation>请加上端口，例如 http://127.0.0.1:7890。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionResults</name>
+    <message>
+        <source>What to do:</source>
+        <translation>怎么办：</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>FineTune Studio</source>
+        <translation>微调工作室</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Prepare your training data</source>
+        <translation>准备训练数据</translation>
+    </message>
+    <message>
+        <source>Here you will open a JSONL, CSV or Excel file, see every example in a table, fix problems and see how many tokens it has and what training would cost. Coming in the next version.</source>
+        <translation>在这里，你可以打开 JSONL、CSV 或 Excel 文件，在表格中查看每一条样本，修正问题，并了解它有多少 token、训练大概要花多少钱。下一个版本推出。</translation>
+    </message>
+    <message>
+        <source>Train your model</source>
+        <translation>训练模型</translation>
+    </message>
+    <message>
+        <source>Here you will upload your data, start a fine-tuning job, watch its progress and loss, and pause or cancel it. Coming in a later version.</source>
+        <translation>在这里，你可以上传数据、创建微调任务、查看进度和损失曲线，也可以暂停或取消任务。将在后续版本推出。</translation>
+    </message>
+    <message>
+        <source>Try your model</source>
+        <translation>试用模型</translation>
+    </message>
+    <message>
+        <source>Here you will chat with your fine-tuned model and compare its answers with the base model&apos;s. Coming in a later version.</source>
+        <translation>在这里，你可以和微调后的模型对话，并把它的回答与基础模型对比。将在后续版本推出。</translation>
+    </message>
+    <message>
+        <source>Your models</source>
+        <translation>我的模型</translation>
+    </message>
+    <message>
+        <source>Here you will see your fine-tuned models, continue training them, or delete the ones you no longer need. Coming in a later version.</source>
+        <translation>在这里，你可以查看微调好的模型、继续训练，或删除不再需要的模型。将在后续版本推出。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About FineTune Studio</source>
+        <translation>关于微调工作室(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>尚未检查</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Profile: {name} — {state}</source>
+        <translation>配置：{name} — {state}</translation>
+    </message>
+    <message>
+        <source>About FineTune Studio</source>
+        <translation>关于微调工作室</translation>
+    </message>
+    <message>
+        <source>{app} {version}
+Fine-tune OpenAI-compatible models without a terminal.</source>
+        <translation>{app} {version}
+无需命令行，即可微调兼容 OpenAI 的模型。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <source>Close message</source>
+        <translation>关闭提示</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Azure &amp;resource</source>
+        <translation>Azure 资源(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation>Base URL(&amp;B)</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy</source>
+        <translation>代理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Organization</source>
+        <translation>组织(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Pro&amp;ject</source>
+        <translation>项目(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Timeout</source>
+        <translation>超时(&amp;T)</translation>
+    </message>
+    <message>
+        <source>e.g. my-openai-resource</source>
+        <translation>例如 my-openai-resource</translation>
+    </message>
+    <message>
+        <source>optional, e.g. http://127.0.0.1:7890 or socks5://host:1080</source>
+        <translation>可不填，例如 http://127.0.0.1:7890 或 socks5://主机:1080</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可不填</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Saved — type a new key to replace it</source>
+        <translation>已保存——输入新密钥即可替换</translation>
+    </message>
+    <message>
+        <source>Paste your key here</source>
+        <translation>在这里粘贴密钥</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
+    </message>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation>Azure OpenAI</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible gateway or relay</source>
+        <translation>兼容 OpenAI 的网关或中转服务</translation>
+    </message>
+    <message>
+        <source>Sandbox (offline practice server)</source>
+        <translation>沙盒（离线练习服务）</translation>
+    </message>
+    <message>
+        <source>The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse every step for free: no real model is trained and nothing is billed. Add a profile with your own key when you are ready.</source>
+        <translation>沙盒运行在你自己的电脑上，它模拟微调服务，让你免费把每个步骤都练习一遍：不会真正训练模型，也不会产生任何费用。准备好之后，再添加一个使用你自己密钥的配置。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileListModel</name>
+    <message>
+        <source>Sandbox (offline practice)</source>
+        <translation>沙盒（离线练习）</translation>
+    </message>
+    <message>
+        <source>{name} — active</source>
+        <translation>{name} — 使用中</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsTab</name>
+    <message>
+        <source>Connection profiles</source>
+        <translation>连接配置</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置详情</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Language of the app</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Use this profile</source>
+        <translation>使用此配置</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>OpenAI account</source>
+        <translation>OpenAI 账号</translation>
+    </message>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation>Azure OpenAI</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible gateway or relay</source>
+        <translation>兼容 OpenAI 的网关或中转服务</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Cancel test</source>
+        <translation>取消测试</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>网关</translation>
+    </message>
+    <message>
+        <source>New profile: fill in the fields, then click Save.</source>
+        <translation>新配置：填好各项后点击“保存”。</translation>
+    </message>
+    <message>
+        <source>Profile “{name}” saved.</source>
+        <translation>配置“{name}”已保存。</translation>
+    </message>
+    <message>
+        <source>Connection test cancelled.</source>
+        <translation>已取消连接测试。</translation>
+    </message>
+    <message>
+        <source>Store keys in a file only I can read</source>
+        <translation>把密钥存到只有我能读取的文件中</translation>
+    </message>
+    <message>
+        <source>Keep keys for this session only</source>
+        <translation>只在本次运行期间保存密钥</translation>
+    </message>
+    <message>
+        <source>An API key was found in the OPENAI_API_KEY environment variable.</source>
+        <translation>在环境变量 OPENAI_API_KEY 中发现了 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Import as a profile</source>
+        <translation>导入为配置</translation>
+    </message>
+</context>
+</TS>
