@@ -16,19 +16,34 @@ from core.settings import SettingsStore  # noqa: E402
 
 def build_profile_service() -> ProfileService:
     """The one place that wires core services together; the GUI and the CLI receive them."""
-    return ProfileService(SettingsStore())
+    from core.paths import data_dir
+    from sandbox.launcher import SandboxLauncher
+
+    sandbox = SandboxLauncher(state_dir=data_dir() / "sandbox", job_seconds=60.0)
+    return ProfileService(SettingsStore(), sandbox=sandbox)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_logging()
-    if not argv or argv == ["--smoke"]:
-        from gui.app import run_app
+    services: list[ProfileService] = []
 
-        return run_app(build_profile_service(), smoke=bool(argv), started=STARTED)
-    from core.cli import main as cli_main
+    def make_service() -> ProfileService:
+        services.append(build_profile_service())
+        return services[-1]
 
-    return cli_main(argv, build_profile_service)
+    try:
+        if not argv or argv == ["--smoke"]:
+            from gui.app import run_app
+
+            return run_app(make_service(), smoke=bool(argv), started=STARTED)
+        from core.cli import main as cli_main
+
+        return cli_main(argv, make_service)
+    finally:
+        for service in services:
+            if service.sandbox is not None:
+                service.sandbox.stop()
 
 
 def run_gui() -> None:

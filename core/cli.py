@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from core.connection import layer_name, run_checks
 from core.errors import CoreError
@@ -51,6 +52,24 @@ def cmd_connection_test(service: ProfileService, args: argparse.Namespace) -> in
     return 0 if ok else 1
 
 
+def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
+    from sandbox.server import SandboxServer
+
+    try:
+        server = SandboxServer(args.host, args.port, args.state_dir, args.job_seconds)
+    except OSError as exc:
+        raise CoreError(tr("The Sandbox could not listen on {host}:{port}.").format(host=args.host, port=args.port),
+                        tr("Choose another port, or 0 for any free port."), repr(exc)) from exc
+    print(f"Sandbox listening on {server.base_url}", flush=True)
+    print(tr("No real model is trained and nothing is billed. Press Ctrl+C to stop."), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the signal
+        pass
+    print(tr("Sandbox stopped."), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="finetune-studio-cli",
@@ -71,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     test = connection_commands.add_parser("test", help=tr("check each network layer and the API key"))
     test.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
     test.set_defaults(handler=cmd_connection_test)
+
+    sandbox = commands.add_parser("sandbox", help=tr("run the offline practice server (nothing is billed)"))
+    sandbox.add_argument("--host", default="127.0.0.1", help=tr("address to listen on (default: 127.0.0.1)"))
+    sandbox.add_argument("--port", type=int, default=0, help=tr("port (default: 0, any free port)"))
+    sandbox.add_argument("--state-dir", type=Path, default=None,
+                         help=tr("keep files, jobs and models in this folder across restarts"))
+    sandbox.add_argument("--job-seconds", type=float, default=60.0,
+                         help=tr("how long a simulated fine-tuning job takes (default: 60)"))
+    sandbox.set_defaults(handler=cmd_sandbox)
     return parser
 
 

@@ -19,6 +19,10 @@ class SandboxLauncher(Protocol):
         """Start the Sandbox if needed and return its /v1 URL."""
         ...
 
+    def stop(self) -> None:
+        """Stop the Sandbox if it was started."""
+        ...
+
 
 
 class ProfileService:

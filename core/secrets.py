@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Protocol
 
 from core.errors import SecretStoreError
+from core.fileio import write_atomically
 from core.i18n import tr
 from core.logs import register_secret
 from core.paths import config_dir
-from core.settings import KeyStorage, write_atomically
+from core.settings import KeyStorage
 
 SERVICE = "finetune-studio"
 log = logging.getLogger(__name__)

@@ -9,7 +9,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.fileio import write_atomically
 from core.paths import config_dir
 from core.urls import normalise_base_url
 
@@ -164,23 +164,6 @@ class SettingsStore:
 
     def save(self, settings: AppSettings) -> None:
         write_atomically(self.path, json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False))
-
-
-def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Write to a temporary file beside ``path`` and rename it over, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        if mode is not None:
-            os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def env_profile(environ: Mapping[str, str] | None = None) -> tuple[Profile, str] | None:

@@ -1,0 +1,156 @@
+"""/v1/chat/completions and /v1/completions, streamed or not, with the stream faults applied."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from openai.types import Completion
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text, encoding, encoding_name_for
+from sandbox.answers import chunks, sandbox_reply, trained_answer
+from sandbox.catalogue import base_model, new_id
+from sandbox.context import Sandbox, sandbox_of
+from sandbox.errors import ApiError, bad_request
+from sandbox.shapes import shaped
+from sandbox.validation import FileFacts, text_of
+
+
+class StreamDropped(Exception):
+    """Raised inside a stream to cut the connection (the drop_stream_after fault)."""
+
+
+def _model_and_facts(sandbox: Sandbox, model_id: Any) -> tuple[Any, FileFacts | None, bool]:
+    """(base model, training facts of a fine-tuned model or None, is fine-tuned)."""
+    model = base_model(model_id) if isinstance(model_id, str) else None
+    if model is None:
+        raise ApiError(404, f"The model '{model_id}' does not exist or you do not have access to it.",
+                       code="model_not_found", param="model")
+    if not model_id.startswith("ft:"):
+        return model, None, False
+    state = sandbox.state
+    with state.lock:
+        job = next((j for j in state.jobs.values() if j.fine_tuned_model and (
+            model_id in state.models and state.models[model_id].job_id == j.id
+            or any(c["fine_tuned_model_checkpoint"] == model_id for c in j.checkpoints))), None)
+        if job is None:
+            raise ApiError(404, f"The model '{model_id}' does not exist or you do not have access to it.",
+                           code="model_not_found", param="model")
+        return model, state.files[job.training_file].facts if job.training_file in state.files else None, True
+
+
+def _limit_answer(answer: str, model: str, max_tokens: int | None, stop: Any) -> tuple[str, str]:
+    """Apply stop sequences and the token limit; returns (text, finish_reason)."""
+    stops = [stop] if isinstance(stop, str) else list(stop or [])
+    for sequence in stops:
+        if sequence and sequence in answer:
+            answer = answer[: answer.index(sequence)]
+    if max_tokens is not None:
+        tokens = encoding(encoding_name_for(model)).encode_ordinary(answer)
+        if len(tokens) > max_tokens:
+            return encoding(encoding_name_for(model)).decode(tokens[:max_tokens]), "length"
+    return answer, "stop"
+
+
+def _answer(sandbox: Sandbox, model_id: str, prompt: str) -> str:
+    _, facts, fine_tuned = _model_and_facts(sandbox, model_id)
+    return trained_answer(prompt, facts) or sandbox_reply(model_id, fine_tuned)
+
+
+def _sse(data: dict[str, Any] | str) -> bytes:
+    return f"data: {data if isinstance(data, str) else json.dumps(data)}\n\n".encode()
+
+
+async def _stream(sandbox: Sandbox, pieces: list[dict[str, Any]]) -> AsyncIterator[bytes]:
+    faults = sandbox.faults
+    sent: list[bytes] = []
+    for count, piece in enumerate(pieces, start=1):
+        if faults.drop_stream_after and count > faults.drop_stream_after:
+            raise StreamDropped("sandbox fault: stream dropped")
+        if faults.chunk_delay:
+            await asyncio.sleep(faults.chunk_delay)
+        out = (b"event: ping\ndata: {}\n\n" + b"data: \n\n" if faults.ping else b"") + _sse(piece)
+        if faults.buffer:
+            sent.append(out)
+        else:
+            yield out
+    yield b"".join(sent) + _sse("[DONE]")
+
+
+def _respond(sandbox: Sandbox, body: dict[str, Any], whole: dict[str, Any], pieces: list[dict[str, Any]]) -> Response:
+    if not body.get("stream") or sandbox.faults.no_stream:
+        return JSONResponse(whole)
+    return StreamingResponse(_stream(sandbox, pieces), media_type="text/event-stream")
+
+
+async def chat_completions(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    body = await request.json()
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise bad_request("'messages' must be a non-empty list.", "messages")
+    model_id = body.get("model")
+    model, _, _ = _model_and_facts(sandbox, model_id)
+    if not model.chat:
+        raise ApiError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
+                       "endpoint. Did you mean to use v1/completions?", param="model")
+    prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
+    max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
+    text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
+    prompt_tokens = sum(count_text(text_of(m.get("content")), model_id) + TOKENS_PER_MESSAGE for m in messages)
+    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_text(text, model_id)}
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    common = {"id": new_id("chatcmpl-"), "created": int(time.time()), "model": model_id,
+              "system_fingerprint": "fp_sandbox"}
+    whole = shaped(ChatCompletion, common | {"object": "chat.completion", "usage": usage, "choices": [
+        {"index": 0, "finish_reason": finish, "logprobs": None,
+         "message": {"role": "assistant", "content": text, "refusal": None}}]})
+
+    def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
+        return shaped(ChatCompletionChunk, common | {"object": "chat.completion.chunk", "choices": [
+            {"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}]})
+
+    pieces = [chunk({"role": "assistant", "content": ""})] + [chunk({"content": p}) for p in chunks(text)]
+    pieces.append(chunk({}, finish))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        pieces.append(shaped(ChatCompletionChunk, common | {"object": "chat.completion.chunk", "choices": [],
+                                                             "usage": usage}))
+    return _respond(sandbox, body, whole, pieces)
+
+
+async def completions(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    body = await request.json()
+    model_id = body.get("model")
+    model, _, _ = _model_and_facts(sandbox, model_id)
+    if model.chat:
+        raise ApiError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
+                       "mean to use v1/chat/completions?", param="model")
+    prompt = body.get("prompt", "")
+    prompt = prompt[0] if isinstance(prompt, list) and prompt else str(prompt)
+    max_tokens = body.get("max_tokens", 16)  # the API's default for /completions is 16 tokens
+    text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
+    usage = {"prompt_tokens": count_text(prompt, model_id), "completion_tokens": count_text(text, model_id)}
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    common = {"id": new_id("cmpl-"), "object": "text_completion", "created": int(time.time()), "model": model_id}
+
+    def choice(piece: str, finish_reason: str | None) -> dict[str, Any]:
+        return {"index": 0, "text": piece, "logprobs": None, "finish_reason": finish_reason}
+
+    whole = shaped(Completion, common | {"choices": [choice(text, finish)], "usage": usage})
+    pieces = [shaped(Completion, common | {"choices": [choice(p, None)]}) for p in chunks(text)]
+    pieces.append(shaped(Completion, common | {"choices": [choice("", finish)]}))
+    return _respond(sandbox, body, whole, pieces)
+
+
+ROUTES = [
+    Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+    Route("/v1/completions", completions, methods=["POST"]),
+]

@@ -1,0 +1,201 @@
+"""/v1/fine_tuning/jobs: create, list, get, events, checkpoints, cancel, pause, resume."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from sandbox.catalogue import base_model, new_id
+from sandbox.context import Sandbox, sandbox_of
+from sandbox.errors import bad_request, not_found
+from sandbox.lifecycle import advance, control, resolve_hyperparameters, start_job
+from sandbox.shapes import checkpoint_json, event_json, job_json, list_json, page
+from sandbox.state import JobRecord
+
+SUFFIX = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+LIMITS = {"n_epochs": (1, 50, int), "batch_size": (1, 256, int), "learning_rate_multiplier": (0, None, float),
+          "beta": (0, 2, float)}
+
+
+def _valid_number(key: str, value: Any) -> bool:
+    low, high, kind = LIMITS[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if kind is int and not float(value).is_integer():
+        return False
+    above_low = value > low if kind is float else value >= low  # rates and beta must be above 0
+    return above_low and (high is None or value <= high)
+
+
+def _check_hyperparameters(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    for key, value in values.items():
+        if key not in allowed:
+            raise bad_request(f"Unknown hyperparameter: '{key}'.", f"hyperparameters.{key}")
+        if value != "auto" and not _valid_number(key, value):
+            raise bad_request(f"Invalid value for '{key}': {value!r}.", f"hyperparameters.{key}")
+    return values
+
+
+def _method(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    method = body.get("method") or {"type": "supervised"}
+    kind = method.get("type", "supervised")
+    if kind not in ("supervised", "dpo"):
+        raise bad_request(f"The Sandbox does not simulate '{kind}' fine-tuning; use supervised or dpo.",
+                          "method.type")
+    requested = (method.get(kind) or {}).get("hyperparameters") or body.get("hyperparameters") or {}
+    allowed = ("n_epochs", "batch_size", "learning_rate_multiplier") + (("beta",) if kind == "dpo" else ())
+    return kind, _check_hyperparameters(dict(requested), allowed)
+
+
+def _check_metadata(metadata: Any) -> dict[str, str] | None:
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict) or len(metadata) > 16 or not all(
+            isinstance(k, str) and isinstance(v, str) and len(k) <= 64 and len(v) <= 512 for k, v in metadata.items()):
+        raise bad_request("metadata must be at most 16 string pairs (keys up to 64, values up to 512 characters).",
+                          "metadata")
+    return metadata
+
+
+def _training_file(sandbox: Sandbox, file_id: Any, param: str) -> Any:
+    record = sandbox.state.files.get(file_id) if isinstance(file_id, str) else None
+    if record is None or record.purpose != "fine-tune":
+        raise bad_request(f"Invalid file '{file_id}': it does not exist or its purpose is not fine-tune.", param,
+                          "invalid_file")
+    return record
+
+
+def _model(sandbox: Sandbox, model_id: Any) -> Any:
+    model = base_model(model_id) if isinstance(model_id, str) else None
+    if model is None or (model_id.startswith("ft:") and model_id not in sandbox.state.models):
+        raise bad_request(f"Model {model_id} is not available for fine-tuning or does not exist.", "model",
+                          "model_not_available")
+    return model
+
+
+async def create_job(request: Request) -> JSONResponse:
+    sandbox = sandbox_of(request)
+    body = await request.json()
+    for key in ("model", "training_file"):
+        if not body.get(key):
+            raise bad_request(f"Missing required parameter: '{key}'.", key)
+    model = _model(sandbox, body["model"])
+    training = _training_file(sandbox, body["training_file"], "training_file")
+    if body.get("validation_file"):
+        _training_file(sandbox, body["validation_file"], "validation_file")
+    suffix = body.get("suffix")
+    if suffix is not None and not SUFFIX.match(str(suffix)):
+        raise bad_request("suffix must be 1 to 64 characters: letters, digits, '-' or '_'.", "suffix")
+    method, requested = _method(body)
+    if method == "dpo" and not model.chat:
+        raise bad_request(f"DPO is not available for {model.id}.", "method.type")
+    seed = body.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**31 - 1):
+        raise bad_request("seed must be an integer between 0 and 2147483647.", "seed")
+    facts = training.facts
+    hyper = resolve_hyperparameters(requested, facts.n_examples, method)
+    steps_per_epoch = math.ceil(facts.n_examples / hyper["batch_size"])
+    job = JobRecord(
+        id=new_id("ftjob-"), created_at=time.time(), model=body["model"], base=model.id,
+        training_file=training.id, validation_file=body.get("validation_file"), suffix=suffix,
+        seed=seed if seed is not None else random.randint(0, 2**31 - 1),
+        metadata=_check_metadata(body.get("metadata")), method=method, hyperparameters=hyper,
+        total_steps=steps_per_epoch * hyper["n_epochs"], steps_per_epoch=steps_per_epoch,
+        duration=sandbox.job_seconds)
+    start_job(job)
+    with sandbox.state.lock:
+        sandbox.state.jobs[job.id] = job
+        sandbox.state.save()
+    return JSONResponse(job_json(job))
+
+
+def _job(request: Request) -> JobRecord:
+    """The job named in the path, brought up to date with the clock."""
+    sandbox = sandbox_of(request)
+    job_id = request.path_params["job_id"]
+    with sandbox.state.lock:
+        job = sandbox.state.jobs.get(job_id)
+        if job is None:
+            raise not_found("fine-tuning job", job_id, "fine_tuning_job_id")
+        _advance(sandbox, job)
+    return job
+
+
+def _advance(sandbox: Sandbox, job: JobRecord) -> None:
+    seen = len(job.events)
+    advance(sandbox.state, job)
+    if len(job.events) != seen:
+        sandbox.state.save()
+
+
+def _limit(request: Request, default: int) -> int:
+    try:
+        limit = int(request.query_params.get("limit", default))
+    except ValueError as exc:
+        raise bad_request("limit must be an integer.", "limit") from exc
+    if not 1 <= limit <= 100:
+        raise bad_request("limit must be between 1 and 100.", "limit")
+    return limit
+
+
+async def list_jobs(request: Request) -> JSONResponse:
+    sandbox = sandbox_of(request)
+    wanted = {key[9:-1]: value for key, value in request.query_params.items()
+              if key.startswith("metadata[") and key.endswith("]")}
+    with sandbox.state.lock:
+        jobs = sorted(sandbox.state.jobs.values(), key=lambda j: j.created_at, reverse=True)
+        for job in jobs:
+            _advance(sandbox, job)
+        data = [job_json(j) for j in jobs if all((j.metadata or {}).get(k) == v for k, v in wanted.items())]
+    items, has_more = page(data, request.query_params.get("after"), _limit(request, 20))
+    return JSONResponse(list_json(items, has_more))
+
+
+async def get_job(request: Request) -> JSONResponse:
+    return JSONResponse(job_json(_job(request)))
+
+
+async def list_events(request: Request) -> JSONResponse:
+    job = _job(request)
+    events = [event_json(e) for e in reversed(job.events)]  # newest first, like the API
+    items, has_more = page(events, request.query_params.get("after"), _limit(request, 20))
+    return JSONResponse(list_json(items, has_more))
+
+
+async def list_checkpoints(request: Request) -> JSONResponse:
+    job = _job(request)
+    checkpoints = [checkpoint_json(c) for c in reversed(job.checkpoints)]
+    items, has_more = page(checkpoints, request.query_params.get("after"), _limit(request, 10))
+    return JSONResponse(list_json(items, has_more, ids=True))
+
+
+def _control(action: str) -> Any:
+    async def handler(request: Request) -> JSONResponse:
+        sandbox = sandbox_of(request)
+        job = _job(request)
+        with sandbox.state.lock:
+            problem = control(job, action)
+            if problem:
+                raise bad_request(problem, "fine_tuning_job_id", "invalid_job_state")
+            sandbox.state.save()
+        return JSONResponse(job_json(job))
+
+    return handler
+
+
+ROUTES = [
+    Route("/v1/fine_tuning/jobs", create_job, methods=["POST"]),
+    Route("/v1/fine_tuning/jobs", list_jobs, methods=["GET"]),
+    Route("/v1/fine_tuning/jobs/{job_id}", get_job, methods=["GET"]),
+    Route("/v1/fine_tuning/jobs/{job_id}/events", list_events, methods=["GET"]),
+    Route("/v1/fine_tuning/jobs/{job_id}/checkpoints", list_checkpoints, methods=["GET"]),
+    *(Route(f"/v1/fine_tuning/jobs/{{job_id}}/{action}", _control(action), methods=["POST"])
+      for action in ("cancel", "pause", "resume")),
+]

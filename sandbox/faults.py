@@ -1,0 +1,60 @@
+"""Failures on demand: rate limits, server errors, slow or broken streams, gateways that do not stream.
+
+Set with PUT /_sandbox/faults (JSON body, fields below) or the server's constructor; DELETE resets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.errors import error_response
+
+
+@dataclass
+class Faults:
+    status: int = 0  # answer matching requests with this HTTP status (429, 500, 502, 503...)
+    retry_after: float | None = None  # the retry-after header sent with the status
+    times: int | None = None  # how many requests get the status; None = every request until reset
+    path: str = "/v1/"  # only requests whose path starts with this
+    first_byte_delay: float = 0.0  # seconds before any byte of the answer
+    chunk_delay: float = 0.0  # seconds between stream chunks (a slow stream)
+    drop_stream_after: int = 0  # close the connection after this many chunks (a dropped stream)
+    ping: bool = False  # send gateway-style "event: ping" and empty "data:" lines between chunks
+    no_stream: bool = False  # answer stream=true with one plain JSON body, like a proxy that does not stream
+    buffer: bool = False  # hold every chunk back and send them all at the end, like a buffering proxy
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Faults:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_MESSAGES = {429: ("Rate limit reached for requests (Sandbox fault).", "rate_limit_exceeded", "requests"),
+             500: ("The server had an error while processing your request (Sandbox fault).", None, "server_error"),
+             502: ("Bad gateway (Sandbox fault).", None, "server_error"),
+             503: ("The engine is currently overloaded, please try again later (Sandbox fault).", None,
+                   "server_error")}
+
+
+
+def fault_response(faults: Faults) -> Response | None:
+    """The error to send instead of the real answer, or None; counts down ``times``."""
+    if not faults.status:
+        return None
+    if faults.times is not None:
+        faults.times -= 1
+        if faults.times <= 0:
+            faults.status, faults.times = 0, None
+    status = faults.status or 0
+    message, code, kind = _MESSAGES.get(status, (f"Sandbox fault {status}.", None, "server_error"))
+    headers = {"retry-after": str(faults.retry_after)} if faults.retry_after is not None else None
+    return error_response(status, message, code, None, kind, headers)

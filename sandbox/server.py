@@ -1,0 +1,73 @@
+"""Run the Sandbox: in a background thread for the app and tests, or in the foreground for the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+
+import uvicorn
+
+from sandbox.app import build_app
+from sandbox.faults import Faults
+from sandbox.state import SandboxState
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+class SandboxServer:
+    """A Sandbox on its own port. ``start()`` returns once it accepts connections; ``stop()`` ends it."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, state_dir: Path | None = None,
+                 job_seconds: float = 60.0, faults: Faults | None = None) -> None:
+        self.app = build_app(SandboxState(state_dir), faults, job_seconds)
+        self.socket = _bind(host, port)
+        self.host, self.port = host, self.socket.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/v1"
+
+    @property
+    def origin(self) -> str:
+        return self.base_url.removesuffix("/v1")
+
+    def set_faults(self, faults: Faults) -> None:
+        self.app.state.sandbox.faults = faults
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
+                                        name="sandbox", daemon=True)
+        self._thread.start()
+        while not self.server.started and self._thread.is_alive():
+            threading.Event().wait(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.socket.close()
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until Ctrl+C (uvicorn handles the signal and shuts down cleanly)."""
+        asyncio.run(self.server.serve(sockets=[self.socket]))
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+

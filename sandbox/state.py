@@ -1,0 +1,138 @@
+"""Everything the Sandbox holds: files, uploads, jobs, models. In memory, or saved to a folder.
+
+One lock guards every change; with a state folder each change is written atomically, so jobs,
+files and models survive a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.fileio import write_atomically
+from sandbox.validation import FileFacts
+
+
+@dataclass
+class FileRecord:
+    id: str
+    filename: str
+    purpose: str
+    bytes: int
+    created_at: int
+    facts: FileFacts | None = None  # None for result files
+
+    def api(self) -> dict[str, Any]:
+        return {"id": self.id, "object": "file", "bytes": self.bytes, "created_at": self.created_at,
+                "filename": self.filename, "purpose": self.purpose, "status": "processed",
+                "expires_at": None, "status_details": None}
+
+
+@dataclass
+class UploadRecord:
+    id: str
+    filename: str
+    purpose: str
+    bytes: int
+    mime_type: str
+    created_at: int
+    status: str = "pending"
+    parts: dict[str, bytes] = field(default_factory=dict)
+    file_id: str | None = None
+
+
+@dataclass
+class JobRecord:
+    id: str
+    created_at: float
+    model: str  # as requested: a base model or an ft: model for continued training
+    base: str  # the root base model the fine-tuned name is built from
+    training_file: str
+    validation_file: str | None
+    suffix: str | None
+    seed: int
+    metadata: dict[str, str] | None
+    method: str  # supervised | dpo
+    hyperparameters: dict[str, Any]  # resolved: no "auto" left
+    total_steps: int
+    steps_per_epoch: int
+    duration: float
+    status: str = "validating_files"
+    events: list[dict[str, Any]] = field(default_factory=list)
+    checkpoints: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[dict[str, float]] = field(default_factory=list)
+    fine_tuned_model: str | None = None
+    finished_at: int | None = None
+    error: dict[str, Any] | None = None
+    result_files: list[str] = field(default_factory=list)
+    trained_tokens: int | None = None
+    paused_at: float | None = None
+    paused_total: float = 0.0
+    stage: int = 0  # how far the simulated lifecycle has got (see lifecycle.py)
+
+
+@dataclass
+class ModelRecord:
+    id: str
+    created: int
+    owned_by: str
+    job_id: str | None = None
+
+
+class SandboxState:
+    def __init__(self, state_dir: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.state_dir = state_dir
+        self.files: dict[str, FileRecord] = {}
+        self.contents: dict[str, bytes] = {}
+        self.uploads: dict[str, UploadRecord] = {}
+        self.jobs: dict[str, JobRecord] = {}
+        self.models: dict[str, ModelRecord] = {}
+        if state_dir is not None:
+            self._load()
+
+    # -- persistence ------------------------------------------------------------------------
+    def _load(self) -> None:
+        path = self.state_dir / "state.json"
+        if not path.exists():
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for raw in data["files"]:
+            facts = raw.pop("facts")
+            record = FileRecord(**raw, facts=FileFacts(**facts) if facts else None)
+            self.files[record.id] = record
+            content = self.state_dir / "files" / record.id
+            if content.exists():
+                self.contents[record.id] = content.read_bytes()
+        self.jobs = {raw["id"]: JobRecord(**raw) for raw in data["jobs"]}
+        self.models = {raw["id"]: ModelRecord(**raw) for raw in data["models"]}
+
+    def save(self) -> None:
+        """Write the state (not uploads in progress) atomically; no-op when in memory only."""
+        if self.state_dir is None:
+            return
+        with self.lock:
+            data = {"files": [asdict(f) for f in self.files.values()],
+                    "jobs": [asdict(j) for j in self.jobs.values()],
+                    "models": [asdict(m) for m in self.models.values()]}
+            write_atomically(self.state_dir / "state.json", json.dumps(data).encode())
+
+    def add_file(self, record: FileRecord, content: bytes) -> None:
+        with self.lock:
+            self.files[record.id] = record
+            self.contents[record.id] = content
+            if self.state_dir is not None:
+                write_atomically(self.state_dir / "files" / record.id, content)
+            self.save()
+
+    def delete_file(self, file_id: str) -> None:
+        with self.lock:
+            self.files.pop(file_id, None)
+            self.contents.pop(file_id, None)
+            if self.state_dir is not None:
+                (self.state_dir / "files" / file_id).unlink(missing_ok=True)
+            self.save()
+

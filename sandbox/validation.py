@@ -1,0 +1,138 @@
+"""Check an uploaded training file the way the fine-tuning API does, and learn its examples.
+
+Format problems are refused at upload (400). Limits that depend on the chosen model (example
+count, per-example tokens, chat vs completion) are checked when a job validates its files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text
+from sandbox.catalogue import MAX_CONTEXT, MIN_EXAMPLES, BaseModel
+from sandbox.errors import bad_request
+
+CHAT, COMPLETION, DPO = "chat", "completion", "dpo"
+
+
+@dataclass
+class FileFacts:
+    """What the Sandbox remembers about a fine-tune file."""
+
+    format: str
+    n_examples: int
+    total_tokens: int
+    max_tokens: int
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (prompt, answer) to answer from
+
+
+def text_of(content: object) -> str:
+    """Text of a message's content: a string or a list of {"type": "text", "text": ...} parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return ""
+
+
+def _format_of(example: dict) -> str | None:
+    if "messages" in example:
+        return CHAT
+    if "prompt" in example and "completion" in example:
+        return COMPLETION
+    if {"input", "preferred_output", "non_preferred_output"} <= example.keys():
+        return DPO
+    return None
+
+
+def _messages_tokens(messages: list, model: str) -> int:
+    return sum(count_text(text_of(m.get("content")), model) + TOKENS_PER_MESSAGE for m in messages
+               if isinstance(m, dict))
+
+
+def _chat_pair(messages: list, line: int) -> tuple[str, str]:
+    if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+        raise bad_request(f"Invalid file format. Line {line}: 'messages' must be a list of objects.", "file",
+                          "invalid_file_format")
+    roles = [m.get("role") for m in messages]
+    if "assistant" not in roles:
+        raise bad_request(f"Invalid file format. Line {line}: the example has no assistant message.", "file",
+                          "invalid_file_format")
+    last_answer = max(i for i, r in enumerate(roles) if r == "assistant")
+    prompt = next((text_of(m.get("content")) for m in reversed(messages[:last_answer]) if m.get("role") == "user"),
+                  "")
+    return prompt, text_of(messages[last_answer].get("content"))
+
+
+def _example_facts(example: dict, fmt: str, line: int) -> tuple[int, tuple[str, str]]:
+    model = "gpt-4o-mini"
+    if fmt == CHAT:
+        messages = example["messages"]
+        pair = _chat_pair(messages, line)
+        return _messages_tokens(messages, model), pair
+    if fmt == COMPLETION:
+        prompt, completion = str(example["prompt"]), str(example["completion"])
+        return count_text(prompt, "davinci-002") + count_text(completion, "davinci-002"), (prompt, completion)
+    inputs = example["input"].get("messages", []) if isinstance(example["input"], dict) else []
+    preferred = example["preferred_output"] if isinstance(example["preferred_output"], list) else []
+    rejected = example["non_preferred_output"] if isinstance(example["non_preferred_output"], list) else []
+    prompt = next((text_of(m.get("content")) for m in reversed(inputs) if m.get("role") == "user"), "")
+    answer = text_of(preferred[0].get("content")) if preferred and isinstance(preferred[0], dict) else ""
+    tokens = sum(_messages_tokens(part, model) for part in (inputs, preferred, rejected))
+    return tokens, (prompt, answer)
+
+
+def analyse_file(content: bytes) -> FileFacts:
+    """Parse a JSONL fine-tune file; raises ApiError(400) for anything the API would refuse."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise bad_request("Invalid file format. The file must be UTF-8 encoded JSONL.", "file",
+                          "invalid_file_format") from exc
+    facts: FileFacts | None = None
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            example = json.loads(line)
+        except ValueError as exc:
+            raise bad_request(f"Invalid file format. Line {line_number} is not valid JSON: {exc}.", "file",
+                              "invalid_file_format") from exc
+        fmt = _format_of(example) if isinstance(example, dict) else None
+        if fmt is None:
+            raise bad_request(f"Invalid file format. Line {line_number}: expected 'messages', 'prompt' and "
+                              "'completion', or 'input', 'preferred_output' and 'non_preferred_output'.",
+                              "file", "invalid_file_format")
+        facts = facts or FileFacts(fmt, 0, 0, 0)
+        if fmt != facts.format:
+            raise bad_request(f"Invalid file format. Line {line_number} is a {fmt} example, but the file "
+                              f"started with {facts.format} examples.", "file", "invalid_file_format")
+        tokens, pair = _example_facts(example, fmt, line_number)
+        if tokens > MAX_CONTEXT:
+            raise bad_request(f"Line {line_number} has {tokens} tokens; no model accepts more than "
+                              f"{MAX_CONTEXT} tokens per example.", "file", "invalid_file_format")
+        facts.n_examples += 1
+        facts.total_tokens += tokens
+        facts.max_tokens = max(facts.max_tokens, tokens)
+        facts.pairs.append(pair)
+    if facts is None:
+        raise bad_request("Invalid file format. The file is empty.", "file", "invalid_file_format")
+    return facts
+
+
+def job_file_problem(facts: FileFacts, model: BaseModel, method: str, role: str) -> tuple[str, str] | None:
+    """(code, message) of why a job must fail on this file, or None when it can train."""
+    wanted = DPO if method == "dpo" else CHAT if model.chat else COMPLETION
+    if facts.format != wanted:
+        return ("invalid_file_format",
+                f"The {role} file has {facts.format} examples, but {method} training of {model.id} needs "
+                f"{wanted} examples.")
+    if role == "training" and facts.n_examples < MIN_EXAMPLES:
+        return ("invalid_n_examples",
+                f"Training file has {facts.n_examples} example(s), but must have at least {MIN_EXAMPLES} examples")
+    if facts.max_tokens > model.context_tokens:
+        return ("invalid_training_file" if role == "training" else "invalid_validation_file",
+                f"An example in the {role} file has {facts.max_tokens} tokens, more than the "
+                f"{model.context_tokens}-token limit of {model.id}.")
+    return None
