@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,10 +63,8 @@ def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
                         tr("Choose another port, or 0 for any free port."), repr(exc)) from exc
     print(f"Sandbox listening on {server.base_url}", flush=True)
     print(tr("No real model is trained and nothing is billed. Press Ctrl+C to stop."), flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn shuts down cleanly, then re-raises the signal
         server.serve_forever()
-    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the signal
-        pass
     print(tr("Sandbox stopped."), flush=True)
     return 0
 

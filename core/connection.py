@@ -7,6 +7,7 @@ known, so the GUI can show progress; the first failure ends the test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import ssl
 import time
@@ -89,6 +90,7 @@ async def _tcp(host: str, port: int) -> None:
         raise CoreError(tr("Nothing accepts connections at {host}:{port}.").format(host=host, port=port),
                         tr("Check the port and that the server or proxy is running."), repr(exc)) from exc
     writer.close()
+    await writer.wait_closed()
 
 
 async def _tls(host: str, port: int) -> None:
@@ -106,6 +108,8 @@ async def _tls(host: str, port: int) -> None:
                        tr("The server may not speak HTTPS on this port: check http:// versus https://."),
                        repr(exc)) from exc
     writer.close()
+    with contextlib.suppress(OSError):  # some servers reset TLS connections on close
+        await writer.wait_closed()
 
 
 async def _api(profile: Profile, api_key: str, base_url: str) -> str:

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
     # -- status bar -------------------------------------------------------------------------
     def _show_connection(self) -> None:
         profile = self.service.settings.active_profile
-        name = self.tr("Sandbox") if profile.is_sandbox else profile.name
+        name = self.tr("Sandbox (practice, nothing is billed)") if profile.is_sandbox else profile.name
         state = self.connection.state if self.connection.profile_name == profile.name else LinkState.UNKNOWN
         text = {LinkState.UNKNOWN: self.tr("not checked yet"), LinkState.CHECKING: self.tr("checking…"),
                 LinkState.CONNECTED: self.tr("connected"), LinkState.FAILED: self.tr("not connected")}[state]

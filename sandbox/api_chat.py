@@ -145,8 +145,10 @@ async def completions(request: Request) -> Response:
         return {"index": 0, "text": piece, "logprobs": None, "finish_reason": finish_reason}
 
     whole = shaped(Completion, common | {"choices": [choice(text, finish)], "usage": usage})
-    pieces = [shaped(Completion, common | {"choices": [choice(p, None)]}) for p in chunks(text)]
-    pieces.append(shaped(Completion, common | {"choices": [choice("", finish)]}))
+    # Stream pieces keep the checked shape; the SDK's type has no null finish_reason, the stream does.
+    stream_piece = {k: v for k, v in whole.items() if k != "usage"}
+    pieces = [stream_piece | {"choices": [choice(p, None)]} for p in chunks(text)]
+    pieces.append(stream_piece | {"choices": [choice("", finish)]})
     return _respond(sandbox, body, whole, pieces)
 
 

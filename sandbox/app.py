@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -104,7 +105,7 @@ def build_app(state: SandboxState | None = None, faults: Faults | None = None,
               job_seconds: float = 60.0) -> Starlette:
     sandbox = Sandbox(state or SandboxState(), faults or Faults(), job_seconds)
     routes = [*api_models.ROUTES, *api_files.ROUTES, *api_jobs.ROUTES, *api_chat.ROUTES, *_admin_routes(sandbox)]
-    handlers = {ApiError: _api_error, ValueError: _bad_json, 404: _not_found, 405: _not_found,
+    handlers = {ApiError: _api_error, json.JSONDecodeError: _bad_json, 404: _not_found, 405: _not_found,
                 Exception: _unexpected}
     app = Starlette(routes=routes, exception_handlers=handlers,
                     middleware=[Middleware(SandboxMiddleware, sandbox=sandbox)])

@@ -48,13 +48,13 @@ _MESSAGES = {429: ("Rate limit reached for requests (Sandbox fault).", "rate_lim
 
 def fault_response(faults: Faults) -> Response | None:
     """The error to send instead of the real answer, or None; counts down ``times``."""
-    if not faults.status:
+    status = faults.status
+    if not status:
         return None
     if faults.times is not None:
         faults.times -= 1
         if faults.times <= 0:
             faults.status, faults.times = 0, None
-    status = faults.status or 0
     message, code, kind = _MESSAGES.get(status, (f"Sandbox fault {status}.", None, "server_error"))
     headers = {"retry-after": str(faults.retry_after)} if faults.retry_after is not None else None
     return error_response(status, message, code, None, kind, headers)

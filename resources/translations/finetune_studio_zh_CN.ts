@@ -32,6 +32,22 @@
         <translation>连接失败。</translation>
     </message>
     <message>
+        <source>The Sandbox could not listen on {host}:{port}.</source>
+        <translation>沙盒无法在 {host}:{port} 上监听。</translation>
+    </message>
+    <message>
+        <source>Choose another port, or 0 for any free port.</source>
+        <translation>请换一个端口，或填 0 让系统自动选择空闲端口。</translation>
+    </message>
+    <message>
+        <source>No real model is trained and nothing is billed. Press Ctrl+C to stop.</source>
+        <translation>不会真正训练模型，也不会产生费用。按 Ctrl+C 停止。</translation>
+    </message>
+    <message>
+        <source>Sandbox stopped.</source>
+        <translation>沙盒已停止。</translation>
+    </message>
+    <message>
         <source>{app}: fine-tune OpenAI-compatible models. Without arguments `python main.py` opens the app.</source>
         <translation>{app}：微调兼容 OpenAI 的模型。不带参数运行 `python main.py` 会打开图形界面。</translation>
     </message>
@@ -58,6 +74,26 @@
     <message>
         <source>profile name or id (default: the active one)</source>
         <translation>配置名称或 ID（默认：当前使用的配置）</translation>
+    </message>
+    <message>
+        <source>run the offline practice server (nothing is billed)</source>
+        <translation>运行离线练习服务（不产生费用）</translation>
+    </message>
+    <message>
+        <source>address to listen on (default: 127.0.0.1)</source>
+        <translation>监听地址（默认：127.0.0.1）</translation>
+    </message>
+    <message>
+        <source>port (default: 0, any free port)</source>
+        <translation>端口（默认 0，即任意空闲端口）</translation>
+    </message>
+    <message>
+        <source>keep files, jobs and models in this folder across restarts</source>
+        <translation>把文件、任务和模型保存在这个文件夹中，重启后仍然保留</translation>
+    </message>
+    <message>
+        <source>how long a simulated fine-tuning job takes (default: 60)</source>
+        <translation>模拟一次微调任务所需的秒数（默认：60）</translation>
     </message>
     <message>
         <source>Interrupted.</source>
@@ -490,8 +526,8 @@
         <translation>关于微调工作室(&amp;A)</translation>
     </message>
     <message>
-        <source>Sandbox</source>
-        <translation>沙盒</translation>
+        <source>Sandbox (practice, nothing is billed)</source>
+        <translation>沙盒（练习用，不产生费用）</translation>
     </message>
     <message>
         <source>not checked yet</source>

@@ -87,3 +87,30 @@ def test_smoke_opens_the_window():
     result = run("--smoke")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("shown in ") and result.stdout.strip().endswith(" ms")
+
+
+def test_connection_test_of_the_sandbox_profile():
+    result = run("connection", "test", "--profile", "sandbox")
+    assert result.returncode == 0, result.stderr
+    assert "Testing profile “Sandbox” (http://127.0.0.1:" in result.stdout
+    assert "Connection works." in result.stdout
+
+
+def test_sandbox_command_serves_until_ctrl_c(tmp_path):
+    import signal
+
+    import openai
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sandbox", "--port", "0", "--state-dir",
+                                str(tmp_path), "--job-seconds", "1"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = process.stdout.readline().strip()
+        assert line.startswith("Sandbox listening on http://127.0.0.1:") and line.endswith("/v1")
+        with openai.OpenAI(api_key="sk-cli", base_url=line.split()[-1], max_retries=0) as client:
+            assert "gpt-4o-mini-2024-07-18" in [m.id for m in client.models.list()]
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=20)[0]
+    assert process.returncode == 0
+    assert "Sandbox stopped." in output

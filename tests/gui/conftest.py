@@ -33,6 +33,19 @@ async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+@pytest.fixture(autouse=True)
+async def drain_loop():
+    """After each test, finish the app's background tasks before the loop closes, so no socket
+    notifier or timer outlives its loop (Qt would call into a dead loop later)."""
+    yield
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await asyncio.sleep(0.05)
+
+
 @pytest.fixture
 def service(memory_keyring):
     return ProfileService(SettingsStore())

@@ -69,7 +69,7 @@ async def test_switching_to_chinese_applies_without_restart(qtbot, window, servi
     combo.setCurrentIndex(ZH_INDEX)
     await until(lambda: window.tabs.tabText(0) == "设置")
     assert [window.tabs.tabText(i) for i in range(5)] == ["设置", "数据集", "训练", "试用", "模型"]
-    assert window.status_label.text() == "配置：沙盒 — 尚未检查"
+    assert window.status_label.text() == "配置：沙盒（练习用，不产生费用） — 尚未检查"
     assert current_language() == "zh_CN"
     assert service.settings.language == "zh_CN"  # remembered for the next start
     combo.setCurrentIndex(1)

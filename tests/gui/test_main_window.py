@@ -13,7 +13,7 @@ async def test_tabs_and_honest_empty_states(window):
 
 
 async def test_status_bar_shows_the_active_profile(window):
-    assert window.status_label.text() == "Profile: Sandbox — not checked yet"
+    assert window.status_label.text() == "Profile: Sandbox (practice, nothing is billed) — not checked yet"
 
 
 async def test_geometry_and_last_tab_are_remembered(qtbot, window, memory_keyring):
@@ -32,3 +32,22 @@ async def test_damaged_geometry_falls_back_to_a_default_size(qtbot, service):
     qtbot.addWidget(win)
     assert win.tabs.currentIndex() == win.tabs.count() - 1
     assert win.width() >= 760
+
+
+async def test_sandbox_profile_connects_through_the_built_in_server(qtbot, memory_keyring):
+    from core.profiles import ProfileService
+    from core.settings import SettingsStore
+    from sandbox.launcher import SandboxLauncher
+    from tests.gui.conftest import until
+
+    launcher = SandboxLauncher(job_seconds=1.0)
+    win = create_window(ProfileService(SettingsStore(), sandbox=launcher))
+    try:
+        win.check_active_profile()
+        await until(lambda: win.status_label.text().endswith("— connected"))
+        assert win.status_label.text().startswith("Profile: Sandbox (practice, nothing is billed)")
+        assert launcher.server is not None and launcher.server.base_url.startswith("http://127.0.0.1:")
+    finally:
+        win.close()
+        launcher.stop()
+    assert launcher.server is None
