@@ -49,6 +49,9 @@ STARTUP_TIMEOUT_S = 30.0
 SHOW_ERRORS = 5
 MODEL = "gpt-4o-mini"
 
+Call = Callable[[], Awaitable[None]]
+CallFactory = Callable[[int], Call]  # request number -> one request to await
+
 
 # -- the Sandbox process -------------------------------------------------------------------------
 @dataclass
@@ -142,7 +145,7 @@ class Batch:
         return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-async def _timed(call: Callable[[], Awaitable[None]]) -> tuple[float, str | None]:
+async def _timed(call: Call) -> tuple[float, str | None]:
     started = time.perf_counter()
     try:
         await call()
@@ -151,8 +154,7 @@ async def _timed(call: Callable[[], Awaitable[None]]) -> tuple[float, str | None
     return time.perf_counter() - started, None
 
 
-async def run_batch(name: str, count: int, make_call: Callable[[int], Callable[[], Awaitable[None]]],
-                    server: SandboxProcess) -> Batch:
+async def run_batch(name: str, count: int, make_call: CallFactory, server: SandboxProcess) -> Batch:
     """Launch ``count`` calls at once and wait for all of them."""
     batch = Batch(name, count)
     cpu_before, client_before = server.cpu_seconds(), time.process_time()
@@ -190,8 +192,8 @@ async def upload_training_file(client: openai.AsyncOpenAI) -> str:
     return uploaded.id
 
 
-def list_models(client: openai.AsyncOpenAI) -> Callable[[int], Callable[[], Awaitable[None]]]:
-    def make(i: int) -> Callable[[], Awaitable[None]]:
+def list_models(client: openai.AsyncOpenAI) -> CallFactory:
+    def make(i: int) -> Call:
         async def call() -> None:
             page = await client.models.list()
             if not page.data:
@@ -202,8 +204,8 @@ def list_models(client: openai.AsyncOpenAI) -> Callable[[int], Callable[[], Awai
     return make
 
 
-def stream_chat(client: openai.AsyncOpenAI) -> Callable[[int], Callable[[], Awaitable[None]]]:
-    def make(i: int) -> Callable[[], Awaitable[None]]:
+def stream_chat(client: openai.AsyncOpenAI) -> CallFactory:
+    def make(i: int) -> Call:
         async def call() -> None:
             stream = await client.chat.completions.create(
                 model=MODEL, messages=[{"role": "user", "content": f"Say something about load test {i}."}],
@@ -222,8 +224,8 @@ def stream_chat(client: openai.AsyncOpenAI) -> Callable[[int], Callable[[], Awai
     return make
 
 
-def create_jobs(client: openai.AsyncOpenAI, file_id: str) -> Callable[[int], Callable[[], Awaitable[None]]]:
-    def make(i: int) -> Callable[[], Awaitable[None]]:
+def create_jobs(client: openai.AsyncOpenAI, file_id: str) -> CallFactory:
+    def make(i: int) -> Call:
         async def call() -> None:
             job = await client.fine_tuning.jobs.create(model=MODEL, training_file=file_id,
                                                        metadata={"bench": str(i)})
@@ -249,6 +251,8 @@ async def run_all(server: SandboxProcess) -> tuple[list[Batch], list[str]]:
         file_id = await upload_training_file(client)
         # Warm up: one stream (first-call imports in the server), then one unmeasured round that opens
         # every pooled connection, so each batch measures requests over warm keep-alive connections.
+        # Batches run back to back: a connection left idle near uvicorn's 5 s keep-alive timeout can be
+        # closed by the server just as the client reuses it ("Server disconnected without sending a response").
         await stream_chat(client)(-1)()
         await run_batch("warm-up", BASELINE_REQUESTS, list_models(client), server)
         baseline = await run_batch("baseline", BASELINE_REQUESTS, list_models(client), server)

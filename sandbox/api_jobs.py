@@ -124,15 +124,16 @@ def _job(request: Request) -> JobRecord:
         job = sandbox.state.jobs.get(job_id)
         if job is None:
             raise not_found("fine-tuning job", job_id, "fine_tuning_job_id")
-        _advance(sandbox, job)
+        if _advance(sandbox, job):
+            sandbox.state.save()
     return job
 
 
-def _advance(sandbox: Sandbox, job: JobRecord) -> None:
+def _advance(sandbox: Sandbox, job: JobRecord) -> bool:
+    """Move the job on; True when something changed (and the state needs saving)."""
     seen = len(job.events)
     advance(sandbox.state, job)
-    if len(job.events) != seen:
-        sandbox.state.save()
+    return len(job.events) != seen
 
 
 def _limit(request: Request, default: int) -> int:
@@ -151,8 +152,8 @@ async def list_jobs(request: Request) -> JSONResponse:
               if key.startswith("metadata[") and key.endswith("]")}
     with sandbox.state.lock:
         jobs = sorted(sandbox.state.jobs.values(), key=lambda j: j.created_at, reverse=True)
-        for job in jobs:
-            _advance(sandbox, job)
+        if [_advance(sandbox, job) for job in jobs].count(True):
+            sandbox.state.save()  # once for the whole list, not once per job
         data = [job_json(j) for j in jobs if all((j.metadata or {}).get(k) == v for k, v in wanted.items())]
     items, has_more = page(data, request.query_params.get("after"), _limit(request, 20))
     return JSONResponse(list_json(items, has_more))

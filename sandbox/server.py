@@ -15,7 +15,9 @@ from sandbox.state import SandboxState
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on such sockets; without it every answer's
+    # body waits ~40 ms for the client's delayed ACK (Nagle).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
@@ -31,7 +33,10 @@ class SandboxServer:
         self.app = build_app(SandboxState(state_dir), faults, job_seconds)
         self.socket = _bind(host, port)
         self.host, self.port = host, self.socket.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        # Keep idle connections longer than clients do (httpx: 5 s), so a client never reuses one the
+        # server is closing at that moment.
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1,
+                                timeout_keep_alive=75)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 

@@ -12,7 +12,8 @@ from sandbox.state import FileRecord, JobRecord, ModelRecord
 
 
 def shaped(type_: Any, data: dict[str, Any]) -> dict[str, Any]:
-    return type_.model_validate(data).model_dump(mode="json")
+    """``data`` checked against the SDK type; optional fields we did not set are left out, not null."""
+    return type_.model_validate(data).model_dump(mode="json", exclude_unset=True)
 
 
 def file_json(record: FileRecord) -> dict[str, Any]:

@@ -27,8 +27,7 @@ class FileRecord:
 
     def api(self) -> dict[str, Any]:
         return {"id": self.id, "object": "file", "bytes": self.bytes, "created_at": self.created_at,
-                "filename": self.filename, "purpose": self.purpose, "status": "processed",
-                "expires_at": None, "status_details": None}
+                "filename": self.filename, "purpose": self.purpose, "status": "processed"}
 
 
 @dataclass
@@ -118,7 +117,7 @@ class SandboxState:
             data = {"files": [asdict(f) for f in self.files.values()],
                     "jobs": [asdict(j) for j in self.jobs.values()],
                     "models": [asdict(m) for m in self.models.values()]}
-            write_atomically(self.state_dir / "state.json", json.dumps(data).encode())
+            write_atomically(self.state_dir / "state.json", json.dumps(data).encode(), sync=False)
 
     def add_file(self, record: FileRecord, content: bytes) -> None:
         with self.lock:

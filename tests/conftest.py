@@ -71,3 +71,9 @@ def english():
     set_language("en")
     yield
     set_language("en")
+
+
+def pytest_collection_modifyitems(config, items):
+    """GUI tests run last: once a QApplication exists, pytest-qt processes Qt events around every
+    later test, so nothing non-GUI should run in a process that still holds closed windows and loops."""
+    items.sort(key=lambda item: "tests/gui/" in item.nodeid.replace("\\", "/"))

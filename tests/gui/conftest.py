@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 import qasync
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from core.profiles import ProfileService
@@ -44,6 +45,7 @@ async def drain_loop():
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     await asyncio.sleep(0.05)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # delete closed windows while all is alive
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ NOT_JSON = {"downloadFile"}  # file content: raw bytes, nothing to check
 JOB_OPERATIONS = {"createFineTuningJob", "retrieveFineTuningJob", "cancelFineTuningJob", "pauseFineTuningJob",
                   "resumeFineTuningJob"}
 ANNOTATIONS = {"description", "title", "deprecated", "example", "x-stainless-const"}
+TERMINAL = {"succeeded", "failed", "cancelled"}
 
 
 # -- the spec --------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ LEGACY_ROWS = [{"prompt": f"Q {i} ->", "completion": f" A {i}\n"} for i in range
 def wait_for(client, job_id: str, wanted: set[str], timeout: float = 15) -> object:
     deadline = time.monotonic() + timeout
     while (job := client.fine_tuning.jobs.retrieve(job_id)).status not in wanted:
-        assert job.status not in {"failed", "cancelled"} - wanted, f"job {job_id} ended {job.status}: {job.error}"
+        assert job.status not in TERMINAL - wanted, f"job {job_id} ended {job.status} (error: {job.error})"
         assert time.monotonic() < deadline, f"job {job_id} stuck in {job.status}"
         time.sleep(0.05)
     return job
