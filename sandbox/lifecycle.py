@@ -13,6 +13,7 @@ import random
 import time
 from typing import Any
 
+from core.dataset.estimate import auto_epochs
 from sandbox.catalogue import ORGANIZATION, SANDBOX_NOTICE, base_model, fine_tuned_name, new_id
 from sandbox.state import FileRecord, JobRecord, ModelRecord, SandboxState
 from sandbox.validation import job_file_problem
@@ -26,11 +27,7 @@ RESULT_COLUMNS = "step,train_loss,train_accuracy,valid_loss,valid_mean_token_acc
 def resolve_hyperparameters(requested: dict[str, Any], n_examples: int, method: str) -> dict[str, Any]:
     """Replace every "auto" the way the API's documentation describes it."""
     n = max(n_examples, 1)
-    epochs = 3  # the cookbook's defaults: aim for 100..25,000 examples seen in total
-    if n * epochs < 100:
-        epochs = min(25, math.ceil(100 / n))
-    elif n * epochs > 25_000:
-        epochs = max(1, 25_000 // n)
+    epochs = auto_epochs(n)
     batch = max(1, min(256, round(n * 0.002)))  # "about 0.2 % of the examples, capped at 256"
     rate = 0.05 if batch < 16 else 0.1 if batch < 64 else 0.2  # "0.05, 0.1 or 0.2 depending on batch size"
     resolved = {"n_epochs": epochs, "batch_size": batch, "learning_rate_multiplier": rate}

@@ -1,0 +1,61 @@
+"""Billed training tokens and cost: tokens × epochs (the API's `auto` epoch rule) × the price table."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+
+from core.paths import resource_path
+
+# The cookbook's rule for `auto` epochs: aim for 100..25,000 examples seen in total, 3 epochs otherwise.
+DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
+MIN_EPOCHS, MAX_EPOCHS = 1, 25
+
+
+def auto_epochs(n_examples: int) -> int:
+    n = max(n_examples, 1)
+    if n * DEFAULT_EPOCHS < MIN_TARGET_EXAMPLES:
+        return min(MAX_EPOCHS, math.ceil(MIN_TARGET_EXAMPLES / n))
+    if n * DEFAULT_EPOCHS > MAX_TARGET_EXAMPLES:
+        return max(MIN_EPOCHS, MAX_TARGET_EXAMPLES // n)
+    return DEFAULT_EPOCHS
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    as_of: str
+    currency: str
+    per_million: dict[str, float]
+
+    def price(self, model: str) -> float | None:
+        """Training price per 1M tokens; ft: models are priced as their base model."""
+        base = model.removeprefix("ft:").split(":")[0]
+        return self.per_million.get(base) or next(
+            (p for name, p in self.per_million.items() if name.startswith(base + "-")), None)
+
+
+@functools.cache
+def price_table() -> PriceTable:
+    data = json.loads(resource_path("pricing.json").read_text(encoding="utf-8"))
+    return PriceTable(data["as_of"], data["currency"], dict(data["training_per_million"]))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    model: str
+    epochs: int
+    billed_tokens: int
+    usd: float | None  # None when the model is not in the price table
+    prices_as_of: str
+
+
+def estimate(model: str, dataset_tokens: int, n_examples: int, epochs: int | None = None) -> Estimate:
+    """What training ``model`` on a dataset of ``dataset_tokens`` tokens would bill."""
+    table = price_table()
+    epochs = epochs or auto_epochs(n_examples)
+    billed = dataset_tokens * epochs
+    price = table.price(model)
+    usd = round(billed / 1_000_000 * price, 2) if price is not None else None
+    return Estimate(model, epochs, billed, usd, table.as_of)
