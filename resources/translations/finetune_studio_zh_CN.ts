@@ -439,6 +439,46 @@
         <source>Add the port, e.g. http://127.0.0.1:7890.</source>
         <translation>请加上端口，例如 http://127.0.0.1:7890。</translation>
     </message>
+    <message>
+        <source>{name} is not a text file in any encoding we know.</source>
+        <translation>{name} 不是可识别编码的文本文件。</translation>
+    </message>
+    <message>
+        <source>Save it from your editor or Excel as UTF-8 (CSV UTF-8 or JSONL) and open it again.</source>
+        <translation>请在编辑器或 Excel 中另存为 UTF-8（“CSV UTF-8”或 JSONL）后再打开。</translation>
+    </message>
+    <message>
+        <source>A line must hold one JSON object {…}.</source>
+        <translation>每一行必须是一个 JSON 对象 {…}。</translation>
+    </message>
+    <message>
+        <source>{name} is not valid JSON: {error}</source>
+        <translation>{name} 不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+        <source>Fix the file in a text editor, or save it as JSONL (one example per line).</source>
+        <translation>请在文本编辑器中修正，或另存为 JSONL（每行一条样本）。</translation>
+    </message>
+    <message>
+        <source>{name} holds one JSON object, not a list of examples.</source>
+        <translation>{name} 里只有一个 JSON 对象，而不是样本列表。</translation>
+    </message>
+    <message>
+        <source>Put the examples in a list [ … ] or save them as JSONL.</source>
+        <translation>请把样本放进列表 [ … ] 中，或另存为 JSONL。</translation>
+    </message>
+    <message>
+        <source>An example must be a JSON object {…}.</source>
+        <translation>每条样本必须是一个 JSON 对象 {…}。</translation>
+    </message>
+    <message>
+        <source>{name} could not be read.</source>
+        <translation>无法读取 {name}。</translation>
+    </message>
+    <message>
+        <source>Check that the file exists and that you may read it.</source>
+        <translation>请确认文件存在，并且你有权限读取它。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>

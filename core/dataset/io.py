@@ -1,0 +1,134 @@
+"""Read JSONL/JSON training files in any common encoding, and save them safely.
+
+Nothing is dropped: a line that is not valid JSON becomes a Row with its text and the error.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import orjson
+
+from core.dataset.model import Row, SourceInfo
+from core.errors import CoreError
+from core.fileio import write_atomically
+from core.i18n import tr
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BATCH_ROWS = 1000
+
+
+def detect_encoding(data: bytes) -> str:
+    """The file's encoding: a BOM, else UTF-8 if it decodes, else charset-normalizer's best guess
+    (GBK/GB18030 from Chinese Excel exports, UTF-16 without BOM...)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    name = best.encoding if best is not None else "gb18030"
+    return "gb18030" if name in ("gbk", "gb2312", "hz") else name  # GB18030 is the superset
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    encoding = detect_encoding(data)
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise CoreError(tr("{name} is not a text file in any encoding we know.").format(name=path.name),
+                        tr("Save it from your editor or Excel as UTF-8 (CSV UTF-8 or JSONL) and open it again."),
+                        repr(exc)) from exc
+
+
+def line_ending(text: str) -> str:
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    if not crlf and not lf:
+        return "none"
+    return "CRLF" if crlf and not lf else "LF" if lf and not crlf else "mixed"
+
+
+def parse_lines(text: str) -> Iterator[list[Row]]:
+    """Rows of a JSONL text in batches (so a caller can show the first rows at once)."""
+    batch: list[Row] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            batch.append(Row(number, None, line, str(exc)))
+        else:
+            if isinstance(data, dict):
+                batch.append(Row(number, data))
+            else:
+                batch.append(Row(number, None, line, tr("A line must hold one JSON object {…}.")))
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _json_array_rows(text: str, path: Path) -> list[Row]:
+    try:
+        items = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise CoreError(tr("{name} is not valid JSON: {error}").format(name=path.name, error=exc),
+                        tr("Fix the file in a text editor, or save it as JSONL (one example per line)."),
+                        str(exc)) from exc
+    if not isinstance(items, list):
+        raise CoreError(tr("{name} holds one JSON object, not a list of examples.").format(name=path.name),
+                        tr("Put the examples in a list [ … ] or save them as JSONL."))
+    return [Row(i, item) if isinstance(item, dict) else Row(i, None, orjson.dumps(item).decode(),
+                                                               tr("An example must be a JSON object {…}."))
+            for i, item in enumerate(items, start=1)]
+
+
+def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -> tuple[list[Row], SourceInfo]:
+    """Every row of a .jsonl or .json file, and what was detected about it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CoreError(tr("{name} could not be read.").format(name=path.name),
+                        tr("Check that the file exists and that you may read it."), repr(exc)) from exc
+    text, encoding = decode(data, path)
+    text = text.removeprefix("\ufeff")
+    is_array = path.suffix.lower() == ".json" and text.lstrip().startswith("[")
+    info = SourceInfo(path, "json" if is_array else "jsonl", encoding, line_ending(text), len(data))
+    if is_array:
+        rows = _json_array_rows(text, path)
+        if on_batch:
+            on_batch(rows)
+        return rows, info
+    rows = []
+    for batch in parse_lines(text):
+        rows.extend(batch)
+        if on_batch:
+            on_batch(batch)
+    return rows, info
+
+
+def row_text(row: Row) -> str:
+    """One compact line: parsed rows as JSON with Chinese kept readable, broken rows exactly as they were."""
+    if row.data is None:
+        return row.raw
+    return orjson.dumps(row.data).decode()  # orjson never escapes non-ASCII
+
+
+def save_jsonl(path: Path, rows: Sequence[Row]) -> None:
+    """UTF-8 without BOM, LF, one object per line; atomic, keeping the previous version as FILE.bak."""
+    text = "".join(row_text(r) + "\n" for r in rows)
+    if path.exists():
+        backup = path.with_name(path.name + ".bak")
+        write_atomically(backup, path.read_bytes())
+    write_atomically(path, text)

@@ -1,0 +1,52 @@
+"""Rows of a training file and the formats the fine-tuning API accepts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Format(StrEnum):
+    CHAT = "chat"
+    COMPLETION = "completion"
+    DPO = "dpo"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One example. A line that is not valid JSON keeps its text and the parse error, so it can be fixed."""
+
+    line: int  # 1-based line in the source file; 0 for rows added later
+    data: dict[str, Any] | None
+    raw: str = ""
+    parse_error: str = ""
+
+    @property
+    def format(self) -> Format:
+        return row_format(self.data)
+
+
+def row_format(data: Any) -> Format:
+    if not isinstance(data, dict):
+        return Format.UNKNOWN
+    if "messages" in data:
+        return Format.CHAT
+    if {"input", "preferred_output", "non_preferred_output"} <= data.keys():
+        return Format.DPO
+    if "prompt" in data or "completion" in data:
+        return Format.COMPLETION
+    return Format.UNKNOWN
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was detected about a file, to tell the user (and to write it back the same way if asked)."""
+
+    path: Path
+    kind: str  # jsonl | json
+    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030...
+    line_ending: str  # LF | CRLF | mixed | none
+    size: int
