@@ -479,6 +479,82 @@
         <source>Check that the file exists and that you may read it.</source>
         <translation>请确认文件存在，并且你有权限读取它。</translation>
     </message>
+    <message>
+        <source>{where}: the content must be text.</source>
+        <translation>{where}：内容必须是文本。</translation>
+    </message>
+    <message>
+        <source>{where}: the content is empty.</source>
+        <translation>{where}：内容为空。</translation>
+    </message>
+    <message>
+        <source>{where}: contains the special token {token}, which makes the job fail after upload.</source>
+        <translation>{where}：包含特殊标记 {token}，上传后会导致训练任务失败。</translation>
+    </message>
+    <message>
+        <source>message {n}</source>
+        <translation>第 {n} 条消息</translation>
+    </message>
+    <message>
+        <source>{where} is not an object.</source>
+        <translation>{where}不是对象。</translation>
+    </message>
+    <message>
+        <source>{where}: unknown key {keys}.</source>
+        <translation>{where}：无法识别的字段 {keys}。</translation>
+    </message>
+    <message>
+        <source>{where}: unknown role “{role}” (use system, user, assistant or tool).</source>
+        <translation>{where}：无法识别的角色“{role}”（应为 system、user、assistant 或 tool）。</translation>
+    </message>
+    <message>
+        <source>{where}: weight must be 0 or 1, on assistant messages only.</source>
+        <translation>{where}：weight 只能是 0 或 1，且只能用于 assistant 消息。</translation>
+    </message>
+    <message>
+        <source>{where} has no content.</source>
+        <translation>{where}没有内容。</translation>
+    </message>
+    <message>
+        <source>“messages” must be a non-empty list.</source>
+        <translation>“messages”必须是非空列表。</translation>
+    </message>
+    <message>
+        <source>Unknown key {keys}.</source>
+        <translation>无法识别的字段 {keys}。</translation>
+    </message>
+    <message>
+        <source>No assistant message: there is nothing to learn.</source>
+        <translation>没有 assistant 消息：模型无从学习。</translation>
+    </message>
+    <message>
+        <source>“{key}” is missing.</source>
+        <translation>缺少“{key}”。</translation>
+    </message>
+    <message>
+        <source>“{key}” must be text.</source>
+        <translation>“{key}”必须是文本。</translation>
+    </message>
+    <message>
+        <source>“input” must hold a non-empty “messages” list.</source>
+        <translation>“input”中必须有非空的“messages”列表。</translation>
+    </message>
+    <message>
+        <source>“{key}” must be a list with one assistant message.</source>
+        <translation>“{key}”必须是只含一条 assistant 消息的列表。</translation>
+    </message>
+    <message>
+        <source>Not valid JSON: {error}</source>
+        <translation>不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+        <source>Not a training example: expected “messages”, “prompt” and “completion”, or “input” with preferred and non-preferred outputs.</source>
+        <translation>不是训练样本：应包含“messages”，或“prompt”和“completion”，或带有 preferred 与 non-preferred 输出的“input”。</translation>
+    </message>
+    <message>
+        <source>This is a {found} example in a {expected} file.</source>
+        <translation>这是一条 {found} 格式的样本，但文件是 {expected} 格式。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>
