@@ -28,18 +28,28 @@ class PriceTable:
     as_of: str
     currency: str
     per_million: dict[str, float]
+    context_tokens: dict[str, int]
+
+    @staticmethod
+    def _lookup(table: dict, model: str) -> object:
+        """A model's entry; ft: models use their base model, aliases (gpt-4o-mini) their dated name."""
+        base = model.removeprefix("ft:").split(":")[0]
+        return table.get(base) or next((v for name, v in table.items() if name.startswith(base + "-")), None)
 
     def price(self, model: str) -> float | None:
-        """Training price per 1M tokens; ft: models are priced as their base model."""
-        base = model.removeprefix("ft:").split(":")[0]
-        return self.per_million.get(base) or next(
-            (p for name, p in self.per_million.items() if name.startswith(base + "-")), None)
+        """Training price per 1M tokens."""
+        return self._lookup(self.per_million, model)
+
+    def context(self, model: str) -> int | None:
+        """The longest example the model trains on."""
+        return self._lookup(self.context_tokens, model)
 
 
 @functools.cache
 def price_table() -> PriceTable:
     data = json.loads(resource_path("pricing.json").read_text(encoding="utf-8"))
-    return PriceTable(data["as_of"], data["currency"], dict(data["training_per_million"]))
+    return PriceTable(data["as_of"], data["currency"], dict(data["training_per_million"]),
+                      dict(data["training_context_tokens"]))
 
 
 @dataclass(frozen=True)

@@ -555,6 +555,34 @@
         <source>This is a {found} example in a {expected} file.</source>
         <translation>这是一条 {found} 格式的样本，但文件是 {expected} 格式。</translation>
     </message>
+    <message>
+        <source>The file has {n} examples; fine-tuning needs at least {min}.</source>
+        <translation>文件只有 {n} 条样本，微调至少需要 {min} 条。</translation>
+    </message>
+    <message>
+        <source>Only {n} examples: 50 to 100 good examples usually work better; with few examples, more epochs help.</source>
+        <translation>只有 {n} 条样本：通常准备 50 到 100 条高质量样本效果更好；样本少时，多训练几轮会有帮助。</translation>
+    </message>
+    <message>
+        <source>The file is larger than 512 MB; it will be sent in parts through the Uploads API.</source>
+        <translation>文件超过 512 MB，将通过 Uploads API 分块上传。</translation>
+    </message>
+    <message>
+        <source>Same example as line {line}.</source>
+        <translation>与第 {line} 行的样本重复。</translation>
+    </message>
+    <message>
+        <source>This example is also in the validation file; a model cannot be judged on data it trained on.</source>
+        <translation>这条样本也出现在验证集中；用训练过的数据无法客观评估模型。</translation>
+    </message>
+    <message>
+        <source>{tokens} tokens: longer than the {limit} {model} trains on, so it will be cut short.</source>
+        <translation>{tokens} 个 token：超过 {model} 训练时的上限 {limit}，超出部分会被截断。</translation>
+    </message>
+    <message>
+        <source>{n} examples have no system message.</source>
+        <translation>有 {n} 条样本没有 system 消息。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>

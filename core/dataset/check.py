@@ -1,0 +1,157 @@
+"""File-level checks over validated rows: counts, duplicates, token limits, statistics and cost.
+
+The cookbook's advice is included (missing system messages, truncation, few examples → more epochs).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from core.dataset.estimate import Estimate, estimate, price_table
+from core.dataset.model import Format, Row
+from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text
+from core.dataset.validate import Problem, Severity, check_row
+from core.i18n import tr
+
+MIN_EXAMPLES, RECOMMENDED_EXAMPLES = 10, 100
+MAX_FILE_BYTES = 512 * 1024 * 1024
+DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    total: int = 0
+    min: int = 0
+    median: int = 0
+    p95: int = 0
+    max: int = 0
+    over_limit: int = 0
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    format: Format
+    examples: int
+    problems: tuple[Problem, ...]
+    tokens: TokenStats
+    estimate: Estimate
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def usable(self) -> bool:
+        return not self.errors
+
+
+def detect_format(rows: Sequence[Row]) -> Format:
+    """The format most parsed rows have."""
+    counts = Counter(r.format for r in rows if r.data is not None and r.format is not Format.UNKNOWN)
+    return counts.most_common(1)[0][0] if counts else Format.UNKNOWN
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""
+
+
+def _messages_tokens(messages: Any, model: str) -> int:
+    if not isinstance(messages, list):
+        return 0
+    return sum(count_text(_text(m.get("content")), model) + TOKENS_PER_MESSAGE for m in messages if isinstance(m, dict))
+
+
+def example_tokens(data: dict[str, Any], fmt: Format, model: str) -> int:
+    """Tokens of one example, counted the way training is billed (see tokens.TOKENS_PER_MESSAGE)."""
+    if fmt is Format.CHAT:
+        return _messages_tokens(data.get("messages"), model)
+    if fmt is Format.COMPLETION:
+        return count_text(str(data.get("prompt", "")), model) + count_text(str(data.get("completion", "")), model)
+    inputs = data.get("input", {}).get("messages") if isinstance(data.get("input"), dict) else None
+    return sum(_messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
+                                                          data.get("non_preferred_output")))
+
+
+def _stats(counts: list[int], limit: int | None) -> TokenStats:
+    if not counts:
+        return TokenStats()
+    ordered = sorted(counts)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    over = sum(1 for c in counts if limit is not None and c > limit)
+    return TokenStats(sum(counts), ordered[0], int(statistics.median(ordered)), p95, ordered[-1], over)
+
+
+def _key(row: Row) -> bytes:
+    return orjson.dumps(row.data, option=orjson.OPT_SORT_KEYS) if row.data is not None else row.raw.encode()
+
+
+def _warn(line: int | None, code: str, message: str) -> Problem:
+    return Problem(line, code, Severity.WARNING, message)
+
+
+def _file_problems(rows: Sequence[Row], fmt: Format, counts: dict[int, int], limit: int | None, model: str,
+                   file_size: int, validation: Sequence[Row]) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(rows) < MIN_EXAMPLES:
+        problems.append(Problem(None, "too_few_examples", Severity.ERROR,
+                                tr("The file has {n} examples; fine-tuning needs at least {min}.").format(
+                                    n=len(rows), min=MIN_EXAMPLES)))
+    elif len(rows) < RECOMMENDED_EXAMPLES:
+        problems.append(_warn(None, "few_examples", tr("Only {n} examples: 50 to 100 good examples usually work "
+                                                       "better; with few examples, more epochs help.").format(
+                                                           n=len(rows))))
+    if file_size > MAX_FILE_BYTES:
+        problems.append(_warn(None, "large_file", tr("The file is larger than 512 MB; it will be sent in parts "
+                                                     "through the Uploads API.")))
+    first_seen: dict[bytes, int] = {}
+    for row in rows:
+        line = first_seen.setdefault(_key(row), row.line)
+        if line != row.line:
+            problems.append(_warn(row.line, "duplicate", tr("Same example as line {line}.").format(line=line)))
+    in_validation = {_key(r) for r in validation}
+    problems += [Problem(r.line, "in_validation", Severity.ERROR, tr("This example is also in the validation "
+                                                                    "file; a model cannot be judged on data it "
+                                                                    "trained on.")) for r in rows
+                 if validation and _key(r) in in_validation]
+    for line, tokens in counts.items():
+        if limit is not None and tokens > limit:
+            problems.append(_warn(line, "over_token_limit", tr("{tokens} tokens: longer than the {limit} {model} "
+                                                               "trains on, so it will be cut short.").format(
+                                                                   tokens=tokens, limit=limit, model=model)))
+    if fmt is Format.CHAT:
+        missing = sum(1 for r in rows if r.data is not None and not any(
+            isinstance(m, dict) and m.get("role") == "system" for m in r.data.get("messages") or []))
+        if missing:
+            problems.append(_warn(None, "missing_system", tr("{n} examples have no system message.").format(
+                n=missing)))
+    return problems
+
+
+def check_rows(rows: Sequence[Row], model: str = DEFAULT_MODEL, expected: Format = Format.UNKNOWN,
+               file_size: int = 0, validation: Sequence[Row] = ()) -> CheckReport:
+    """Validate every row and the file as a whole, count tokens and estimate the cost."""
+    fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
+    problems: list[Problem] = []
+    counts: dict[int, int] = {}
+    for row in rows:
+        row_problems = check_row(row, fmt)
+        problems += row_problems
+        if row.data is not None and row.format is fmt:
+            counts[row.line] = example_tokens(row.data, fmt, model)
+    limit = price_table().context(model)
+    problems += _file_problems(rows, fmt, counts, limit, model, file_size, validation)
+    problems.sort(key=lambda p: (p.line is not None, p.line or 0))
+    stats = _stats(list(counts.values()), limit)
+    return CheckReport(fmt, len(rows), tuple(problems), stats, estimate(model, stats.total, len(rows)))
