@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from core.connection import layer_name, run_checks
 from core.errors import CoreError
@@ -69,6 +71,60 @@ def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(service: ProfileService, args: argparse.Namespace) -> int:
+    from core.dataset.check import check_rows
+    from core.dataset.io import read_rows
+    from core.dataset.model import Format
+
+    try:
+        rows, info = read_rows(args.file)
+    except CoreError as error:
+        _print_error(error)
+        return 2
+    report = check_rows(rows, args.model, Format(args.format) if args.format != "auto" else Format.UNKNOWN,
+                        info.size)
+    if args.json:
+        print(json.dumps(report_json(str(args.file), info.encoding, report), ensure_ascii=False))
+    else:
+        print_report(args.file.name, info.encoding, info.line_ending, report)
+    return 0 if report.usable else 1
+
+
+def report_json(name: str, encoding: str, report: Any) -> dict[str, Any]:
+    def problems(items: list[Any]) -> list[dict[str, Any]]:
+        return [{"line": p.line, "code": p.code, "message": p.message} for p in items]
+
+    tokens, estimate = report.tokens, report.estimate
+    return {"file": name, "format": report.format.value, "encoding": encoding, "examples": report.examples,
+            "errors": problems(report.errors), "warnings": problems(report.warnings),
+            "tokens": {"total": tokens.total, "min": tokens.min, "median": tokens.median, "p95": tokens.p95,
+                       "max": tokens.max},
+            "estimate": {"model": estimate.model, "epochs": estimate.epochs, "billed_tokens": estimate.billed_tokens,
+                         "usd": estimate.usd, "prices_as_of": estimate.prices_as_of}}
+
+
+def print_report(name: str, encoding: str, line_ending: str, report: Any, shown: int = 20) -> None:
+    tokens, estimate = report.tokens, report.estimate
+    print(tr("{file}: {n} examples, {format} format, {encoding}, {endings} line endings").format(
+        file=name, n=report.examples, format=report.format.value, encoding=encoding, endings=line_ending))
+    print(tr("Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}").format(
+        total=tokens.total, min=tokens.min, median=tokens.median, p95=tokens.p95, max=tokens.max))
+    cost = f"${estimate.usd:.2f}" if estimate.usd is not None else tr("unknown (no price for this model)")
+    print(tr("Estimate for {model}: {epochs} epochs, {billed} billed tokens, about {cost} "
+             "(prices as of {date}; an estimate)").format(model=estimate.model, epochs=estimate.epochs,
+                                                           billed=estimate.billed_tokens, cost=cost,
+                                                           date=estimate.prices_as_of))
+    for title, items in ((tr("Errors"), report.errors), (tr("Warnings"), report.warnings)):
+        if items:
+            print(f"{title} ({len(items)}):")
+            for problem in items[:shown]:
+                where = tr("line {n}").format(n=problem.line) if problem.line else tr("file")
+                print(f"  {where}: [{problem.code}] {problem.message}")
+            if len(items) > shown:
+                print("  " + tr("… and {n} more").format(n=len(items) - shown))
+    print(tr("Ready to train.") if report.usable else tr("Fix the errors before training."))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="finetune-studio-cli",
@@ -89,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     test = connection_commands.add_parser("test", help=tr("check each network layer and the API key"))
     test.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
     test.set_defaults(handler=cmd_connection_test)
+
+    check = commands.add_parser("check", help=tr("check a training file, count tokens and estimate the cost"))
+    check.add_argument("file", type=Path)
+    check.add_argument("--model", default="gpt-4o-mini-2024-07-18", help=tr("base model (default: gpt-4o-mini)"))
+    check.add_argument("--format", choices=("auto", "chat", "completion", "dpo"), default="auto")
+    check.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
+    check.set_defaults(handler=cmd_check)
 
     sandbox = commands.add_parser("sandbox", help=tr("run the offline practice server (nothing is billed)"))
     sandbox.add_argument("--host", default="127.0.0.1", help=tr("address to listen on (default: 127.0.0.1)"))

@@ -30,8 +30,9 @@ def detect_encoding(data: bytes) -> str:
     try:
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # only a character cut off at the very end: still UTF-8
+            return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
@@ -42,7 +43,9 @@ def detect_encoding(data: bytes) -> str:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     encoding = detect_encoding(data)
     try:
-        return data.decode(encoding), encoding
+        # "replace" can only act on a character cut off at the end (detect_encoding checked the rest);
+        # the broken last line then shows up as a row to fix, not as a lost file.
+        return data.decode(encoding, errors="replace" if encoding == "utf-8" else "strict"), encoding
     except (UnicodeDecodeError, LookupError) as exc:
         raise CoreError(tr("{name} is not a text file in any encoding we know.").format(name=path.name),
                         tr("Save it from your editor or Excel as UTF-8 (CSV UTF-8 or JSONL) and open it again."),

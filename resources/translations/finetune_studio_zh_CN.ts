@@ -48,6 +48,50 @@
         <translation>沙盒已停止。</translation>
     </message>
     <message>
+        <source>{file}: {n} examples, {format} format, {encoding}, {endings} line endings</source>
+        <translation>{file}：{n} 条样本，{format} 格式，编码 {encoding}，换行符 {endings}</translation>
+    </message>
+    <message>
+        <source>Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}</source>
+        <translation>Token：共 {total} 个；每条样本最少 {min}，中位数 {median}，95% 不超过 {p95}，最多 {max}</translation>
+    </message>
+    <message>
+        <source>unknown (no price for this model)</source>
+        <translation>未知（没有这个模型的价格）</translation>
+    </message>
+    <message>
+        <source>Estimate for {model}: {epochs} epochs, {billed} billed tokens, about {cost} (prices as of {date}; an estimate)</source>
+        <translation>{model} 的估算：训练 {epochs} 轮，计费 {billed} 个 token，约 {cost}（价格截至 {date}，仅供参考）</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>line {n}</source>
+        <translation>第 {n} 行</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>整个文件</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>……还有 {n} 条</translation>
+    </message>
+    <message>
+        <source>Ready to train.</source>
+        <translation>可以开始训练。</translation>
+    </message>
+    <message>
+        <source>Fix the errors before training.</source>
+        <translation>请先修正错误再训练。</translation>
+    </message>
+    <message>
         <source>{app}: fine-tune OpenAI-compatible models. Without arguments `python main.py` opens the app.</source>
         <translation>{app}：微调兼容 OpenAI 的模型。不带参数运行 `python main.py` 会打开图形界面。</translation>
     </message>
@@ -74,6 +118,18 @@
     <message>
         <source>profile name or id (default: the active one)</source>
         <translation>配置名称或 ID（默认：当前使用的配置）</translation>
+    </message>
+    <message>
+        <source>check a training file, count tokens and estimate the cost</source>
+        <translation>检查训练文件，统计 token 并估算费用</translation>
+    </message>
+    <message>
+        <source>base model (default: gpt-4o-mini)</source>
+        <translation>基础模型（默认：gpt-4o-mini）</translation>
+    </message>
+    <message>
+        <source>print one JSON object instead of a summary</source>
+        <translation>输出一个 JSON 对象，而不是文字摘要</translation>
     </message>
     <message>
         <source>run the offline practice server (nothing is billed)</source>

@@ -114,3 +114,37 @@ def test_sandbox_command_serves_until_ctrl_c(tmp_path):
         output = process.communicate(timeout=20)[0]
     assert process.returncode == 0
     assert "Sandbox stopped." in output
+
+
+def write_chat_file(path, count, broken=False):
+    import json as _json
+
+    rows = [{"messages": [{"role": "user", "content": f"第{i}个问题"}, {"role": "assistant", "content": f"回答{i}"}]}
+            for i in range(count)]
+    text = "\n".join(_json.dumps(r, ensure_ascii=False) for r in rows) + "\n" + ("{broken\n" if broken else "")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_prints_a_summary_and_exit_codes(tmp_path):
+    good = run("check", str(write_chat_file(tmp_path / "good.jsonl", 12)))
+    assert good.returncode == 0, good.stderr
+    assert "12 examples, chat format, utf-8" in good.stdout and "Ready to train." in good.stdout
+    assert "prices as of" in good.stdout
+    bad = run("check", str(write_chat_file(tmp_path / "bad.jsonl", 12, broken=True)))
+    assert bad.returncode == 1 and "line 13: [invalid_json]" in bad.stdout
+    missing = run("check", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "could not be read" in missing.stderr
+
+
+def test_check_json_output(tmp_path):
+    import json as _json
+
+    result = run("check", str(write_chat_file(tmp_path / "d.jsonl", 12, broken=True)), "--json",
+                 "--model", "gpt-4.1-mini")
+    report = _json.loads(result.stdout)
+    assert result.returncode == 1
+    assert set(report) == {"file", "format", "encoding", "examples", "errors", "warnings", "tokens", "estimate"}
+    assert report["errors"][0] | {"message": ""} == {"line": 13, "code": "invalid_json", "message": ""}
+    assert report["estimate"]["model"] == "gpt-4.1-mini" and report["estimate"]["epochs"] == 8
+    assert set(report["tokens"]) == {"total", "min", "median", "p95", "max"}

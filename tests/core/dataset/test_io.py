@@ -83,3 +83,12 @@ def test_save_is_utf8_lf_compact_readable_and_keeps_a_backup(tmp_path):
     assert b", " not in saved.splitlines()[1]  # compact
     assert (tmp_path / "data.jsonl.bak").read_bytes().startswith(b"\xef\xbb\xbf")
     assert [r.data for r in read_rows(source)[0][:2]] == ROWS
+
+
+def test_a_file_cut_in_the_middle_of_a_character_is_still_utf8(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    data = lines(ROWS * 3).encode("utf-8")
+    path.write_bytes(data + '{"prompt": "退'.encode()[:-1])
+    rows, info = read_rows(path)
+    assert info.encoding == "utf-8"
+    assert len(rows) == 7 and rows[-1].data is None  # the cut line is kept as a row to fix
