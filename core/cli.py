@@ -125,6 +125,49 @@ def print_report(name: str, encoding: str, line_ending: str, report: Any, shown:
     print(tr("Ready to train.") if report.usable else tr("Fix the errors before training."))
 
 
+def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
+    from core.dataset import fixes
+    from core.dataset.io import read_rows, save_jsonl
+
+    try:
+        rows, _ = read_rows(args.file)
+    except CoreError as error:
+        _print_error(error)
+        return 2
+    steps: list[tuple[str, Callable[[list[Any]], fixes.FixResult]]] = []
+    if args.trim:
+        steps.append((tr("trimmed whitespace in {n} examples"), fixes.trim_whitespace))
+    if args.drop_empty:
+        steps.append((tr("dropped {n} empty examples"), fixes.drop_empty))
+    if args.to_chat:
+        steps.append((tr("converted {n} completion examples to chat"),
+                      lambda r: fixes.completion_to_chat(r, args.system or "")))
+    elif args.system:
+        steps.append((tr("added the system message to {n} examples"),
+                      lambda r: fixes.add_system_message(r, args.system)))
+    if args.dedupe:
+        steps.append((tr("dropped {n} duplicate examples"), fixes.drop_duplicates))
+    for description, step in steps:
+        result = step(rows)
+        rows = result.rows
+        print("- " + description.format(n=result.changed))
+    outputs = [(args.output, rows)]
+    if args.split:
+        train, valid = fixes.split(rows, args.split, args.seed)
+        outputs = [(args.output, train), (args.output.with_name(args.output.stem + "_validation.jsonl"), valid)]
+    for path, part in outputs:
+        save_jsonl(path, part)
+        print(tr("wrote {n} examples to {path}").format(n=len(part), path=path))
+    return 0
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(tr("must be between 0 and 1, e.g. 0.1"))
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="finetune-studio-cli",
@@ -152,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("auto", "chat", "completion", "dpo"), default="auto")
     check.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
     check.set_defaults(handler=cmd_check)
+
+    fix = commands.add_parser("fix", help=tr("fix a training file and write the result as JSONL"))
+    fix.add_argument("file", type=Path)
+    fix.add_argument("-o", "--output", type=Path, required=True, help=tr("where to write the fixed file"))
+    fix.add_argument("--to-chat", action="store_true", help=tr("convert prompt/completion examples to chat"))
+    fix.add_argument("--system", help=tr("system message to add where there is none"))
+    fix.add_argument("--dedupe", action="store_true", help=tr("drop exact duplicates"))
+    fix.add_argument("--trim", action="store_true", help=tr("trim spaces and line breaks around texts"))
+    fix.add_argument("--drop-empty", action="store_true", help=tr("drop examples without any text"))
+    fix.add_argument("--split", type=_fraction, help=tr("hold back this fraction as a validation file"))
+    fix.add_argument("--seed", type=int, default=0, help=tr("seed for --split (default: 0)"))
+    fix.set_defaults(handler=cmd_fix)
 
     sandbox = commands.add_parser("sandbox", help=tr("run the offline practice server (nothing is billed)"))
     sandbox.add_argument("--host", default="127.0.0.1", help=tr("address to listen on (default: 127.0.0.1)"))

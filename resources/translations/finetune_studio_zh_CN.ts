@@ -92,6 +92,34 @@
         <translation>请先修正错误再训练。</translation>
     </message>
     <message>
+        <source>trimmed whitespace in {n} examples</source>
+        <translation>清除了 {n} 条样本首尾的空白</translation>
+    </message>
+    <message>
+        <source>dropped {n} empty examples</source>
+        <translation>删除了 {n} 条空样本</translation>
+    </message>
+    <message>
+        <source>converted {n} completion examples to chat</source>
+        <translation>把 {n} 条 completion 样本转换成了 chat 格式</translation>
+    </message>
+    <message>
+        <source>added the system message to {n} examples</source>
+        <translation>为 {n} 条样本添加了 system 消息</translation>
+    </message>
+    <message>
+        <source>dropped {n} duplicate examples</source>
+        <translation>删除了 {n} 条重复样本</translation>
+    </message>
+    <message>
+        <source>wrote {n} examples to {path}</source>
+        <translation>已把 {n} 条样本写入 {path}</translation>
+    </message>
+    <message>
+        <source>must be between 0 and 1, e.g. 0.1</source>
+        <translation>必须在 0 和 1 之间，例如 0.1</translation>
+    </message>
+    <message>
         <source>{app}: fine-tune OpenAI-compatible models. Without arguments `python main.py` opens the app.</source>
         <translation>{app}：微调兼容 OpenAI 的模型。不带参数运行 `python main.py` 会打开图形界面。</translation>
     </message>
@@ -130,6 +158,42 @@
     <message>
         <source>print one JSON object instead of a summary</source>
         <translation>输出一个 JSON 对象，而不是文字摘要</translation>
+    </message>
+    <message>
+        <source>fix a training file and write the result as JSONL</source>
+        <translation>修正训练文件，并把结果保存为 JSONL</translation>
+    </message>
+    <message>
+        <source>where to write the fixed file</source>
+        <translation>修正后文件的保存位置</translation>
+    </message>
+    <message>
+        <source>convert prompt/completion examples to chat</source>
+        <translation>把 prompt/completion 样本转换成 chat 格式</translation>
+    </message>
+    <message>
+        <source>system message to add where there is none</source>
+        <translation>为缺少 system 消息的样本添加这段 system 消息</translation>
+    </message>
+    <message>
+        <source>drop exact duplicates</source>
+        <translation>删除完全相同的重复样本</translation>
+    </message>
+    <message>
+        <source>trim spaces and line breaks around texts</source>
+        <translation>去掉文本首尾的空格和换行</translation>
+    </message>
+    <message>
+        <source>drop examples without any text</source>
+        <translation>删除没有任何文本的样本</translation>
+    </message>
+    <message>
+        <source>hold back this fraction as a validation file</source>
+        <translation>按这个比例留出一部分样本作为验证集</translation>
+    </message>
+    <message>
+        <source>seed for --split (default: 0)</source>
+        <translation>--split 使用的随机种子（默认：0）</translation>
     </message>
     <message>
         <source>run the offline practice server (nothing is billed)</source>

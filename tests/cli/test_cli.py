@@ -148,3 +148,31 @@ def test_check_json_output(tmp_path):
     assert report["errors"][0] | {"message": ""} == {"line": 13, "code": "invalid_json", "message": ""}
     assert report["estimate"]["model"] == "gpt-4.1-mini" and report["estimate"]["epochs"] == 8
     assert set(report["tokens"]) == {"total", "min", "median", "p95", "max"}
+
+
+def test_fix_converts_dedupes_and_splits(tmp_path):
+    import json as _json
+
+    source = tmp_path / "legacy.jsonl"
+    rows = [{"prompt": f"问题{i}\n\n###\n\n", "completion": f" 回答{i} END"} for i in range(20)]
+    source.write_text("\n".join(_json.dumps(r, ensure_ascii=False) for r in rows + rows[:2]), encoding="utf-8")
+    out = tmp_path / "chat.jsonl"
+    result = run("fix", str(source), "-o", str(out), "--to-chat", "--system", "你是客服。", "--dedupe",
+                 "--split", "0.25", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert "- converted 22 completion examples to chat" in result.stdout
+    assert "- dropped 2 duplicate examples" in result.stdout
+    def read(path):
+        return [_json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+    train, valid = read(out), read(tmp_path / "chat_validation.jsonl")
+    assert (len(train), len(valid)) == (15, 5)
+    assert train[0]["messages"][0] == {"role": "system", "content": "你是客服。"}
+    assert all(m["content"].strip() == m["content"] and "###" not in m["content"] and "END" not in m["content"]
+               for row in train + valid for m in row["messages"])
+    assert run("check", str(out)).returncode == 0
+
+
+def test_fix_rejects_a_bad_split():
+    result = run("fix", "x.jsonl", "-o", "y.jsonl", "--split", "1.5")
+    assert result.returncode == 2 and "between 0 and 1" in result.stderr
