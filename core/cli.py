@@ -76,11 +76,7 @@ def cmd_check(service: ProfileService, args: argparse.Namespace) -> int:
     from core.dataset.io import read_rows
     from core.dataset.model import Format
 
-    try:
-        rows, info = read_rows(args.file)
-    except CoreError as error:
-        _print_error(error)
-        return 2
+    rows, info = read_rows(args.file)  # an unreadable file raises CoreError: main() prints it, exit 2
     report = check_rows(rows, args.model, Format(args.format) if args.format != "auto" else Format.UNKNOWN,
                         info.size)
     if args.json:
@@ -129,11 +125,7 @@ def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
     from core.dataset import fixes
     from core.dataset.io import read_rows, save_jsonl
 
-    try:
-        rows, _ = read_rows(args.file)
-    except CoreError as error:
-        _print_error(error)
-        return 2
+    rows, _ = read_rows(args.file)
     steps: list[tuple[str, Callable[[list[Any]], fixes.FixResult]]] = []
     if args.trim:
         steps.append((tr("trimmed whitespace in {n} examples"), fixes.trim_whitespace))
