@@ -5,10 +5,11 @@ The cookbook's advice is included (missing system messages, truncation, few exam
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -93,65 +94,98 @@ def _stats(counts: list[int], limit: int | None) -> TokenStats:
     return TokenStats(sum(counts), ordered[0], int(statistics.median(ordered)), p95, ordered[-1], over)
 
 
-def _key(row: Row) -> bytes:
-    return orjson.dumps(row.data, option=orjson.OPT_SORT_KEYS) if row.data is not None else row.raw.encode()
+def row_key(row: Row) -> bytes:
+    """A short digest that is equal for identical examples (key order ignored)."""
+    data = orjson.dumps(row.data, option=orjson.OPT_SORT_KEYS) if row.data is not None else row.raw.encode()
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass
+class Summary:
+    """What the per-row pass learns; small enough to send back from a worker process."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)  # line -> tokens
+    keys: list[tuple[int, bytes]] = field(default_factory=list)  # (line, row_key)
+    missing_system: int = 0
+    rows: int = 0
+
+
+def _has_system(row: Row) -> bool:
+    messages = row.data.get("messages") if row.data is not None else None
+    return isinstance(messages, list) and any(isinstance(m, dict) and m.get("role") == "system" for m in messages)
+
+
+def summarise(rows: Sequence[Row], fmt: Format, model: str) -> Summary:
+    """Validate each row and count its tokens."""
+    summary = Summary(rows=len(rows))
+    for row in rows:
+        summary.problems += check_row(row, fmt)
+        summary.keys.append((row.line, row_key(row)))
+        if row.data is not None and row.format is fmt:
+            summary.counts[row.line] = example_tokens(row.data, fmt, model)
+            if fmt is Format.CHAT and not _has_system(row):
+                summary.missing_system += 1
+    return summary
 
 
 def _warn(line: int | None, code: str, message: str) -> Problem:
     return Problem(line, code, Severity.WARNING, message)
 
 
-def _file_problems(rows: Sequence[Row], fmt: Format, counts: dict[int, int], limit: int | None, model: str,
-                   file_size: int, validation: Sequence[Row]) -> list[Problem]:
+def _count_problems(n_rows: int, file_size: int, missing_system: int) -> list[Problem]:
     problems: list[Problem] = []
-    if len(rows) < MIN_EXAMPLES:
+    if n_rows < MIN_EXAMPLES:
         problems.append(Problem(None, "too_few_examples", Severity.ERROR,
                                 tr("The file has {n} examples; fine-tuning needs at least {min}.").format(
-                                    n=len(rows), min=MIN_EXAMPLES)))
-    elif len(rows) < RECOMMENDED_EXAMPLES:
+                                    n=n_rows, min=MIN_EXAMPLES)))
+    elif n_rows < RECOMMENDED_EXAMPLES:
         problems.append(_warn(None, "few_examples", tr("Only {n} examples: 50 to 100 good examples usually work "
                                                        "better; with few examples, more epochs help.").format(
-                                                           n=len(rows))))
+                                                           n=n_rows)))
     if file_size > MAX_FILE_BYTES:
         problems.append(_warn(None, "large_file", tr("The file is larger than 512 MB; it will be sent in parts "
                                                      "through the Uploads API.")))
-    first_seen: dict[bytes, int] = {}
-    for row in rows:
-        line = first_seen.setdefault(_key(row), row.line)
-        if line != row.line:
-            problems.append(_warn(row.line, "duplicate", tr("Same example as line {line}.").format(line=line)))
-    in_validation = {_key(r) for r in validation}
-    problems += [Problem(r.line, "in_validation", Severity.ERROR, tr("This example is also in the validation "
-                                                                    "file; a model cannot be judged on data it "
-                                                                    "trained on.")) for r in rows
-                 if validation and _key(r) in in_validation]
-    for line, tokens in counts.items():
-        if limit is not None and tokens > limit:
-            problems.append(_warn(line, "over_token_limit", tr("{tokens} tokens: longer than the {limit} {model} "
-                                                               "trains on, so it will be cut short.").format(
-                                                                   tokens=tokens, limit=limit, model=model)))
-    if fmt is Format.CHAT:
-        missing = sum(1 for r in rows if r.data is not None and not any(
-            isinstance(m, dict) and m.get("role") == "system" for m in r.data.get("messages") or []))
-        if missing:
-            problems.append(_warn(None, "missing_system", tr("{n} examples have no system message.").format(
-                n=missing)))
+    if missing_system:
+        problems.append(_warn(None, "missing_system", tr("{n} examples have no system message.").format(
+            n=missing_system)))
     return problems
+
+
+def _key_problems(keys: list[tuple[int, bytes]], validation_keys: set[bytes]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[bytes, int] = {}
+    for line, key in keys:
+        first = first_seen.setdefault(key, line)
+        if first != line:
+            problems.append(_warn(line, "duplicate", tr("Same example as line {line}.").format(line=first)))
+        if key in validation_keys:
+            problems.append(Problem(line, "in_validation", Severity.ERROR,
+                                    tr("This example is also in the validation file; a model cannot be judged "
+                                       "on data it trained on.")))
+    return problems
+
+
+def finish(summaries: Sequence[Summary], fmt: Format, model: str, file_size: int = 0,
+           validation_keys: set[bytes] | None = None) -> CheckReport:
+    """Merge per-row summaries (in file order) into the report, adding the file-level checks."""
+    limit = price_table().context(model)
+    counts = {line: tokens for s in summaries for line, tokens in s.counts.items()}
+    n_rows = sum(s.rows for s in summaries)
+    problems = [p for s in summaries for p in s.problems]
+    problems += _count_problems(n_rows, file_size, sum(s.missing_system for s in summaries))
+    problems += _key_problems([k for s in summaries for k in s.keys], validation_keys or set())
+    problems += [_warn(line, "over_token_limit", tr("{tokens} tokens: longer than the {limit} {model} trains on, "
+                                                    "so it will be cut short.").format(tokens=tokens, limit=limit,
+                                                                                     model=model))
+                 for line, tokens in counts.items() if limit is not None and tokens > limit]
+    problems.sort(key=lambda p: (p.line is not None, p.line or 0))
+    stats = _stats(list(counts.values()), limit)
+    return CheckReport(fmt, n_rows, tuple(problems), stats, estimate(model, stats.total, n_rows))
 
 
 def check_rows(rows: Sequence[Row], model: str = DEFAULT_MODEL, expected: Format = Format.UNKNOWN,
                file_size: int = 0, validation: Sequence[Row] = ()) -> CheckReport:
     """Validate every row and the file as a whole, count tokens and estimate the cost."""
     fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
-    problems: list[Problem] = []
-    counts: dict[int, int] = {}
-    for row in rows:
-        row_problems = check_row(row, fmt)
-        problems += row_problems
-        if row.data is not None and row.format is fmt:
-            counts[row.line] = example_tokens(row.data, fmt, model)
-    limit = price_table().context(model)
-    problems += _file_problems(rows, fmt, counts, limit, model, file_size, validation)
-    problems.sort(key=lambda p: (p.line is not None, p.line or 0))
-    stats = _stats(list(counts.values()), limit)
-    return CheckReport(fmt, len(rows), tuple(problems), stats, estimate(model, stats.total, len(rows)))
+    return finish([summarise(rows, fmt, model)], fmt, model, file_size, {row_key(r) for r in validation})
