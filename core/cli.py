@@ -72,13 +72,11 @@ def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
 
 
 def cmd_check(service: ProfileService, args: argparse.Namespace) -> int:
-    from core.dataset.check import check_rows
-    from core.dataset.io import read_rows
     from core.dataset.model import Format
+    from core.dataset.parallel import check_file
 
-    rows, info = read_rows(args.file)  # an unreadable file raises CoreError: main() prints it, exit 2
-    report = check_rows(rows, args.model, Format(args.format) if args.format != "auto" else Format.UNKNOWN,
-                        info.size)
+    expected = Format(args.format) if args.format != "auto" else Format.UNKNOWN
+    report, info = check_file(args.file, args.model, expected)  # unreadable: CoreError, main() exits 2
     if args.json:
         print(json.dumps(report_json(str(args.file), info.encoding, report), ensure_ascii=False))
     else:

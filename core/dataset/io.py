@@ -60,10 +60,12 @@ def line_ending(text: str) -> str:
     return "CRLF" if crlf and not lf else "LF" if lf and not crlf else "mixed"
 
 
-def parse_lines(text: str) -> Iterator[list[Row]]:
+def parse_lines(text: str, first_line: int = 1) -> Iterator[list[Row]]:
     """Rows of a JSONL text in batches (so a caller can show the first rows at once)."""
     batch: list[Row] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a line: str.splitlines() would also split at U+2028 and friends, which JSON strings may hold.
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

@@ -92,3 +92,11 @@ def test_a_file_cut_in_the_middle_of_a_character_is_still_utf8(tmp_path):
     rows, info = read_rows(path)
     assert info.encoding == "utf-8"
     assert len(rows) == 7 and rows[-1].data is None  # the cut line is kept as a row to fix
+
+
+def test_unicode_line_separators_inside_strings_do_not_split_rows(tmp_path):
+    path = tmp_path / "sep.jsonl"
+    row = {"prompt": "a\u2028b\x85c", "completion": "d"}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows, _ = read_rows(path)
+    assert [r.data for r in rows] == [row]

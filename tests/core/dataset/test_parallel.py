@@ -1,0 +1,42 @@
+"""The multi-process check gives exactly the single-process report, and can be cancelled."""
+
+import json
+
+import pytest
+
+import core.dataset.parallel as parallel
+from core.dataset.check import check_rows
+from core.dataset.io import read_rows
+from core.errors import CoreError
+
+
+@pytest.fixture
+def big_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    rows = [{"messages": [{"role": "user", "content": f"第{i}个问题 question {i}"},
+                          {"role": "assistant", "content": f"回答 {i}" if i % 50 else "<|endoftext|>"}]}
+            for i in range(400)]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines[123] = "{broken"
+    lines.append(lines[5])  # a duplicate
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_same_report_as_one_process(big_file):
+    progress = []
+    report, info = parallel.check_file(big_file, "gpt-4o-mini", on_progress=lambda done, total: progress.append(done),
+                                 workers=2)
+    rows, read_info = read_rows(big_file)
+    assert report == check_rows(rows, "gpt-4o-mini", file_size=info.size)
+    assert info == read_info
+    assert {(p.line, p.code) for p in report.problems} >= {(124, "invalid_json"), (401, "duplicate"),
+                                                         (51, "special_token")}
+    assert len(progress) > 5 and progress[-1] == big_file.stat().st_size
+
+
+def test_cancel(big_file):
+    with pytest.raises(CoreError):
+        parallel.check_file(big_file, "gpt-4o-mini", cancelled=lambda: True, workers=2)
