@@ -114,7 +114,7 @@ def completion_to_chat(rows: Sequence[Row], system: str = "") -> FixResult:
         answer = _strip_legacy(str(row.data.get("completion", "")), LEGACY_ENDINGS, at_end=True).strip()
         messages = ([{"role": "system", "content": system}] if system else []) + [
             {"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
-        out.append(replace(row, data={"messages": messages}))
+        out.append(Row(row.line, {"messages": messages}))  # not dataclasses.replace: 100,000 rows add up
         changed += 1
     return FixResult(out, changed)
 

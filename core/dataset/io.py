@@ -41,6 +41,11 @@ def detect_encoding(data: bytes) -> str:
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
+    if not data.startswith(tuple(bom for bom, _ in _BOMS)):
+        try:
+            return data.decode("utf-8"), "utf-8"  # the common case, decoded once
+        except UnicodeDecodeError:
+            pass
     encoding = detect_encoding(data)
     try:
         # "replace" can only act on a character cut off at the end (detect_encoding checked the rest);
