@@ -80,7 +80,7 @@ def cmd_check(service: ProfileService, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report_json(str(args.file), info.encoding, report), ensure_ascii=False))
     else:
-        print_report(args.file.name, info.encoding, info.line_ending, report)
+        print_report(args.file.name, info.encoding, info.line_ending, report, mapping=info.mapping)
     return 0 if report.usable else 1
 
 
@@ -97,10 +97,13 @@ def report_json(name: str, encoding: str, report: Any) -> dict[str, Any]:
                          "usd": estimate.usd, "prices_as_of": estimate.prices_as_of}}
 
 
-def print_report(name: str, encoding: str, line_ending: str, report: Any, shown: int = 20) -> None:
+def print_report(name: str, encoding: str, line_ending: str, report: Any, shown: int = 20,
+                 mapping: tuple[str, ...] = ()) -> None:
     tokens, estimate = report.tokens, report.estimate
     print(tr("{file}: {n} examples, {format} format, {encoding}, {endings} line endings").format(
         file=name, n=report.examples, format=report.format.value, encoding=encoding, endings=line_ending))
+    if mapping:
+        print(tr("Columns: {mapping}").format(mapping="; ".join(mapping)))
     print(tr("Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}").format(
         total=tokens.total, min=tokens.min, median=tokens.median, p95=tokens.p95, max=tokens.max))
     cost = f"${estimate.usd:.2f}" if estimate.usd is not None else tr("unknown (no price for this model)")

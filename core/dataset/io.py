@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 from core.dataset.model import Row, SourceInfo
+from core.dataset.tabular import read_delimited, read_xlsx
 from core.errors import CoreError
 from core.fileio import write_atomically
 from core.i18n import tr
@@ -105,14 +106,27 @@ def _json_array_rows(text: str, path: Path) -> list[Row]:
 
 
 def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -> tuple[list[Row], SourceInfo]:
-    """Every row of a .jsonl or .json file, and what was detected about it."""
+    """Every row of a .jsonl, .json, .csv, .tsv or .xlsx file, and what was detected about it."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CoreError(tr("{name} could not be read.").format(name=path.name),
                         tr("Check that the file exists and that you may read it."), repr(exc)) from exc
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        rows, mapping = read_xlsx(path)
+        info = SourceInfo(path, "xlsx", "xlsx", "none", len(data), mapping)
+        if on_batch:
+            on_batch(rows)
+        return rows, info
     text, encoding = decode(data, path)
     text = text.removeprefix("\ufeff")
+    if suffix in (".csv", ".tsv"):
+        rows, mapping = read_delimited(text, "\t" if suffix == ".tsv" else ",", path.name)
+        info = SourceInfo(path, suffix[1:], encoding, line_ending(text), len(data), mapping)
+        if on_batch:
+            on_batch(rows)
+        return rows, info
     is_array = path.suffix.lower() == ".json" and text.lstrip().startswith("[")
     info = SourceInfo(path, "json" if is_array else "jsonl", encoding, line_ending(text), len(data))
     if is_array:

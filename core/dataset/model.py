@@ -46,7 +46,8 @@ class SourceInfo:
     """What was detected about a file, to tell the user (and to write it back the same way if asked)."""
 
     path: Path
-    kind: str  # jsonl | json
-    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030...
+    kind: str  # jsonl | json | csv | tsv | xlsx
+    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030... ("xlsx" for workbooks)
     line_ending: str  # LF | CRLF | mixed | none
     size: int
+    mapping: tuple[str, ...] = ()  # for spreadsheets: which column became which role

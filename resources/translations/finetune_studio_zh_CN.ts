@@ -52,6 +52,10 @@
         <translation>{file}：{n} 条样本，{format} 格式，编码 {encoding}，换行符 {endings}</translation>
     </message>
     <message>
+        <source>Columns: {mapping}</source>
+        <translation>列对应关系：{mapping}</translation>
+    </message>
+    <message>
         <source>Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}</source>
         <translation>Token：共 {total} 个；每条样本最少 {min}，中位数 {median}，95% 不超过 {p95}，最多 {max}</translation>
     </message>
@@ -702,6 +706,34 @@
     <message>
         <source>{n} examples have no system message.</source>
         <translation>有 {n} 条样本没有 system 消息。</translation>
+    </message>
+    <message>
+        <source>The check was cancelled.</source>
+        <translation>检查已取消。</translation>
+    </message>
+    <message>
+        <source>{name}: no columns we can use ({headers}).</source>
+        <translation>{name}：没有可识别的列（{headers}）。</translation>
+    </message>
+    <message>
+        <source>no header row</source>
+        <translation>没有表头</translation>
+    </message>
+    <message>
+        <source>Name the columns user and assistant (or 问题 and 回答), optionally system; or prompt and completion.</source>
+        <translation>请把列名改为 user 和 assistant（或“问题”和“回答”），可另加 system；或者改为 prompt 和 completion。</translation>
+    </message>
+    <message>
+        <source>column “{column}” → {role}</source>
+        <translation>“{column}”列 → {role}</translation>
+    </message>
+    <message>
+        <source>{name} could not be opened as an Excel workbook.</source>
+        <translation>无法把 {name} 作为 Excel 工作簿打开。</translation>
+    </message>
+    <message>
+        <source>Open it in Excel and save it again as .xlsx, or as CSV UTF-8.</source>
+        <translation>请用 Excel 打开后重新另存为 .xlsx，或另存为“CSV UTF-8”。</translation>
     </message>
 </context>
 <context>
