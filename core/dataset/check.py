@@ -23,6 +23,7 @@ from core.i18n import tr
 MIN_EXAMPLES, RECOMMENDED_EXAMPLES = 10, 100
 MAX_FILE_BYTES = 512 * 1024 * 1024
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
+SUFFIX_CHARS = 12  # enough for the longest usual separator, "\n\n###\n\n"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class Summary:
     keys: list[tuple[int, bytes]] = field(default_factory=list)  # (line, row_key)
     missing_system: int = 0
     rows: int = 0
+    prompt_ends: list[str] = field(default_factory=list)  # completion data: last characters of each prompt
+    completion_ends: list[str] = field(default_factory=list)
+    completions_without_space: int = 0
 
 
 def _has_system(row: Row) -> bool:
@@ -126,7 +130,50 @@ def summarise(rows: Sequence[Row], fmt: Format, model: str) -> Summary:
             summary.counts[row.line] = example_tokens(row.data, fmt, model)
             if fmt is Format.CHAT and not _has_system(row):
                 summary.missing_system += 1
+            if fmt is Format.COMPLETION:
+                _note_completion(summary, row.data)
     return summary
+
+
+def _note_completion(summary: Summary, data: dict[str, Any]) -> None:
+    prompt, completion = str(data.get("prompt", "")), str(data.get("completion", ""))
+    summary.prompt_ends.append(prompt[-SUFFIX_CHARS:])
+    summary.completion_ends.append(completion[-SUFFIX_CHARS:])
+    # Only words written with spaces need a leading space; Chinese and Japanese text does not.
+    if completion and not completion[0].isspace() and completion[0].isascii():
+        summary.completions_without_space += 1
+
+
+def _common_suffix(texts: list[str]) -> str:
+    if not texts:
+        return ""
+    shortest = min(texts, key=len)
+    size = len(shortest)
+    while size and any(not t.endswith(shortest[len(shortest) - size:]) for t in texts):
+        size -= 1
+    return shortest[len(shortest) - size:] if size else ""
+
+
+def _legacy_hints(summaries: Sequence[Summary]) -> list[Problem]:
+    """The legacy prepare_data tool's useful advice for prompt/completion data."""
+    prompts = [e for s in summaries for e in s.prompt_ends]
+    if not prompts:
+        return []
+    hints = []
+    if not _common_suffix(prompts):
+        hints.append(_warn(None, "no_prompt_separator", tr("The prompts do not end with a common separator (such "
+                                                           "as “ ->” or “\\n\\n###\\n\\n”); the model cannot tell "
+                                                           "where a prompt ends.")))
+    if not _common_suffix([e for s in summaries for e in s.completion_ends]):
+        hints.append(_warn(None, "no_completion_ending", tr("The completions do not end with a common stop "
+                                                            "sequence (such as “\\n” or “ END”); answers may run "
+                                                            "on.")))
+    without_space = sum(s.completions_without_space for s in summaries)
+    if without_space:
+        hints.append(_warn(None, "completion_leading_space", tr("{n} completions in English start without a "
+                                                                "space; the legacy models learn better with "
+                                                                "one.").format(n=without_space)))
+    return hints
 
 
 def _warn(line: int | None, code: str, message: str) -> Problem:
@@ -174,6 +221,7 @@ def finish(summaries: Sequence[Summary], fmt: Format, model: str, file_size: int
     n_rows = sum(s.rows for s in summaries)
     problems = [p for s in summaries for p in s.problems]
     problems += _count_problems(n_rows, file_size, sum(s.missing_system for s in summaries))
+    problems += _legacy_hints(summaries)
     problems += _key_problems([k for s in summaries for k in s.keys], validation_keys or set())
     problems += [_warn(line, "over_token_limit", tr("{tokens} tokens: longer than the {limit} {model} trains on, "
                                                     "so it will be cut short.").format(tokens=tokens, limit=limit,

@@ -680,6 +680,18 @@
         <translation>这是一条 {found} 格式的样本，但文件是 {expected} 格式。</translation>
     </message>
     <message>
+        <source>The prompts do not end with a common separator (such as “ -&gt;” or “\n\n###\n\n”); the model cannot tell where a prompt ends.</source>
+        <translation>各条 prompt 的结尾没有统一的分隔符（例如“ -&gt;”或“\n\n###\n\n”），模型无法判断 prompt 在哪里结束。</translation>
+    </message>
+    <message>
+        <source>The completions do not end with a common stop sequence (such as “\n” or “ END”); answers may run on.</source>
+        <translation>各条 completion 的结尾没有统一的停止符（例如“\n”或“ END”），生成的回答可能停不下来。</translation>
+    </message>
+    <message>
+        <source>{n} completions in English start without a space; the legacy models learn better with one.</source>
+        <translation>有 {n} 条英文 completion 开头没有空格；旧版模型在开头带一个空格时学得更好。</translation>
+    </message>
+    <message>
         <source>The file has {n} examples; fine-tuning needs at least {min}.</source>
         <translation>文件只有 {n} 条样本，微调至少需要 {min} 条。</translation>
     </message>

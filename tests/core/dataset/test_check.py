@@ -74,3 +74,22 @@ def test_token_counting_rule():
     data = chat_row(1, "退款要多久？").data
     expected = sum(count_text(m["content"]) + 4 for m in data["messages"])
     assert example_tokens(data, Format.CHAT, "gpt-4o-mini") == expected
+
+
+def legacy(prompts_and_completions):
+    return [Row(i, {"prompt": p, "completion": c}) for i, (p, c) in enumerate(prompts_and_completions, start=1)]
+
+
+def test_legacy_hints_for_completion_data():
+    good = check_rows(legacy([(f"Question {i}\n\n###\n\n", f" Answer {i} END") for i in range(12)]),
+                      model="davinci-002")
+    assert not {p.code for p in good.problems} & {"no_prompt_separator", "no_completion_ending",
+                                                  "completion_leading_space"}
+    bad = check_rows(legacy([(f"Question {i}{'?' if i % 2 else '.'}", f"Answer {i}{'!' if i % 2 else '.'}")
+                             for i in range(12)]), model="davinci-002")
+    assert {"no_prompt_separator", "no_completion_ending", "completion_leading_space"} <= {p.code for p in bad.problems}
+
+
+def test_no_space_advice_for_chinese_completions():
+    report = check_rows(legacy([(f"问题{i} ->", f"回答{i}。") for i in range(12)]), model="davinci-002")
+    assert "completion_leading_space" not in {p.code for p in report.problems}
