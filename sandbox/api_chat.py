@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text, encoding, encoding_name_for
+from core.dataset.check import messages_tokens
+from core.dataset.tokens import count_text, encoding, encoding_name_for
 from sandbox.answers import chunks, sandbox_reply, trained_answer
 from sandbox.catalogue import base_model, new_id
 from sandbox.context import Sandbox, sandbox_of
@@ -104,8 +105,7 @@ async def chat_completions(request: Request) -> Response:
     prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
     max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
     text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
-    prompt_tokens = sum(count_text(text_of(m.get("content")), model_id) + TOKENS_PER_MESSAGE for m in messages)
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": count_text(text, model_id)}
+    usage = {"prompt_tokens": messages_tokens(messages, model_id), "completion_tokens": count_text(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     common = {"id": new_id("chatcmpl-"), "created": int(time.time()), "model": model_id,
               "system_fingerprint": "fp_sandbox"}

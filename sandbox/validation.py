@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text
+from core.dataset.check import example_tokens
+from core.dataset.model import Format, content_text, row_format
 from sandbox.catalogue import MAX_CONTEXT, MIN_EXAMPLES, BaseModel
 from sandbox.errors import bad_request
 
-CHAT, COMPLETION, DPO = "chat", "completion", "dpo"
+CHAT, COMPLETION, DPO = Format.CHAT, Format.COMPLETION, Format.DPO
 
 
 @dataclass
@@ -28,27 +29,7 @@ class FileFacts:
 
 
 def text_of(content: object) -> str:
-    """Text of a message's content: a string or a list of {"type": "text", "text": ...} parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return ""
-
-
-def _format_of(example: dict) -> str | None:
-    if "messages" in example:
-        return CHAT
-    if "prompt" in example and "completion" in example:
-        return COMPLETION
-    if {"input", "preferred_output", "non_preferred_output"} <= example.keys():
-        return DPO
-    return None
-
-
-def _messages_tokens(messages: list, model: str) -> int:
-    return sum(count_text(text_of(m.get("content")), model) + TOKENS_PER_MESSAGE for m in messages
-               if isinstance(m, dict))
+    return content_text(content) or ""
 
 
 def _chat_pair(messages: list, line: int) -> tuple[str, str]:
@@ -65,21 +46,16 @@ def _chat_pair(messages: list, line: int) -> tuple[str, str]:
     return prompt, text_of(messages[last_answer].get("content"))
 
 
-def _example_facts(example: dict, fmt: str, line: int) -> tuple[int, tuple[str, str]]:
-    model = "gpt-4o-mini"
-    if fmt == CHAT:
-        messages = example["messages"]
-        pair = _chat_pair(messages, line)
-        return _messages_tokens(messages, model), pair
-    if fmt == COMPLETION:
-        prompt, completion = str(example["prompt"]), str(example["completion"])
-        return count_text(prompt, "davinci-002") + count_text(completion, "davinci-002"), (prompt, completion)
+def _example_facts(example: dict, fmt: Format, line: int) -> tuple[int, tuple[str, str]]:
+    tokens = example_tokens(example, fmt, "davinci-002" if fmt is Format.COMPLETION else "gpt-4o-mini")
+    if fmt is Format.CHAT:
+        return tokens, _chat_pair(example["messages"], line)
+    if fmt is Format.COMPLETION:
+        return tokens, (str(example.get("prompt", "")), str(example.get("completion", "")))
     inputs = example["input"].get("messages", []) if isinstance(example["input"], dict) else []
     preferred = example["preferred_output"] if isinstance(example["preferred_output"], list) else []
-    rejected = example["non_preferred_output"] if isinstance(example["non_preferred_output"], list) else []
     prompt = next((text_of(m.get("content")) for m in reversed(inputs) if m.get("role") == "user"), "")
     answer = text_of(preferred[0].get("content")) if preferred and isinstance(preferred[0], dict) else ""
-    tokens = sum(_messages_tokens(part, model) for part in (inputs, preferred, rejected))
     return tokens, (prompt, answer)
 
 
@@ -99,8 +75,8 @@ def analyse_file(content: bytes) -> FileFacts:
         except ValueError as exc:
             raise bad_request(f"Invalid file format. Line {line_number} is not valid JSON: {exc}.", "file",
                               "invalid_file_format") from exc
-        fmt = _format_of(example) if isinstance(example, dict) else None
-        if fmt is None:
+        fmt = row_format(example)
+        if fmt is Format.UNKNOWN or (fmt is Format.COMPLETION and not {"prompt", "completion"} <= example.keys()):
             raise bad_request(f"Invalid file format. Line {line_number}: expected 'messages', 'prompt' and "
                               "'completion', or 'input', 'preferred_output' and 'non_preferred_output'.",
                               "file", "invalid_file_format")

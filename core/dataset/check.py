@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from core.dataset.estimate import Estimate, estimate, price_table
-from core.dataset.model import Format, Row
+from core.dataset.model import Format, Row, content_text
 from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text
 from core.dataset.validate import Problem, Severity, check_row
 from core.i18n import tr
@@ -63,26 +63,21 @@ def detect_format(rows: Sequence[Row]) -> Format:
     return counts.most_common(1)[0][0] if counts else Format.UNKNOWN
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, list):
-        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return content if isinstance(content, str) else ""
-
-
-def _messages_tokens(messages: Any, model: str) -> int:
+def messages_tokens(messages: Any, model: str) -> int:
     if not isinstance(messages, list):
         return 0
-    return sum(count_text(_text(m.get("content")), model) + TOKENS_PER_MESSAGE for m in messages if isinstance(m, dict))
+    return sum(count_text(content_text(m.get("content")) or "", model) + TOKENS_PER_MESSAGE
+               for m in messages if isinstance(m, dict))
 
 
 def example_tokens(data: dict[str, Any], fmt: Format, model: str) -> int:
     """Tokens of one example, counted the way training is billed (see tokens.TOKENS_PER_MESSAGE)."""
     if fmt is Format.CHAT:
-        return _messages_tokens(data.get("messages"), model)
+        return messages_tokens(data.get("messages"), model)
     if fmt is Format.COMPLETION:
         return count_text(str(data.get("prompt", "")), model) + count_text(str(data.get("completion", "")), model)
     inputs = data.get("input", {}).get("messages") if isinstance(data.get("input"), dict) else None
-    return sum(_messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
+    return sum(messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
                                                           data.get("non_preferred_output")))
 
 

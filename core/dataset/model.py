@@ -41,6 +41,15 @@ def row_format(data: Any) -> Format:
     return Format.UNKNOWN
 
 
+def content_text(content: Any) -> str | None:
+    """Text of a message's content: a string or a list of {"type": "text", "text": ...} parts; None otherwise."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(isinstance(p, dict) for p in content):
+        return "".join(str(p.get("text", "")) for p in content)
+    return None
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     """What was detected about a file, to tell the user (and to write it back the same way if asked)."""

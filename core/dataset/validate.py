@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from core.dataset.model import Format, Row
+from core.dataset.model import Format, Row, content_text
 from core.i18n import tr
 
 ROLES = ("system", "user", "assistant", "tool", "developer")
@@ -38,17 +38,8 @@ def _error(row: Row, code: str, message: str) -> Problem:
     return Problem(row.line, code, Severity.ERROR, message)
 
 
-def _text(content: Any) -> str | None:
-    """Text of a content field (string or list of text parts); None when it is not text at all."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list) and all(isinstance(p, dict) for p in content):
-        return "".join(str(p.get("text", "")) for p in content)
-    return None
-
-
 def _content_problems(row: Row, content: Any, where: str) -> list[Problem]:
-    text = _text(content)
+    text = content_text(content)
     if text is None:
         return [_error(row, "wrong_type", tr("{where}: the content must be text.").format(where=where))]
     if not text.strip():
