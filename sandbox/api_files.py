@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.catalogue import MAX_FILE_BYTES, new_id, now
+from core.dataset.check import MAX_FILE_BYTES
+from sandbox.catalogue import new_id, now
 from sandbox.context import sandbox_of
 from sandbox.errors import bad_request, not_found
 from sandbox.shapes import file_json, list_json, page, shaped

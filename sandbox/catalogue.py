@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 ORGANIZATION = "sandbox"
 SANDBOX_NOTICE = "Sandbox: no real model is trained and nothing is billed."
-MIN_EXAMPLES = 10
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from core.dataset.check import example_tokens
+from core.dataset.check import MIN_EXAMPLES, example_tokens
 from core.dataset.model import Format, content_text, row_format
-from sandbox.catalogue import MAX_CONTEXT, MIN_EXAMPLES, BaseModel
+from sandbox.catalogue import MAX_CONTEXT, BaseModel
 from sandbox.errors import bad_request
 
 CHAT, COMPLETION, DPO = Format.CHAT, Format.COMPLETION, Format.DPO
