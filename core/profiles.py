@@ -32,8 +32,19 @@ class ProfileService:
                  sandbox: SandboxLauncher | None = None) -> None:
         self.store = store
         self.settings = store.load()
-        self.keys = keys or open_key_store(self.settings.key_storage)
+        self._keys = keys
         self.sandbox = sandbox
+
+    @property
+    def keys(self) -> KeyStore:
+        """Opened on first use: commands that need no key do not pay for loading the keyring."""
+        if self._keys is None:
+            self._keys = open_key_store(self.settings.key_storage)
+        return self._keys
+
+    @keys.setter
+    def keys(self, store: KeyStore) -> None:
+        self._keys = store
 
     def _save(self, settings: AppSettings) -> AppSettings:
         self.store.save(settings)

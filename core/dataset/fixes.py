@@ -96,11 +96,11 @@ def add_system_message(rows: Sequence[Row], text: str) -> FixResult:
     return FixResult(out, changed)
 
 
-def _strip_legacy(text: str, markers: tuple[str, ...], at_end: bool) -> str:
-    for marker in markers:
-        if at_end and text.endswith(marker):
-            return text[: -len(marker)]
-    return text
+def _strip_legacy(text: str, markers: tuple[str, ...]) -> str:
+    if not text.endswith(markers):
+        return text
+    marker = next(m for m in markers if text.endswith(m))
+    return text[: -len(marker)]
 
 
 def completion_to_chat(rows: Sequence[Row], system: str = "") -> FixResult:
@@ -110,8 +110,8 @@ def completion_to_chat(rows: Sequence[Row], system: str = "") -> FixResult:
         if row.data is None or row.format is not Format.COMPLETION:
             out.append(row)
             continue
-        prompt = _strip_legacy(str(row.data.get("prompt", "")), LEGACY_SEPARATORS, at_end=True).strip()
-        answer = _strip_legacy(str(row.data.get("completion", "")), LEGACY_ENDINGS, at_end=True).strip()
+        prompt = _strip_legacy(str(row.data.get("prompt", "")), LEGACY_SEPARATORS).strip()
+        answer = _strip_legacy(str(row.data.get("completion", "")), LEGACY_ENDINGS).strip()
         messages = ([{"role": "system", "content": system}] if system else []) + [
             {"role": "user", "content": prompt}, {"role": "assistant", "content": answer}]
         out.append(Row(row.line, {"messages": messages}))  # not dataclasses.replace: 100,000 rows add up

@@ -142,17 +142,15 @@ def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -
     return rows, info
 
 
-def row_text(row: Row) -> str:
-    """One compact line: parsed rows as JSON with Chinese kept readable, broken rows exactly as they were."""
-    if row.data is None:
-        return row.raw
-    return orjson.dumps(row.data).decode()  # orjson never escapes non-ASCII
+def jsonl_bytes(rows: Sequence[Row]) -> bytes:
+    """UTF-8 without BOM, LF, one compact object per line (broken rows exactly as they were)."""
+    return b"".join(orjson.dumps(r.data) + b"\n" if r.data is not None else r.raw.encode() + b"\n" for r in rows)
 
 
 def save_jsonl(path: Path, rows: Sequence[Row]) -> None:
-    """UTF-8 without BOM, LF, one object per line; atomic, keeping the previous version as FILE.bak."""
-    text = "".join(row_text(r) + "\n" for r in rows)
+    """Atomic, keeping the previous version as FILE.bak."""
+    data = jsonl_bytes(rows)
     if path.exists():
-        backup = path.with_name(path.name + ".bak")
-        write_atomically(backup, path.read_bytes())
-    write_atomically(path, text)
+        # No fsync needed: the old file stays in place until the new one is safely on disk.
+        write_atomically(path.with_name(path.name + ".bak"), path.read_bytes(), sync=False)
+    write_atomically(path, data)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from core.dataset.check import CheckReport, Summary, check_rows, detect_format, finish, summarise
+from core.dataset.check import CheckReport, Summary, detect_format, finish, summarise
 from core.dataset.io import detect_encoding, line_ending, parse_lines, read_rows
 from core.dataset.model import Format, SourceInfo
 from core.dataset.tokens import encoding, encoding_name_for
@@ -71,13 +71,21 @@ def _utf8_sample(path: Path) -> tuple[str, str] | None:
 def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
                on_progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] = lambda: False,
-               workers: int | None = None) -> tuple[CheckReport, SourceInfo]:
-    """Check ``path`` like check_rows; ``on_progress(bytes_done, bytes_total)``; stops when ``cancelled()``."""
+               workers: int | None = None,
+               on_summary: Callable[[Summary], None] | None = None) -> tuple[CheckReport, SourceInfo]:
+    """Check ``path`` like check_rows; ``on_progress(bytes_done, bytes_total)``; stops when ``cancelled()``.
+
+    ``on_summary`` receives each block's per-row results in file order as soon as they are ready, so a
+    caller can show the first rows' problems and tokens long before the last block is done."""
     size = path.stat().st_size if path.exists() else 0
     found = _utf8_sample(path) if size >= PARALLEL_FROM_BYTES else None
     if found is None:
         rows, info = read_rows(path)
-        return check_rows(rows, model, expected, info.size), info
+        fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
+        summary = summarise(rows, fmt, model)
+        if on_summary:
+            on_summary(summary)
+        return finish([summary], fmt, model, info.size), info
     sample, text_encoding = found
     info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size)
     fmt = expected if expected is not Format.UNKNOWN else detect_format(
@@ -93,6 +101,8 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
                 pool.shutdown(cancel_futures=True)
                 raise CoreError(tr("The check was cancelled."), "")
             summaries.append(future.result())
+            if on_summary:
+                on_summary(summaries[-1])
             if on_progress:
                 on_progress(end, size)
     return finish(summaries, fmt, model, size), info

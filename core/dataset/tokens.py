@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.paths import resource_path
@@ -38,6 +39,11 @@ def encoding_name_for(model: str) -> str:
     return "o200k_base"
 
 
+@functools.cache
+def _encoder_for(model: str) -> Callable[[str], list[int]]:
+    return encoding(encoding_name_for(model)).encode_ordinary
+
+
 def count_text(text: str, model: str = "gpt-4o-mini") -> int:
     """Tokens of plain text; special-token strings such as <|endoftext|> count as ordinary text."""
-    return len(encoding(encoding_name_for(model)).encode_ordinary(text))
+    return len(_encoder_for(model)(text))

@@ -7,6 +7,7 @@ in a later step). Nothing here looks at letter case or spaces, so Chinese text i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,8 +39,11 @@ def _error(row: Row, code: str, message: str) -> Problem:
     return Problem(row.line, code, Severity.ERROR, message)
 
 
-def _content_problems(row: Row, content: Any, where: str) -> list[Problem]:
+def _content_problems(row: Row, content: Any, where: str | Callable[[], str]) -> list[Problem]:
     text = content_text(content)
+    if text is not None and text.strip() and "<|" not in text:
+        return []  # the common case, without building the messages
+    where = where() if callable(where) else where
     if text is None:
         return [_error(row, "wrong_type", tr("{where}: the content must be text.").format(where=where))]
     if not text.strip():
@@ -52,24 +56,29 @@ def _content_problems(row: Row, content: Any, where: str) -> list[Problem]:
 
 
 def _message_problems(row: Row, index: int, message: Any) -> list[Problem]:
-    where = tr("message {n}").format(n=index + 1)
+    def where() -> str:
+        return tr("message {n}").format(n=index + 1)
+
     if not isinstance(message, dict):
-        return [_error(row, "wrong_type", tr("{where} is not an object.").format(where=where))]
+        return [_error(row, "wrong_type", tr("{where} is not an object.").format(where=where()))]
+    role = message.get("role")
+    if role in ROLES and message.keys() <= MESSAGE_KEYS and "weight" not in message \
+            and isinstance(message.get("content"), str):
+        return _content_problems(row, message["content"], where)  # the common case, quickly
     problems = []
     unknown = sorted(set(message) - MESSAGE_KEYS)
     if unknown:
         problems.append(_error(row, "unknown_key", tr("{where}: unknown key {keys}.").format(
-            where=where, keys=", ".join(unknown))))
-    role = message.get("role")
+            where=where(), keys=", ".join(unknown))))
     if role not in ROLES:
         problems.append(_error(row, "unknown_role", tr("{where}: unknown role “{role}” (use system, user, "
-                                                       "assistant or tool).").format(where=where, role=role)))
+                                                       "assistant or tool).").format(where=where(), role=role)))
     if "weight" in message and (role != "assistant" or message["weight"] not in (0, 1)):
         problems.append(_error(row, "bad_weight", tr("{where}: weight must be 0 or 1, on assistant messages "
-                                                     "only.").format(where=where)))
+                                                     "only.").format(where=where())))
     has_calls = bool(message.get("tool_calls") or message.get("function_call"))
     if "content" not in message and not has_calls:
-        problems.append(_error(row, "missing_content", tr("{where} has no content.").format(where=where)))
+        problems.append(_error(row, "missing_content", tr("{where} has no content.").format(where=where())))
     elif message.get("content") is not None or not has_calls:
         problems += _content_problems(row, message.get("content"), where)
     return problems

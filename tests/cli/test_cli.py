@@ -176,3 +176,18 @@ def test_fix_converts_dedupes_and_splits(tmp_path):
 def test_fix_rejects_a_bad_split():
     result = run("fix", "x.jsonl", "-o", "y.jsonl", "--split", "1.5")
     assert result.returncode == 2 and "between 0 and 1" in result.stderr
+
+
+def test_fix_turns_a_gbk_excel_csv_into_utf8_jsonl(tmp_path):
+    source = tmp_path / "导出.csv"
+    lines = ["问题,回答"] + [f"第{i}个问题是什么？,这是第{i}个回答。" for i in range(12)]
+    source.write_bytes("\r\n".join(lines).encode("gbk"))
+    out = tmp_path / "train.jsonl"
+    result = run("fix", str(source), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert b"\r\n" not in data and not data.startswith(b"\xef\xbb\xbf")
+    first = data.decode("utf-8").splitlines()[0]
+    assert first == ('{"messages":[{"role":"user","content":"第0个问题是什么？"},'
+                     '{"role":"assistant","content":"这是第0个回答。"}]}')
+    assert run("check", str(out)).returncode == 0

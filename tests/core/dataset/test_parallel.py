@@ -37,6 +37,17 @@ def test_same_report_as_one_process(big_file):
     assert len(progress) > 5 and progress[-1] == big_file.stat().st_size
 
 
+@pytest.mark.parametrize("parallel_from", [0, 10**9])
+def test_results_stream_in_file_order(big_file, monkeypatch, parallel_from):
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", parallel_from)
+    seen = []
+    report, _ = parallel.check_file(big_file, "gpt-4o-mini", workers=2, on_summary=seen.append)
+    lines = [line for summary in seen for line in summary.counts]
+    assert lines == sorted(lines) and len(lines) == report.examples - 1  # all but the broken line
+    assert sum(s.rows for s in seen) == report.examples == 401
+    assert (len(seen) > 5) == (parallel_from == 0)
+
+
 def test_cancel(big_file):
     with pytest.raises(CoreError):
         parallel.check_file(big_file, "gpt-4o-mini", cancelled=lambda: True, workers=2)
