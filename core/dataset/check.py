@@ -96,9 +96,37 @@ def row_key(row: Row) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """What checking one row found; the editor keeps one per row and re-makes it after each edit."""
+
+    problems: tuple[Problem, ...]
+    tokens: int | None  # None when the row is not an example of the file's format
+    key: bytes  # equal for identical examples
+    missing_system: bool = False
+    prompt_end: str | None = None  # completion data: the last characters of the prompt and completion
+    completion_end: str | None = None
+    completion_without_space: bool = False
+
+
+def examine(row: Row, fmt: Format, model: str) -> RowResult:
+    """Validate one row and count its tokens."""
+    problems, key = tuple(check_row(row, fmt)), row_key(row)
+    if row.data is None or row.format is not fmt:
+        return RowResult(problems, None, key)
+    tokens = example_tokens(row.data, fmt, model)
+    if fmt is Format.COMPLETION:
+        prompt, completion = str(row.data.get("prompt", "")), str(row.data.get("completion", ""))
+        # Only words written with spaces need a leading space; Chinese and Japanese text does not.
+        without_space = bool(completion) and not completion[0].isspace() and completion[0].isascii()
+        return RowResult(problems, tokens, key, prompt_end=prompt[-SUFFIX_CHARS:],
+                         completion_end=completion[-SUFFIX_CHARS:], completion_without_space=without_space)
+    return RowResult(problems, tokens, key, missing_system=fmt is Format.CHAT and not _has_system(row))
+
+
 @dataclass
 class Summary:
-    """What the per-row pass learns; small enough to send back from a worker process."""
+    """Row results merged; small enough to send back from a worker process."""
 
     problems: list[Problem] = field(default_factory=list)
     counts: dict[int, int] = field(default_factory=dict)  # line -> tokens
@@ -109,6 +137,21 @@ class Summary:
     completion_ends: list[str] = field(default_factory=list)
     completions_without_space: int = 0
 
+    def add(self, line: int, result: RowResult, renumber: bool = False) -> None:
+        """Add one row's result; ``renumber`` gives its problems ``line`` (the editor's row number)."""
+        self.rows += 1
+        if result.problems:
+            self.problems += ([Problem(line, p.code, p.severity, p.message) for p in result.problems]
+                              if renumber else result.problems)
+        self.keys.append((line, result.key))
+        if result.tokens is not None:
+            self.counts[line] = result.tokens
+        self.missing_system += result.missing_system
+        if result.prompt_end is not None:
+            self.prompt_ends.append(result.prompt_end)
+            self.completion_ends.append(result.completion_end or "")
+        self.completions_without_space += result.completion_without_space
+
 
 def _has_system(row: Row) -> bool:
     messages = row.data.get("messages") if row.data is not None else None
@@ -117,26 +160,10 @@ def _has_system(row: Row) -> bool:
 
 def summarise(rows: Sequence[Row], fmt: Format, model: str) -> Summary:
     """Validate each row and count its tokens."""
-    summary = Summary(rows=len(rows))
+    summary = Summary()
     for row in rows:
-        summary.problems += check_row(row, fmt)
-        summary.keys.append((row.line, row_key(row)))
-        if row.data is not None and row.format is fmt:
-            summary.counts[row.line] = example_tokens(row.data, fmt, model)
-            if fmt is Format.CHAT and not _has_system(row):
-                summary.missing_system += 1
-            if fmt is Format.COMPLETION:
-                _note_completion(summary, row.data)
+        summary.add(row.line, examine(row, fmt, model))
     return summary
-
-
-def _note_completion(summary: Summary, data: dict[str, Any]) -> None:
-    prompt, completion = str(data.get("prompt", "")), str(data.get("completion", ""))
-    summary.prompt_ends.append(prompt[-SUFFIX_CHARS:])
-    summary.completion_ends.append(completion[-SUFFIX_CHARS:])
-    # Only words written with spaces need a leading space; Chinese and Japanese text does not.
-    if completion and not completion[0].isspace() and completion[0].isascii():
-        summary.completions_without_space += 1
 
 
 def _common_suffix(texts: list[str]) -> str:

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from core.dataset.check import CheckReport, Summary, detect_format, finish, summarise
+from core.dataset.check import CheckReport, RowResult, Summary, detect_format, examine, finish, summarise
 from core.dataset.io import detect_encoding, line_ending, parse_lines, read_rows
-from core.dataset.model import Format, SourceInfo
+from core.dataset.model import Format, Row, SourceInfo
 from core.dataset.tokens import encoding, encoding_name_for
 from core.errors import CoreError
 from core.i18n import tr
@@ -39,12 +39,29 @@ def _blocks(path: Path, size: int) -> Iterator[tuple[int, int, int]]:
             start, line = end, line + line_breaks
 
 
-def _summarise_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Summary:
+Results = list[tuple[int, RowResult]]  # (line, result) in file order
+
+
+def _block_rows(path: str, start: int, end: int, first_line: int) -> list[Row]:
     with open(path, "rb") as handle:
         handle.seek(start)
         text = handle.read(end - start).decode("utf-8", errors="replace")
-    rows = [row for batch in parse_lines(text, first_line) for row in batch]
-    return summarise(rows, fmt, model)
+    return [row for batch in parse_lines(text, first_line) for row in batch]
+
+
+def _summarise_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Summary:
+    return summarise(_block_rows(path, start, end, first_line), fmt, model)
+
+
+def _examine_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Results:
+    return [(row.line, examine(row, fmt, model)) for row in _block_rows(path, start, end, first_line)]
+
+
+def _merged(results: Results) -> Summary:
+    summary = Summary()
+    for line, result in results:
+        summary.add(line, result)
+    return summary
 
 
 def _warm_up(model: str) -> None:
@@ -72,20 +89,20 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
                on_progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] = lambda: False,
                workers: int | None = None,
-               on_summary: Callable[[Summary], None] | None = None) -> tuple[CheckReport, SourceInfo]:
+               on_results: Callable[[Results], None] | None = None) -> tuple[CheckReport, SourceInfo]:
     """Check ``path`` like check_rows; ``on_progress(bytes_done, bytes_total)``; stops when ``cancelled()``.
 
-    ``on_summary`` receives each block's per-row results in file order as soon as they are ready, so a
-    caller can show the first rows' problems and tokens long before the last block is done."""
+    ``on_results`` receives each block's per-row results in file order as soon as they are ready, so the
+    editor can show the first rows' problems and tokens long before the last block is done."""
     size = path.stat().st_size if path.exists() else 0
     found = _utf8_sample(path) if size >= PARALLEL_FROM_BYTES else None
     if found is None:
         rows, info = read_rows(path)
         fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
-        summary = summarise(rows, fmt, model)
-        if on_summary:
-            on_summary(summary)
-        return finish([summary], fmt, model, info.size), info
+        results = [(row.line, examine(row, fmt, model)) for row in rows]
+        if on_results:
+            on_results(results)
+        return finish([_merged(results)], fmt, model, info.size), info
     sample, text_encoding = found
     info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size)
     fmt = expected if expected is not Format.UNKNOWN else detect_format(
@@ -94,15 +111,18 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
     summaries: list[Summary] = []
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=_context(),
                              initializer=_warm_up, initargs=(model,)) as pool:
-        futures: list[Future[Summary]] = [pool.submit(_summarise_block, str(path), start, end, line, fmt, model)
-                                          for start, end, line in blocks]
+        work = _examine_block if on_results else _summarise_block  # per-row results only when asked for
+        futures: list[Future[Summary | Results]] = [pool.submit(work, str(path), start, end, line, fmt, model)
+                                                    for start, end, line in blocks]
         for (_, end, _), future in zip(blocks, futures, strict=True):
             if cancelled():
                 pool.shutdown(cancel_futures=True)
                 raise CoreError(tr("The check was cancelled."), "")
-            summaries.append(future.result())
-            if on_summary:
-                on_summary(summaries[-1])
+            outcome = future.result()
+            if on_results is not None and not isinstance(outcome, Summary):
+                on_results(outcome)
+                outcome = _merged(outcome)
+            summaries.append(outcome)
             if on_progress:
                 on_progress(end, size)
     return finish(summaries, fmt, model, size), info

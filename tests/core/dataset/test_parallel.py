@@ -41,11 +41,14 @@ def test_same_report_as_one_process(big_file):
 def test_results_stream_in_file_order(big_file, monkeypatch, parallel_from):
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", parallel_from)
     seen = []
-    report, _ = parallel.check_file(big_file, "gpt-4o-mini", workers=2, on_summary=seen.append)
-    lines = [line for summary in seen for line in summary.counts]
-    assert lines == sorted(lines) and len(lines) == report.examples - 1  # all but the broken line
-    assert sum(s.rows for s in seen) == report.examples == 401
+    report, _ = parallel.check_file(big_file, "gpt-4o-mini", workers=2, on_results=seen.append)
+    lines = [line for block in seen for line, _ in block]
+    assert lines == list(range(1, 402))
+    assert sum(result.tokens or 0 for block in seen for _, result in block) == report.tokens.total
+    broken = next(result for block in seen for line, result in block if line == 124)
+    assert [p.code for p in broken.problems] == ["invalid_json"] and broken.tokens is None
     assert (len(seen) > 5) == (parallel_from == 0)
+    assert report == parallel.check_file(big_file, "gpt-4o-mini", workers=2)[0]
 
 
 def test_cancel(big_file):
