@@ -36,8 +36,13 @@ def detect_encoding(data: bytes) -> str:
             return "utf-8"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
-    name = best.encoding if best is not None else "gb18030"
+    matches = from_bytes(data[:1_000_000])
+    best = matches.best()
+    # Short samples fit several legacy encodings equally well; our users' files are most often GBK.
+    chinese = next((m for m in matches if m.encoding in ("gb18030", "gbk", "gb2312")), None)
+    if best is None or (chinese is not None and chinese.chaos <= best.chaos):
+        return "gb18030"
+    name = best.encoding
     return "gb18030" if name in ("gbk", "gb2312", "hz") else name  # GB18030 is the superset
 
 

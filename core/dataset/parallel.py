@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from core.dataset.check import CheckReport, RowResult, Summary, detect_format, examine, finish, summarise
-from core.dataset.io import detect_encoding, line_ending, parse_lines, read_rows
+from core.dataset.io import BATCH_ROWS, detect_encoding, line_ending, parse_lines, read_rows
 from core.dataset.model import Format, Row, SourceInfo
 from core.dataset.tokens import encoding, encoding_name_for
 from core.errors import CoreError
@@ -99,9 +99,14 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
     if found is None:
         rows, info = read_rows(path)
         fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
-        results = [(row.line, examine(row, fmt, model)) for row in rows]
-        if on_results:
-            on_results(results)
+        results: Results = []
+        for start in range(0, len(rows), BATCH_ROWS):
+            if cancelled():
+                raise CoreError(tr("The check was cancelled."), "")
+            batch = [(row.line, examine(row, fmt, model)) for row in rows[start:start + BATCH_ROWS]]
+            results += batch
+            if on_results:
+                on_results(batch)
         return finish([_merged(results)], fmt, model, info.size), info
     sample, text_encoding = found
     info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size)

@@ -1,7 +1,7 @@
 """Spreadsheets (.csv, .tsv, .xlsx) as training examples: columns are mapped to roles by their headers.
 
 Recognised headers (any case, English or Chinese): prompt/completion → legacy completion rows;
-system + user/question/问题 + assistant/answer/回答 → chat rows.
+system + user/question/问题 + assistant/answer/回答 → chat rows; user + preferred + non_preferred → DPO rows.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ SYNONYMS = {
     "system": ("system", "system prompt", "系统", "系统提示", "系统提示词", "人设"),
     "user": ("user", "question", "q", "query", "input", "instruction", "用户", "问题", "提问", "输入", "指令"),
     "assistant": ("assistant", "answer", "a", "response", "output", "reply", "助手", "回答", "答案", "回复", "输出"),
+    "preferred": ("preferred", "preferred_output", "chosen", "更好的回答", "好回答"),
+    "non_preferred": ("non_preferred", "non-preferred", "non_preferred_output", "rejected", "更差的回答", "差回答"),
 }
 
 
@@ -46,13 +48,15 @@ def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[lis
     records = iter(records)
     headers = [str(h or "") for h in next(records, [])]
     columns = map_columns(headers)
-    chat = "user" in columns and "assistant" in columns
-    if not chat and not {"prompt", "completion"} <= columns.keys():
+    dpo = {"user", "preferred", "non_preferred"} <= columns.keys()
+    chat = not dpo and "user" in columns and "assistant" in columns
+    if not chat and not dpo and not {"prompt", "completion"} <= columns.keys():
         raise CoreError(tr("{name}: no columns we can use ({headers}).").format(
                             name=name, headers=", ".join(h for h in headers if h) or tr("no header row")),
                         tr("Name the columns user and assistant (or 问题 and 回答), optionally system; or prompt "
                            "and completion."))
-    used = ("system", "user", "assistant") if chat else ("prompt", "completion")
+    used = (("system", "user", "preferred", "non_preferred") if dpo else ("system", "user", "assistant") if chat
+            else ("prompt", "completion"))
     mapping = tuple(tr("column “{column}” → {role}").format(column=headers[columns[r]], role=r)
                     for r in used if r in columns)
     rows = []
@@ -60,10 +64,13 @@ def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[lis
         cells = {role: _cell(values, columns.get(role)) for role in used}
         if not any(v.strip() for v in cells.values()):
             continue  # an empty spreadsheet line is not an example
-        if chat:
-            messages = [{"role": role, "content": cells[role]} for role in used if role in columns
-                        and (role != "system" or cells[role].strip())]
-            rows.append(Row(number, {"messages": messages}))
+        if chat or dpo:
+            messages = [{"role": role, "content": cells[role]} for role in ("system", "user", "assistant")
+                        if role in columns and (role != "system" or cells[role].strip())]
+            rows.append(Row(number, {"messages": messages}) if chat else Row(number, {
+                "input": {"messages": messages},
+                "preferred_output": [{"role": "assistant", "content": cells["preferred"]}],
+                "non_preferred_output": [{"role": "assistant", "content": cells["non_preferred"]}]}))
         else:
             rows.append(Row(number, {"prompt": cells["prompt"], "completion": cells["completion"]}))
     return rows, mapping
