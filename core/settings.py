@@ -22,6 +22,7 @@ from core.paths import config_dir
 from core.urls import normalise_base_url
 
 SETTINGS_VERSION = 2
+RECENT_FILES = 10
 SANDBOX_ID = "sandbox"
 OPENAI_URL = "https://api.openai.com/v1"
 SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the sandbox starts
@@ -77,6 +78,8 @@ class AppSettings:
     key_storage: KeyStorage = KeyStorage.KEYRING
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     last_tab: int = 0
+    recent_files: tuple[str, ...] = ()  # newest first
+    dataset_model: str = "gpt-4o-mini-2024-07-18"  # the base model the Dataset tab counts and prices for
 
     @property
     def active_profile(self) -> Profile:
@@ -136,6 +139,8 @@ def settings_from_dict(data: dict[str, Any]) -> AppSettings:
         key_storage=KeyStorage(data.get("key_storage", defaults.key_storage)),
         window_geometry=str(data.get("window_geometry", "")),
         last_tab=int(data.get("last_tab", 0)),
+        recent_files=tuple(str(f) for f in data.get("recent_files", ()))[:RECENT_FILES],
+        dataset_model=str(data.get("dataset_model", defaults.dataset_model)),
     )
 
 

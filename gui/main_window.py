@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
@@ -14,6 +15,7 @@ from core.paths import log_dir
 from core.profiles import ProfileService
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
+from gui.dataset_tab import DatasetTab
 from gui.i18n import LanguageManager
 from gui.settings_tab import SettingsTab
 from gui.widgets.empty_state import EmptyState
@@ -27,10 +29,13 @@ class MainWindow(QMainWindow):
         self.service, self.languages = service, languages
         self.connection = ConnectionState(self)
         self._shown_once = False
+        self._closing = False
+        self._close_task: asyncio.Task[None] | None = None
         self._check_task: asyncio.Task[None] | None = None
         self.tabs = QTabWidget(documentMode=True)
         self.settings_tab = SettingsTab(service, self.connection, languages)
-        self.dataset_tab, self.training_tab = EmptyState(), EmptyState()
+        self.dataset_tab, self.training_tab = DatasetTab(service), EmptyState()
+        self.training_file: Path | None = None
         self.console_tab, self.models_tab = EmptyState(), EmptyState()
         for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
             self.tabs.addTab(tab, "")
@@ -40,6 +45,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.connection.changed.connect(self._show_connection)
         self.settings_tab.active_profile_changed.connect(self._active_profile_changed)
+        self.dataset_tab.title_changed.connect(self._show_title)
+        self.dataset_tab.send_to_training.connect(self._send_to_training)
         self.setMinimumSize(760, 520)
         self._restore_state()
         self.retranslate()
@@ -60,18 +67,15 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("FineTune Studio"))
+        self._show_title()
         titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"))
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, title)
-        self.dataset_tab.set_text(
-            self.tr("Prepare your training data"),
-            self.tr("Here you will open a JSONL, CSV or Excel file, see every example in a table, fix problems "
-                    "and see how many tokens it has and what training would cost. Coming in the next version."))
-        self.training_tab.set_text(
-            self.tr("Train your model"),
-            self.tr("Here you will upload your data, start a fine-tuning job, watch its progress and loss, "
-                    "and pause or cancel it. Coming in a later version."))
+        training = self.tr("Here you will upload your data, start a fine-tuning job, watch its progress and loss, "
+                           "and pause or cancel it. Coming in a later version.")
+        if self.training_file is not None:
+            training = self.tr("{name} is ready to train.").format(name=self.training_file.name) + "\n\n" + training
+        self.training_tab.set_text(self.tr("Train your model"), training)
         self.console_tab.set_text(
             self.tr("Try your model"),
             self.tr("Here you will chat with your fine-tuned model and compare its answers with the base "
@@ -86,6 +90,16 @@ class MainWindow(QMainWindow):
         self.log_action.setText(self.tr("Open the &log folder"))
         self.about_action.setText(self.tr("&About FineTune Studio"))
         self._show_connection()
+
+    def _show_title(self) -> None:
+        files = self.dataset_tab.files
+        self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=files.name()))
+        self.setWindowModified(files.dirty)
+
+    def _send_to_training(self, path: Path) -> None:
+        self.training_file = path
+        self.retranslate()
+        self.tabs.setCurrentWidget(self.training_tab)
 
     # -- status bar -------------------------------------------------------------------------
     def _show_connection(self) -> None:
@@ -127,6 +141,8 @@ class MainWindow(QMainWindow):
                 QByteArray.fromBase64(settings.window_geometry.encode())):
             self.resize(1100, 720)
         self.tabs.setCurrentIndex(min(max(settings.last_tab, 0), self.tabs.count() - 1))
+        if self.dataset_tab.files.recovered is not None:
+            self.tabs.setCurrentWidget(self.dataset_tab)  # unsaved work to recover comes first
 
     def save_state(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
@@ -139,11 +155,22 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.first_shown.emit)  # after the first paint has been queued
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dataset_tab.files.dirty and not self._closing:
+            event.ignore()  # ask first, without blocking the loop; close again once answered
+            self.tabs.setCurrentWidget(self.dataset_tab)
+            self._close_task = asyncio.ensure_future(self._close_after_asking())
+            return
         self.save_state()
+        self.dataset_tab.cancel_tasks()
         if self._check_task is not None:
             self._check_task.cancel()
         self.settings_tab.cancel_tasks()
         super().closeEvent(event)
+
+    async def _close_after_asking(self) -> None:
+        if await self.dataset_tab.files.may_discard():
+            self._closing = True
+            self.close()
 
     def _open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -14,6 +15,7 @@ from core.dataset.io import parse_lines
 from core.dataset.model import Format, Row, content_text
 from core.dataset.tabular import rows_from_table
 from core.errors import CoreError
+from core.fileio import write_atomically
 
 
 class Column(StrEnum):
@@ -108,6 +110,15 @@ def rows_to_tsv(rows: list[Row], fmt: Format) -> str:
     writer.writerow([c.value for c in columns])
     writer.writerows([cell_text(row, c) for c in columns] for row in rows)
     return buffer.getvalue()
+
+
+def save_csv(path: Path, rows: list[Row], fmt: Format) -> None:
+    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM), header line first."""
+    text = rows_to_tsv(rows, fmt)
+    records = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(records)
+    write_atomically(path, "\ufeff" + buffer.getvalue())
 
 
 def rows_to_jsonl(rows: list[Row]) -> str:

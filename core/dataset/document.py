@@ -39,12 +39,7 @@ class Document:
         return recount
 
     def report(self, file_size: int = 0) -> CheckReport:
-        """Counts, duplicates, limits, statistics and cost over the rows checked so far."""
-        summary = Summary()
-        for index, result in enumerate(self.results):
-            if result is not None:
-                summary.add(index + 1, result, renumber=True)
-        return finish([summary], self.format, self.model, file_size)
+        return report_of(list(self.results), self.format, self.model, file_size)
 
     # -- editing ------------------------------------------------------------------------------
     def replace_rows(self, start: int, rows: Sequence[Row]) -> list[Row]:
@@ -54,10 +49,12 @@ class Document:
         self.check(start, start + len(rows))
         return old
 
-    def insert_rows(self, start: int, rows: Sequence[Row]) -> None:
+    def insert_rows(self, start: int, rows: Sequence[Row], check: bool = True) -> None:
+        """Insert and (when ``check``) check at once; unchecked rows wait for ``pending()``."""
         self.rows[start:start] = rows
         self.results[start:start] = [None] * len(rows)
-        self.check(start, start + len(rows))
+        if check:
+            self.check(start, start + len(rows))
 
     def remove_rows(self, start: int, count: int) -> list[Row]:
         removed = self.rows[start:start + count]
@@ -66,11 +63,14 @@ class Document:
         return removed
 
     def set_all(self, rows: Sequence[Row]) -> list[Row]:
-        """Replace every row (bulk fixes); returns the old rows for undo."""
+        """Replace every row (bulk fixes), unchecked; returns the old rows for undo."""
         old, self.rows = self.rows, list(rows)
         self.results = [None] * len(self.rows)
-        self.check()
         return old
+
+    def pending(self, limit: int) -> list[int]:
+        """Up to ``limit`` indexes of rows not checked yet (checked in the background by the editor)."""
+        return [i for i, result in enumerate(self.results) if result is None][:limit]
 
     # -- finding ------------------------------------------------------------------------------
     def matching(self, text: str = "", role: str = "", codes: frozenset[str] = frozenset(),
@@ -113,3 +113,13 @@ def _contains(row: Row, needle: str, role: str) -> bool:
     if not needle:
         return bool(texts)
     return any(needle in t.casefold() for t in texts)
+
+
+def report_of(results: Sequence[RowResult | None], fmt: Format, model: str, file_size: int = 0) -> CheckReport:
+    """Counts, duplicates, limits, statistics and cost over the rows checked so far (a snapshot of a
+    document's results, so the editor can work it out in the background)."""
+    summary = Summary()
+    for index, result in enumerate(results):
+        if result is not None:
+            summary.add(index + 1, result, renumber=True)
+    return finish([summary], fmt, model, file_size)

@@ -144,3 +144,19 @@ def check_row(row: Row, expected: Format) -> list[Problem]:
             found=found.value, expected=expected.value))]
     checks = {Format.CHAT: _chat_problems, Format.COMPLETION: _completion_problems, Format.DPO: _dpo_problems}
     return checks[found](row, row.data)
+
+
+def problem_title(code: str) -> str:
+    """A short, translated name for a kind of problem (the problems panel groups by it)."""
+    titles = {
+        "invalid_json": tr("Not valid JSON"), "unknown_format": tr("Not a training example"),
+        "format_mismatch": tr("Example of another format"), "wrong_type": tr("Wrong type of value"),
+        "empty_content": tr("Empty text"), "special_token": tr("Special token in the text"),
+        "unknown_key": tr("Unknown key"), "unknown_role": tr("Unknown role"), "bad_weight": tr("Wrong weight"),
+        "missing_content": tr("Message without content"), "missing_messages": tr("No messages"),
+        "no_assistant": tr("No assistant message"), "missing_prompt": tr("No prompt"),
+        "missing_completion": tr("No completion"), "bad_output": tr("Wrong preferred or non-preferred output"),
+        "duplicate": tr("Duplicate example"), "in_validation": tr("Also in the validation file"),
+        "over_token_limit": tr("Too long: will be cut short"),
+    }
+    return titles.get(code, code)

@@ -1,0 +1,111 @@
+"""The Dataset tab's actions (toolbar, menus, shortcuts) and their translated texts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QToolBar, QToolButton, QWidget
+
+Key = QKeySequence.StandardKey
+Icon = QStyle.StandardPixmap
+
+
+class DatasetActions(QObject):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        style = QApplication.style()
+
+        def action(shortcut: QKeySequence | Key | str | None = None, icon: Icon | None = None) -> QAction:
+            made = QAction(parent)
+            if shortcut is not None:
+                made.setShortcut(QKeySequence(shortcut))
+            if icon is not None:
+                made.setIcon(style.standardIcon(icon))
+            parent.addAction(made)
+            return made
+
+        self.new = action(Key.New, Icon.SP_FileIcon)
+        self.open = action(Key.Open, Icon.SP_DialogOpenButton)
+        self.save = action(Key.Save, Icon.SP_DialogSaveButton)
+        self.save_as = action(Key.SaveAs)
+        self.export_split, self.export_csv = action(), action()
+        self.add_row = action("Ctrl+Shift+N", Icon.SP_FileDialogNewFolder)
+        self.duplicate = action("Ctrl+D")
+        self.delete = action(Key.Delete, Icon.SP_TrashIcon)
+        self.move_up, self.move_down = action("Alt+Up", Icon.SP_ArrowUp), action("Alt+Down", Icon.SP_ArrowDown)
+        self.copy, self.copy_tsv = action(Key.Copy), action("Ctrl+Shift+C")
+        self.paste = action(Key.Paste)
+        self.find = action(Key.Find)
+        self.trim, self.dedupe, self.drop_empty = action(), action(), action()
+        self.add_system, self.to_chat = action(), action()
+        self.new_menu, self.recent_menu = QMenu(parent), QMenu(parent)
+        self.export_menu, self.fix_menu = QMenu(parent), QMenu(parent)
+        self.templates = {name: QAction(parent) for name in ("support_chat", "qa_completion", "dpo_preference")}
+        self.new_menu.addAction(self.new)
+        self.new_menu.addActions(list(self.templates.values()))
+        self.export_menu.addActions([self.export_split, self.export_csv])
+        self.fix_menu.addActions([self.trim, self.dedupe, self.drop_empty, self.add_system, self.to_chat])
+
+    def toolbar(self, undo: QAction, redo: QAction) -> QToolBar:
+        bar = QToolBar()
+        bar.setToolButtonStyle(bar.toolButtonStyle().ToolButtonTextBesideIcon)
+        for menu, first in ((self.new_menu, self.new), (self.recent_menu, None)):
+            button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.MenuButtonPopup
+                                 if first else QToolButton.ToolButtonPopupMode.InstantPopup)
+            button.setMenu(menu)
+            if first:
+                button.setDefaultAction(first)
+            else:
+                self.recent_button = button
+            bar.addWidget(button)
+        bar.addActions([self.open, self.save])
+        for menu in (self.export_menu, self.fix_menu):
+            button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+            button.setMenu(menu)
+            button.setText(menu.title())
+            menu.menuAction().changed.connect(lambda b=button, m=menu: b.setText(m.title()))
+            bar.addWidget(button)
+        bar.addSeparator()
+        bar.addActions([undo, redo])
+        bar.addSeparator()
+        bar.addActions([self.add_row, self.delete, self.move_up, self.move_down])
+        return bar
+
+    def retranslate(self) -> None:
+        def tr(text: str) -> str:
+            return QApplication.translate("DatasetActions", text)
+
+        texts = {self.new: (tr("&New"), tr("Start an empty dataset")),
+                 self.open: (tr("&Open…"), tr("Open a JSONL, JSON, CSV, TSV or Excel file")),
+                 self.save: (tr("&Save"), tr("Save as JSONL (the previous version is kept as .bak)")),
+                 self.save_as: (tr("Save &as…"), tr("Save as a new JSONL file")),
+                 self.export_split: (tr("Training and validation files…"), tr("Hold back 10% as a validation file")),
+                 self.export_csv: (tr("CSV for Excel…"), tr("Save a copy that Excel opens")),
+                 self.add_row: (tr("Add row"), tr("Add an example below the selection")),
+                 self.duplicate: (tr("Duplicate rows"), tr("Copy the selected rows below them")),
+                 self.delete: (tr("Delete rows"), tr("Delete the selected rows (Ctrl+Z brings them back)")),
+                 self.move_up: (tr("Move up"), tr("Move the selected rows up")),
+                 self.move_down: (tr("Move down"), tr("Move the selected rows down")),
+                 self.copy: (tr("Copy as JSONL"), tr("Copy the selected rows, one JSON object per line")),
+                 self.copy_tsv: (tr("Copy for Excel"), tr("Copy the selected rows as tab-separated text")),
+                 self.paste: (tr("Paste rows"), tr("Paste JSONL lines or cells copied from Excel as new rows")),
+                 self.find: (tr("Find"), tr("Search the examples")),
+                 self.trim: (tr("Trim spaces"), tr("Remove spaces and blank lines around every text")),
+                 self.dedupe: (tr("Remove duplicates"), tr("Keep the first of identical examples")),
+                 self.drop_empty: (tr("Remove empty rows"), tr("Remove examples with no text at all")),
+                 self.add_system: (tr("Add a system message…"), tr("Give every chat example the same system "
+                                                                  "message")),
+                 self.to_chat: (tr("Convert to chat"), tr("Turn prompt/completion rows into user/assistant "
+                                                          "messages, removing old separators"))}
+        for item, (text, tip) in texts.items():
+            item.setText(text)
+            item.setToolTip(tip)
+            item.setStatusTip(tip)
+        for name, text in (("support_chat", tr("Customer-support chat")), ("qa_completion", tr("Q&A completion")),
+                           ("dpo_preference", tr("Preference pairs (DPO)"))):
+            self.templates[name].setText(tr("From template: {name}").format(name=text))
+        self.new_menu.setTitle(tr("New"))
+        self.recent_menu.setTitle(tr("Recent"))
+        self.recent_button.setText(tr("Recent"))
+        self.export_menu.setTitle(tr("Export"))
+        self.fix_menu.setTitle(tr("Fix"))

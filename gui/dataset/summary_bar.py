@@ -1,0 +1,82 @@
+"""Examples, format, tokens, the cost estimate for a base model and epochs, and whether the file is
+ready to train; with the Send to Training button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+
+from core.dataset.check import CheckReport
+from core.dataset.estimate import MAX_EPOCHS, estimate, price_table
+
+
+class SummaryBar(QWidget):
+    model_changed = Signal(str)
+    send_clicked = Signal()
+
+    def __init__(self, model: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report: CheckReport | None = None
+        self.loading = False
+        self.facts = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.model_label, self.epochs_label = QLabel(), QLabel()
+        self.model_combo = QComboBox(editable=True)
+        self.model_combo.addItems(sorted(price_table().per_million))
+        self.model_combo.setCurrentText(model)
+        self.epochs = QSpinBox(minimum=0, maximum=MAX_EPOCHS)
+        self.send_button = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.facts, 1)
+        for widget in (self.model_label, self.model_combo, self.epochs_label, self.epochs, self.send_button):
+            layout.addWidget(widget)
+        self.model_combo.currentTextChanged.connect(self.model_changed)
+        self.epochs.valueChanged.connect(lambda _: self._show())
+        self.send_button.clicked.connect(self.send_clicked)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.model_label.setText(self.tr("Base model:"))
+        self.model_combo.setToolTip(self.tr("The model you will fine-tune: it sets the tokenizer, the longest "
+                                            "example and the price."))
+        self.epochs_label.setText(self.tr("Epochs:"))
+        self.epochs.setSpecialValueText(self.tr("auto"))
+        self.epochs.setToolTip(self.tr("How many times training goes through your examples; auto follows the "
+                                       "API's rule."))
+        self.send_button.setText(self.tr("Send to Training"))
+        self.send_button.setToolTip(self.tr("Save the file and use it in the Training tab"))
+        self._show()
+
+    def show_report(self, report: CheckReport | None, loading: bool = False) -> None:
+        self.report, self.loading = report, loading
+        self._show()
+
+    def _show(self) -> None:
+        report = self.report
+        if report is None:
+            self.facts.setText(self.tr("No dataset open."))
+            self.send_button.setEnabled(False)
+            return
+        tokens = report.tokens
+        cost = estimate(report.estimate.model, tokens.total, report.examples, self.epochs.value() or None)
+        price = (self.tr("about ${usd:,.2f} for {epochs} epochs (prices as of {date}, an estimate)").format(
+                     usd=cost.usd, epochs=cost.epochs, date=cost.prices_as_of) if cost.usd is not None
+                 else self.tr("no price known for this model"))
+        errors = len(report.errors)
+        if self.loading:
+            verdict = f"<span style='color:#555'>{self.tr('checking…')}</span>"
+        elif errors:
+            verdict = "<span style='color:#b00020'><b>{}</b></span>".format(
+                self.tr("{n} errors must be fixed before training").format(n=errors))
+        else:
+            verdict = "<span style='color:#1b5e20'><b>{}</b></span>".format(self.tr("Ready to train"))
+        self.facts.setText(self.tr("{examples} examples · {format} · {tokens} tokens (longest {max}) · {price}"
+                                   " — {verdict}").format(examples=f"{report.examples:,}", format=report.format.value,
+                                                          tokens=f"{tokens.total:,}", max=f"{tokens.max:,}",
+                                                          price=price, verdict=verdict))
+        self.send_button.setEnabled(not self.loading and not errors)
