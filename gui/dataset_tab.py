@@ -65,7 +65,7 @@ class DatasetTab(QWidget):
         self.shown_label = QLabel()
         self.row_editor, self.problems = RowEditor(), ProblemsPanel()
         self.summary = SummaryBar(service.settings.dataset_model)
-        self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
+        self.progress, self.cancel_button = QProgressBar(maximum=100), QPushButton()
         self.undo_action, self.redo_action = self.undo.createUndoAction(self), self.undo.createRedoAction(self)
         self.undo_action.setShortcut("Ctrl+Z")
         self.redo_action.setShortcut("Ctrl+Shift+Z")
@@ -131,8 +131,6 @@ class DatasetTab(QWidget):
         self.view.addActions([a.copy, a.copy_tsv, a.paste, a.duplicate, a.delete])
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current_row())
-        self.model.modelReset.connect(lambda: self.view.selectionModel().currentRowChanged.connect(
-            lambda *_: self._show_current_row(), Qt.ConnectionType.UniqueConnection))
         self.row_editor.applied.connect(self._row_edited)
         for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self.schedule_report)
@@ -209,6 +207,9 @@ class DatasetTab(QWidget):
     async def _report(self) -> None:
         await asyncio.sleep(0.15)
         document = self.model.document
+        if self.model.read_only:
+            self.summary.show_report(None, loading=True)
+            return  # while a file opens; its end brings a report
         if not len(document) and document.path is None:
             self.summary.show_report(None)
             self.problems.show_report(None)

@@ -68,9 +68,16 @@ class Document:
         self.results = [None] * len(self.rows)
         return old
 
-    def pending(self, limit: int) -> list[int]:
-        """Up to ``limit`` indexes of rows not checked yet (checked in the background by the editor)."""
-        return [i for i, result in enumerate(self.results) if result is None][:limit]
+    def pending(self, limit: int, start: int = 0) -> list[int]:
+        """Up to ``limit`` indexes, from ``start`` on, of rows not checked yet (the editor checks them
+        in the background)."""
+        found = []
+        for index in range(start, len(self.results)):
+            if self.results[index] is None:
+                found.append(index)
+                if len(found) == limit:
+                    break
+        return found
 
     # -- finding ------------------------------------------------------------------------------
     def matching(self, text: str = "", role: str = "", codes: frozenset[str] = frozenset(),

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from core.dataset.check import CheckReport, RowResult, Summary, detect_format, examine, finish, summarise
 from core.dataset.io import BATCH_ROWS, detect_encoding, line_ending, parse_lines, read_rows
@@ -40,6 +41,7 @@ def _blocks(path: Path, size: int) -> Iterator[tuple[int, int, int]]:
 
 
 Results = list[tuple[int, RowResult]]  # (line, result) in file order
+Compact = list[tuple[Any, ...]]  # (line, *RowResult fields): plain tuples cross process boundaries fast
 
 
 def _block_rows(path: str, start: int, end: int, first_line: int) -> list[Row]:
@@ -53,8 +55,17 @@ def _summarise_block(path: str, start: int, end: int, first_line: int, fmt: Form
     return summarise(_block_rows(path, start, end, first_line), fmt, model)
 
 
-def _examine_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Results:
-    return [(row.line, examine(row, fmt, model)) for row in _block_rows(path, start, end, first_line)]
+def _examine_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Compact:
+    return [(row.line, *_fields(examine(row, fmt, model))) for row in _block_rows(path, start, end, first_line)]
+
+
+def _fields(result: RowResult) -> tuple[Any, ...]:
+    return tuple(getattr(result, name) for name in RowResult.__slots__)
+
+
+def expand(compact: Compact) -> Results:
+    """Row results from a worker's plain tuples."""
+    return [(item[0], RowResult(*item[1:])) for item in compact]
 
 
 def _merged(results: Results) -> Summary:
@@ -64,13 +75,34 @@ def _merged(results: Results) -> Summary:
     return summary
 
 
-def _warm_up(model: str) -> None:
+def _warm_up(model: str, background: bool) -> None:
+    if background and hasattr(os, "nice"):
+        os.nice(10)  # the window that waits for us must stay smooth
     encoding(encoding_name_for(model))
 
 
 def _context() -> multiprocessing.context.BaseContext:
     # forkserver on Linux: a clean single-threaded parent to fork from, even inside the GUI; spawn elsewhere.
     return multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+
+
+def block_pool(model: str, workers: int | None = None, background: bool = False) -> ProcessPoolExecutor:
+    """Worker processes with the model's tokenizer loaded; ``background`` ones yield the CPU to the app."""
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=_context(),
+                               initializer=_warm_up, initargs=(model, background))
+
+
+def plan_blocks(path: Path) -> list[tuple[int, int, int]]:
+    """(start, end, first line) of each block; reads the whole file (run it where it cannot hold up a window)."""
+    return list(_blocks(path, path.stat().st_size))
+
+
+def submit_blocks(pool: ProcessPoolExecutor, path: Path, plan: list[tuple[int, int, int]], fmt: Format, model: str,
+                  per_row: bool) -> list[tuple[int, Future[Any]]]:
+    """Check every block of ``plan`` in ``pool``: (block end in bytes, future) in file order. A future
+    gives a Summary, or with ``per_row`` a Compact list for ``expand``."""
+    work = _examine_block if per_row else _summarise_block
+    return [(end, pool.submit(work, str(path), start, end, line, fmt, model)) for start, end, line in plan]
 
 
 def _utf8_sample(path: Path) -> tuple[str, str] | None:
@@ -112,19 +144,15 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
     info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size)
     fmt = expected if expected is not Format.UNKNOWN else detect_format(
         [r for batch in parse_lines(sample) for r in batch][:-1])
-    blocks = list(_blocks(path, size))
     summaries: list[Summary] = []
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=_context(),
-                             initializer=_warm_up, initargs=(model,)) as pool:
-        work = _examine_block if on_results else _summarise_block  # per-row results only when asked for
-        futures: list[Future[Summary | Results]] = [pool.submit(work, str(path), start, end, line, fmt, model)
-                                                    for start, end, line in blocks]
-        for (_, end, _), future in zip(blocks, futures, strict=True):
+    with block_pool(model, workers) as pool:
+        for end, future in submit_blocks(pool, path, plan_blocks(path), fmt, model, per_row=on_results is not None):
             if cancelled():
                 pool.shutdown(cancel_futures=True)
                 raise CoreError(tr("The check was cancelled."), "")
             outcome = future.result()
-            if on_results is not None and not isinstance(outcome, Summary):
+            if on_results is not None:
+                outcome = expand(outcome)
                 on_results(outcome)
                 outcome = _merged(outcome)
             summaries.append(outcome)

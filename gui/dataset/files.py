@@ -15,7 +15,7 @@ from core.dataset import autosave, fixes
 from core.dataset.cells import save_csv
 from core.dataset.document import Document
 from core.dataset.io import read_rows, save_jsonl
-from core.dataset.model import Row
+from core.dataset.model import Row, SourceInfo
 from core.errors import CoreError
 from core.paths import resource_path
 from core.settings import RECENT_FILES
@@ -47,7 +47,7 @@ class Files(QObject):
         super().__init__(tab)
         self.tab = tab
         self.load: FileLoad | None = None
-        self._load_task: asyncio.Task[object] | None = None
+        self._load_task: asyncio.Task[SourceInfo] | None = None
         self.autosave_name = uuid.uuid4().hex
         self._autosaved_index = 0
         self.disk_stamp: tuple[float, int] | None = None
@@ -122,7 +122,7 @@ class Files(QObject):
         self.load = FileLoad(self.tab.model, path, self._progress)
         self._load_task = asyncio.ensure_future(self.load.run())
         try:
-            loaded = await self._load_task
+            info = await self._load_task
         except (CoreError, asyncio.CancelledError) as error:
             self._show(Document(model=self.document.model))
             if isinstance(error, CoreError):
@@ -131,13 +131,13 @@ class Files(QObject):
         finally:
             self.tab.set_loading(False)
             self.load = None
-        self.document.info = loaded.info
+        self.document.info = info
         self._remember(path)
         self._watch(path)
-        if loaded.info.mapping or loaded.info.encoding not in ("utf-8", "utf-8-sig") or loaded.info.kind != "jsonl":
+        if info.mapping or info.encoding not in ("utf-8", "utf-8-sig") or info.kind != "jsonl":
             self.tab.messages.show_info(tr("Opened {name}: {kind}, {encoding}.").format(
-                name=path.name, kind=loaded.info.kind.upper(), encoding=loaded.info.encoding),
-                "; ".join(loaded.info.mapping) + (" — " if loaded.info.mapping else "") +
+                name=path.name, kind=info.kind.upper(), encoding=info.encoding),
+                "; ".join(info.mapping) + (" — " if info.mapping else "") +
                 tr("Saving writes a UTF-8 JSONL file beside it."))
         self.tab.check_pending()
         self.tab.schedule_report()
@@ -149,13 +149,13 @@ class Files(QObject):
         autosave.discard(autosave.autosave_dir() / f"{self.autosave_name}.jsonl")
 
     def cancel_load(self) -> None:
-        if self.load is not None:
-            self.load.cancel_flag.set()
         if self._load_task is not None:
             self._load_task.cancel()
 
     def _progress(self, done: int, total: int) -> None:
-        self.tab.progress.setValue(int(done / max(total, 1) * 1000))
+        value = int(done / max(total, 1) * 100)
+        if value >= self.tab.progress.value() + 5 or value == 100:  # each step repaints at once: not too often
+            self.tab.progress.setValue(value)
 
     # -- save and export ---------------------------------------------------------------------------------
     async def save(self, ask_path: bool = False) -> bool:

@@ -59,7 +59,7 @@ class SummaryBar(QWidget):
     def _show(self) -> None:
         report = self.report
         if report is None:
-            self.facts.setText(self.tr("No dataset open."))
+            self.facts.setText(self.tr("Opening and checking…") if self.loading else self.tr("No dataset open."))
             self.send_button.setEnabled(False)
             return
         tokens = report.tokens

@@ -17,6 +17,12 @@ from core.dataset.model import Format, Row
 from core.dataset.validate import Severity
 
 Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+DISPLAY, EDIT, TOOLTIP, DECORATION, ALIGNMENT = (Role.DisplayRole, Role.EditRole, Role.ToolTipRole,
+                                                  Role.DecorationRole, Role.TextAlignmentRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = SELECTABLE | Qt.ItemFlag.ItemIsEditable
 PREVIEW_CHARS = 160
 CHECK_AT_ONCE = 200  # more rows than this (big pastes, bulk fixes) are checked in the background
 
@@ -84,35 +90,35 @@ class DatasetTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if column is Column.STATUS:
             return self._status_data(result, role)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if column is Column.TOKENS:
                 return "…" if result is None else "" if result.tokens is None else f"{result.tokens:,}"
             text = cell_text(row, column)
             return text[:PREVIEW_CHARS].replace("\n", " ⏎ ")
-        if role == Qt.ItemDataRole.EditRole:
+        if role == EDIT:
             return cell_text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column not in (Column.TOKENS, Column.TURNS):
+        if role == TOOLTIP and column not in (Column.TOKENS, Column.TURNS):
             text = cell_text(row, column)
             return text[:2000] if len(text) > PREVIEW_CHARS or "\n" in text else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.TOKENS, Column.TURNS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ALIGNMENT and column in (Column.TOKENS, Column.TURNS):
+            return RIGHT
         return None
 
     def _status_data(self, result: RowResult | None, role: int) -> Any:
         status = status_of(result)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             tr = QApplication.translate
             return {"checking": tr("DatasetTable", "checking…"), "error": tr("DatasetTable", "error"),
                     "warning": tr("DatasetTable", "warning"), "ok": tr("DatasetTable", "ok")}[status]
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == DECORATION:
             return self._icons.get(status, QIcon())
-        if role == Qt.ItemDataRole.ToolTipRole and result is not None and result.problems:
+        if role == TOOLTIP and result is not None and result.problems:
             return "\n".join(p.message for p in result.problems)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role != DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return column_title(self.columns[section]) if 0 <= section < len(self.columns) else None
@@ -121,14 +127,11 @@ class DatasetTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         row = self.document.rows[self.doc_index(index.row())]
-        if not self.read_only and can_edit(row, self.columns[index.column()]):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return EDITABLE if not self.read_only and can_edit(row, self.columns[index.column()]) else SELECTABLE
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+        if role != EDIT or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
         position = self.doc_index(index.row())
         row = self.document.rows[position]

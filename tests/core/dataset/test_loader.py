@@ -1,50 +1,36 @@
-"""Opening for the editor: rows in batches while results stream in; cancel; other formats."""
+"""Opening for the editor: rows in batches; other files are read whole."""
 
 import json
 
-import pytest
-
-import core.dataset.loader as loader
-import core.dataset.parallel as parallel
-from core.dataset.model import Format
-from core.errors import CoreError
+from core.dataset import loader
 
 
-@pytest.fixture
-def file(tmp_path, monkeypatch):
+def test_rows_arrive_in_batches_with_their_line_numbers(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "READ_BYTES", 2048)
-    monkeypatch.setattr(parallel, "BLOCK_BYTES", 4096)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     lines = [json.dumps({"messages": [{"role": "user", "content": f"问题{i}"},
                                       {"role": "assistant", "content": f"回答{i}"}]}, ensure_ascii=False)
              for i in range(2500)]
     lines[10] = "{broken"
     path = tmp_path / "data.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def test_rows_and_results_arrive_in_batches(file):
-    batches, results, progress = [], {}, []
-    loaded = loader.load(file, "gpt-4o-mini", lambda rows, fmt: batches.append((rows, fmt)),
-                         lambda block: results.update(block), lambda done, total: progress.append(done))
-    rows = [row for batch, _ in batches for row in batch]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    info, batches = loader.open_batches(path)
+    batches = list(batches)
+    rows = [row for batch in batches for row in batch]
     assert [r.line for r in rows] == list(range(1, 2501)) and len(batches) > 2
-    assert {fmt for _, fmt in batches} == {Format.CHAT} and loaded.format is Format.CHAT
-    assert rows[10].data is None and rows[10].raw == "{broken"
-    assert sorted(results) == list(range(1, 2501))
-    assert [p.code for p in results[11].problems] == ["invalid_json"]
-    assert loaded.report.examples == 2500 and progress[-1] == file.stat().st_size
+    assert rows[10].data is None and rows[10].raw == "{broken" and rows[0].data is not None
+    assert (info.encoding, info.line_ending, info.size) == ("utf-8-sig", "CRLF", path.stat().st_size)
 
 
-def test_cancel_raises_a_clear_error(file):
-    with pytest.raises(CoreError, match="cancelled"):
-        loader.load(file, "gpt-4o-mini", lambda rows, fmt: None, lambda block: None, cancelled=lambda: True)
-
-
-def test_spreadsheets_load_too(tmp_path):
+def test_other_files_are_not_streamed(tmp_path):
     path = tmp_path / "qa.csv"
     path.write_bytes("问题,回答\r\n你好,您好\r\n".encode("gbk"))
-    batches = []
-    loaded = loader.load(path, "gpt-4o-mini", lambda rows, fmt: batches.append(rows), lambda block: None)
-    assert loaded.info.encoding == "gb18030" and batches[0][0].data["messages"][0]["content"] == "你好"
+    assert loader.open_batches(path) is None
+
+
+def test_a_short_gbk_csv_from_excel_is_read_as_chinese(tmp_path):
+    from core.dataset.io import read_rows
+
+    path = tmp_path / "qa.csv"
+    path.write_bytes("问题,回答\r\n你好,您好\r\n".encode("gbk"))
+    rows, info = read_rows(path)
+    assert info.encoding == "gb18030" and rows[0].data["messages"][0]["content"] == "你好"
