@@ -1,4 +1,5 @@
-"""Save a screenshot of every tab, in English and Chinese, to docs/screenshots/ (offscreen Qt).
+"""Save a screenshot of every tab, in English and Chinese, to docs/screenshots/ (offscreen Qt). The
+Dataset tab shows docs/examples/support_mixed.jsonl (Chinese and English rows, one error selected).
 
 Run: QT_QPA_PLATFORM=offscreen python docs/screenshots.py
 Uses a throw-away settings folder, so your own profiles and keys are never shown.
@@ -6,6 +7,7 @@ Uses a throw-away settings folder, so your own profiles and keys are never shown
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import tempfile
@@ -16,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ft-shots-")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync  # noqa: E402
 
 from core.profiles import ProfileService  # noqa: E402
 from core.secrets import SessionStore  # noqa: E402
@@ -26,22 +28,33 @@ from gui.app import create_application, create_window  # noqa: E402
 TAB_NAMES = ("settings", "dataset", "training", "try-it", "models")
 
 
-def main() -> None:
-    create_application()
+async def shoot() -> None:
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     service = ProfileService(SettingsStore(), keys=SessionStore())
     window = create_window(service)
     window.resize(1100, 720)
     window.show()
+    tab = window.dataset_tab
+    await tab.files.open_path(ROOT / "docs" / "examples" / "support_mixed.jsonl")
+    while None in tab.model.document.results:
+        await asyncio.sleep(0.05)
+    tab.editing.select(6)  # the row with an empty answer
     for language in ("en", "zh_CN"):
         window.languages.apply(language)
         for index, name in enumerate(TAB_NAMES):
             window.tabs.setCurrentIndex(index)
-            for _ in range(3):  # language changes and layouts settle over a few event-loop passes
-                QApplication.processEvents()
+            await asyncio.sleep(0.4)  # language changes, reports and layouts settle
             window.grab().save(str(out / f"{name}-{language}.png"))
     print(f"saved {2 * len(TAB_NAMES)} screenshots to {out}")
+    window.close()
+
+
+def main() -> None:
+    app = create_application()
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(shoot())
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -66,9 +66,14 @@ class DatasetTab(QWidget):
         self.row_editor, self.problems = RowEditor(), ProblemsPanel()
         self.summary = SummaryBar(service.settings.dataset_model)
         self.progress, self.cancel_button = QProgressBar(maximum=100), QPushButton()
-        self.undo_action, self.redo_action = self.undo.createUndoAction(self), self.undo.createRedoAction(self)
-        self.undo_action.setShortcut("Ctrl+Z")
-        self.redo_action.setShortcut("Ctrl+Shift+Z")
+        self.undo_action = QAction(self, shortcut=QKeySequence.StandardKey.Undo, enabled=False)
+        self.redo_action = QAction(self, shortcut=QKeySequence.StandardKey.Redo, enabled=False)
+        self.undo_action.triggered.connect(self.undo.undo)
+        self.redo_action.triggered.connect(self.undo.redo)
+        self.undo.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo.undoTextChanged.connect(lambda text: self.undo_action.setToolTip(text))
+        self.undo.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(text))
         self.addActions([self.undo_action, self.redo_action])
         self.toolbar = self.actions.toolbar(self.undo_action, self.redo_action)
         self.files = Files(self)
@@ -86,6 +91,7 @@ class DatasetTab(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.model.modelReset.connect(self._fit_columns)
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: smooth at 100,000 rows
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -102,7 +108,7 @@ class DatasetTab(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.row_editor)
-        split.setSizes([760, 340])
+        split.setSizes([700, 400])
         loading = QHBoxLayout()
         loading.addWidget(self.progress, 1)
         loading.addWidget(self.cancel_button)
@@ -115,7 +121,16 @@ class DatasetTab(QWidget):
         layout.addLayout(loading)
         layout.addWidget(self.summary)
         self.set_loading(False)
+        self._fit_columns()
         self.setAcceptDrops(True)
+
+    def _fit_columns(self) -> None:
+        """Texts share the width; counts and the status take what they need."""
+        header = self.view.horizontalHeader()
+        for index, column in enumerate(self.model.columns):
+            text = column in TEXT_COLUMNS[self.model.document.format]
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch if text
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
     def _connect(self) -> None:
         a, e = self.actions, self.editing
@@ -155,6 +170,8 @@ class DatasetTab(QWidget):
 
     def retranslate(self) -> None:
         self.actions.retranslate()
+        self.undo_action.setText(self.tr("Undo"))
+        self.redo_action.setText(self.tr("Redo"))
         self.search.setPlaceholderText(self.tr("Search the examples (Ctrl+F)"))
         names = (self.tr("All roles"), self.tr("System"), self.tr("User"), self.tr("Assistant"), self.tr("Tool"))
         for index, name in enumerate(names):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QToolBar, QToolButton, QWidget
+
+from core.i18n import tr
 
 Key = QKeySequence.StandardKey
 Icon = QStyle.StandardPixmap
@@ -48,10 +50,11 @@ class DatasetActions(QObject):
 
     def toolbar(self, undo: QAction, redo: QAction) -> QToolBar:
         bar = QToolBar()
-        bar.setToolButtonStyle(bar.toolButtonStyle().ToolButtonTextBesideIcon)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for menu, first in ((self.new_menu, self.new), (self.recent_menu, None)):
             button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.MenuButtonPopup
-                                 if first else QToolButton.ToolButtonPopupMode.InstantPopup)
+                                 if first else QToolButton.ToolButtonPopupMode.InstantPopup,
+                                 toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setMenu(menu)
             if first:
                 button.setDefaultAction(first)
@@ -72,9 +75,6 @@ class DatasetActions(QObject):
         return bar
 
     def retranslate(self) -> None:
-        def tr(text: str) -> str:
-            return QApplication.translate("DatasetActions", text)
-
         texts = {self.new: (tr("&New"), tr("Start an empty dataset")),
                  self.open: (tr("&Open…"), tr("Open a JSONL, JSON, CSV, TSV or Excel file")),
                  self.save: (tr("&Save"), tr("Save as JSONL (the previous version is kept as .bak)")),

@@ -10,12 +10,9 @@ from PySide6.QtWidgets import QApplication, QTableView
 from core.dataset import fixes
 from core.dataset.cells import rows_from_text, rows_to_jsonl, rows_to_tsv
 from core.dataset.model import Format, Row
+from core.i18n import tr
 from gui.dataset.commands import InsertRows, RemoveRows, ReplaceAll, ReplaceRows
 from gui.models.dataset_table_model import DatasetTableModel
-
-
-def tr(text: str) -> str:
-    return QApplication.translate("DatasetEditing", text)
 
 
 def empty_row(fmt: Format) -> Row:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QFileSystemWatcher, QLocale, QObject, QTimer
-from PySide6.QtWidgets import QApplication
 
 from core.dataset import autosave, fixes
 from core.dataset.cells import save_csv
@@ -17,6 +16,7 @@ from core.dataset.document import Document
 from core.dataset.io import read_rows, save_jsonl
 from core.dataset.model import Row, SourceInfo
 from core.errors import CoreError
+from core.i18n import tr
 from core.paths import resource_path
 from core.settings import RECENT_FILES
 from gui.dataset.commands import ReplaceAll
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 30_000
 OPEN_FILTER = "Datasets (*.jsonl *.json *.csv *.tsv *.xlsx);;All files (*)"
 
-
-def tr(text: str) -> str:
-    return QApplication.translate("DatasetFiles", text)
 
 
 def _stamp(path: Path) -> tuple[float, int] | None:

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication
 
 from core.dataset import fixes
 from core.dataset.cells import rows_to_jsonl
 from core.dataset.model import Format, Row
+from core.i18n import tr
 from gui.widgets.dialogs import Button, ask, ask_text
 
 if TYPE_CHECKING:
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 
 PREVIEW_CHARS = 300
 
-
-def tr(text: str) -> str:
-    return QApplication.translate("DatasetFixes", text)
 
 
 def _example(before: list[Row], after: list[Row]) -> str:

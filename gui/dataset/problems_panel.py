@@ -39,7 +39,7 @@ class ProblemsPanel(QTreeWidget):
         ordered = sorted(groups.items(), key=lambda item: (item[0][0] is not Severity.ERROR, -len(item[1])))
         for (severity, code), problems in ordered:
             rows = [p for p in problems if p.line is not None]
-            title = problems[0].message if not rows else self.tr("{title} — {n} rows").format(
+            title = problems[0].message if not rows else self.tr("{title} ({n})").format(
                 title=problem_title(code), n=len(rows))
             group = QTreeWidgetItem([title])
             group.setIcon(0, self._icons[severity])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +47,7 @@ class MessageEditor(QFrame):
         content = message.get("content")
         self.text = QPlainTextEdit(content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
                                    if content is not None else "")
-        self.text.setMinimumHeight(60)
+        self.text.setMinimumSize(120, 60)
         self.up, self.down, self.remove = QToolButton(text="↑"), QToolButton(text="↓"), QToolButton(text="✕")
         self.up.clicked.connect(lambda: self.moved.emit(self, -1))
         self.down.clicked.connect(lambda: self.moved.emit(self, 1))
@@ -65,6 +65,11 @@ class MessageEditor(QFrame):
         self.role.currentTextChanged.connect(self._show_weight)
         self._show_weight()
         self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.weight.setText(self.tr("learn from this answer"))
@@ -98,6 +103,7 @@ class RowEditor(QWidget):
         holder = QWidget()
         holder.setLayout(self.messages_box)
         scroll = QScrollArea(widgetResizable=True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # messages wrap to the width
         scroll.setWidget(holder)
         self.add_button = QPushButton()
         self.add_button.clicked.connect(self._add_message)

@@ -72,7 +72,7 @@ class SummaryBar(QWidget):
             verdict = f"<span style='color:#555'>{self.tr('checking…')}</span>"
         elif errors:
             verdict = "<span style='color:#b00020'><b>{}</b></span>".format(
-                self.tr("{n} errors must be fixed before training").format(n=errors))
+                self.tr("Errors to fix before training: {n}").format(n=errors))
         else:
             verdict = "<span style='color:#1b5e20'><b>{}</b></span>".format(self.tr("Ready to train"))
         self.facts.setText(self.tr("{examples} examples · {format} · {tokens} tokens (longest {max}) · {price}"

@@ -15,6 +15,7 @@ from core.dataset.check import RowResult
 from core.dataset.document import Document
 from core.dataset.model import Format, Row
 from core.dataset.validate import Severity
+from core.i18n import tr
 
 Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
@@ -28,13 +29,12 @@ CHECK_AT_ONCE = 200  # more rows than this (big pastes, bulk fixes) are checked 
 
 
 def column_title(column: Column) -> str:
-    tr = QApplication.translate
-    return {Column.SYSTEM: tr("DatasetTable", "System"), Column.USER: tr("DatasetTable", "User"),
-            Column.ASSISTANT: tr("DatasetTable", "Assistant"), Column.TURNS: tr("DatasetTable", "Turns"),
-            Column.PROMPT: tr("DatasetTable", "Prompt"), Column.COMPLETION: tr("DatasetTable", "Completion"),
-            Column.INPUT: tr("DatasetTable", "Input"), Column.PREFERRED: tr("DatasetTable", "Preferred"),
-            Column.NON_PREFERRED: tr("DatasetTable", "Not preferred"), Column.TOKENS: tr("DatasetTable", "Tokens"),
-            Column.STATUS: tr("DatasetTable", "Status")}[column]
+    return {Column.SYSTEM: tr("System"), Column.USER: tr("User"),
+            Column.ASSISTANT: tr("Assistant"), Column.TURNS: tr("Turns"),
+            Column.PROMPT: tr("Prompt"), Column.COMPLETION: tr("Completion"),
+            Column.INPUT: tr("Input"), Column.PREFERRED: tr("Preferred"),
+            Column.NON_PREFERRED: tr("Not preferred"), Column.TOKENS: tr("Tokens"),
+            Column.STATUS: tr("Status")}[column]
 
 
 def status_of(result: RowResult | None) -> str:
@@ -107,9 +107,8 @@ class DatasetTableModel(QAbstractTableModel):
     def _status_data(self, result: RowResult | None, role: int) -> Any:
         status = status_of(result)
         if role == DISPLAY:
-            tr = QApplication.translate
-            return {"checking": tr("DatasetTable", "checking…"), "error": tr("DatasetTable", "error"),
-                    "warning": tr("DatasetTable", "warning"), "ok": tr("DatasetTable", "ok")}[status]
+            return {"checking": tr("checking…"), "error": tr("error"),
+                    "warning": tr("warning"), "ok": tr("ok")}[status]
         if role == DECORATION:
             return self._icons.get(status, QIcon())
         if role == TOOLTIP and result is not None and result.problems:

@@ -680,6 +680,78 @@
         <translation>这是一条 {found} 格式的样本，但文件是 {expected} 格式。</translation>
     </message>
     <message>
+        <source>Not valid JSON</source>
+        <translation>不是有效的 JSON</translation>
+    </message>
+    <message>
+        <source>Not a training example</source>
+        <translation>不是训练样本</translation>
+    </message>
+    <message>
+        <source>Example of another format</source>
+        <translation>格式不一致的样本</translation>
+    </message>
+    <message>
+        <source>Wrong type of value</source>
+        <translation>值的类型不对</translation>
+    </message>
+    <message>
+        <source>Empty text</source>
+        <translation>文本为空</translation>
+    </message>
+    <message>
+        <source>Special token in the text</source>
+        <translation>文本中含有特殊标记</translation>
+    </message>
+    <message>
+        <source>Unknown key</source>
+        <translation>无法识别的字段</translation>
+    </message>
+    <message>
+        <source>Unknown role</source>
+        <translation>无法识别的角色</translation>
+    </message>
+    <message>
+        <source>Wrong weight</source>
+        <translation>weight 不正确</translation>
+    </message>
+    <message>
+        <source>Message without content</source>
+        <translation>消息没有内容</translation>
+    </message>
+    <message>
+        <source>No messages</source>
+        <translation>没有消息</translation>
+    </message>
+    <message>
+        <source>No assistant message</source>
+        <translation>没有 assistant 消息</translation>
+    </message>
+    <message>
+        <source>No prompt</source>
+        <translation>缺少 prompt</translation>
+    </message>
+    <message>
+        <source>No completion</source>
+        <translation>缺少 completion</translation>
+    </message>
+    <message>
+        <source>Wrong preferred or non-preferred output</source>
+        <translation>preferred 或 non-preferred 输出不正确</translation>
+    </message>
+    <message>
+        <source>Duplicate example</source>
+        <translation>重复的样本</translation>
+    </message>
+    <message>
+        <source>Also in the validation file</source>
+        <translation>验证集里也有</translation>
+    </message>
+    <message>
+        <source>Too long: will be cut short</source>
+        <translation>太长：训练时会被截断</translation>
+    </message>
+    <message>
         <source>The prompts do not end with a common separator (such as “ -&gt;” or “\n\n###\n\n”); the model cannot tell where a prompt ends.</source>
         <translation>各条 prompt 的结尾没有统一的分隔符（例如“ -&gt;”或“\n\n###\n\n”），模型无法判断 prompt 在哪里结束。</translation>
     </message>
@@ -747,6 +819,386 @@
         <source>Open it in Excel and save it again as .xlsx, or as CSV UTF-8.</source>
         <translation>请用 Excel 打开后重新另存为 .xlsx，或另存为“CSV UTF-8”。</translation>
     </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start an empty dataset</source>
+        <translation>新建一个空数据集</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a JSONL, JSON, CSV, TSV or Excel file</source>
+        <translation>打开 JSONL、JSON、CSV、TSV 或 Excel 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save as JSONL (the previous version is kept as .bak)</source>
+        <translation>保存为 JSONL（上一个版本会保留为 .bak）</translation>
+    </message>
+    <message>
+        <source>Save &amp;as…</source>
+        <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save as a new JSONL file</source>
+        <translation>另存为新的 JSONL 文件</translation>
+    </message>
+    <message>
+        <source>Training and validation files…</source>
+        <translation>训练集和验证集文件…</translation>
+    </message>
+    <message>
+        <source>Hold back 10% as a validation file</source>
+        <translation>留出 10% 作为验证集</translation>
+    </message>
+    <message>
+        <source>CSV for Excel…</source>
+        <translation>Excel 可打开的 CSV…</translation>
+    </message>
+    <message>
+        <source>Save a copy that Excel opens</source>
+        <translation>保存一份 Excel 能打开的副本</translation>
+    </message>
+    <message>
+        <source>Add row</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Add an example below the selection</source>
+        <translation>在所选行下方添加一条样本</translation>
+    </message>
+    <message>
+        <source>Duplicate rows</source>
+        <translation>复制行</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows below them</source>
+        <translation>在所选行下方复制一份</translation>
+    </message>
+    <message>
+        <source>Delete rows</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Delete the selected rows (Ctrl+Z brings them back)</source>
+        <translation>删除所选行（Ctrl+Z 可以恢复）</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move the selected rows up</source>
+        <translation>把所选行上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Move the selected rows down</source>
+        <translation>把所选行下移</translation>
+    </message>
+    <message>
+        <source>Copy as JSONL</source>
+        <translation>复制为 JSONL</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows, one JSON object per line</source>
+        <translation>复制所选行，每行一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>Copy for Excel</source>
+        <translation>复制到 Excel</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows as tab-separated text</source>
+        <translation>把所选行复制为制表符分隔的文本</translation>
+    </message>
+    <message>
+        <source>Paste rows</source>
+        <translation>粘贴行</translation>
+    </message>
+    <message>
+        <source>Paste JSONL lines or cells copied from Excel as new rows</source>
+        <translation>把 JSONL 文本或从 Excel 复制的单元格粘贴为新行</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Search the examples</source>
+        <translation>搜索样本</translation>
+    </message>
+    <message>
+        <source>Trim spaces</source>
+        <translation>去掉首尾空白</translation>
+    </message>
+    <message>
+        <source>Remove spaces and blank lines around every text</source>
+        <translation>去掉每段文本首尾的空格和空行</translation>
+    </message>
+    <message>
+        <source>Remove duplicates</source>
+        <translation>删除重复样本</translation>
+    </message>
+    <message>
+        <source>Keep the first of identical examples</source>
+        <translation>相同的样本只保留第一条</translation>
+    </message>
+    <message>
+        <source>Remove empty rows</source>
+        <translation>删除空行</translation>
+    </message>
+    <message>
+        <source>Remove examples with no text at all</source>
+        <translation>删除完全没有文本的样本</translation>
+    </message>
+    <message>
+        <source>Add a system message…</source>
+        <translation>添加 system 消息…</translation>
+    </message>
+    <message>
+        <source>Give every chat example the same system message</source>
+        <translation>给每条 chat 样本加上同一段 system 消息</translation>
+    </message>
+    <message>
+        <source>Convert to chat</source>
+        <translation>转换为 chat 格式</translation>
+    </message>
+    <message>
+        <source>Turn prompt/completion rows into user/assistant messages, removing old separators</source>
+        <translation>把 prompt/completion 行转换为 user/assistant 消息，并去掉旧的分隔符</translation>
+    </message>
+    <message>
+        <source>Customer-support chat</source>
+        <translation>客服对话</translation>
+    </message>
+    <message>
+        <source>Q&amp;A completion</source>
+        <translation>问答（completion）</translation>
+    </message>
+    <message>
+        <source>Preference pairs (DPO)</source>
+        <translation>偏好对比（DPO）</translation>
+    </message>
+    <message>
+        <source>From template: {name}</source>
+        <translation>从模板新建：{name}</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>修正</translation>
+    </message>
+    <message>
+        <source>Edit cell</source>
+        <translation>编辑单元格</translation>
+    </message>
+    <message>
+        <source>Delete {n} rows</source>
+        <translation>删除 {n} 行</translation>
+    </message>
+    <message>
+        <source>Move rows</source>
+        <translation>移动行</translation>
+    </message>
+    <message>
+        <source>Paste {n} rows</source>
+        <translation>粘贴 {n} 行</translation>
+    </message>
+    <message>
+        <source>Untitled dataset</source>
+        <translation>未命名数据集</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Save the changes to {name}?</source>
+        <translation>要保存对 {name} 的修改吗？</translation>
+    </message>
+    <message>
+        <source>If you don&apos;t save, your changes since the last save are lost.</source>
+        <translation>如果不保存，上次保存之后的修改都会丢失。</translation>
+    </message>
+    <message>
+        <source>Open a dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Opened {name}: {kind}, {encoding}.</source>
+        <translation>已打开 {name}：{kind}，编码 {encoding}。</translation>
+    </message>
+    <message>
+        <source>Saving writes a UTF-8 JSONL file beside it.</source>
+        <translation>保存时会在旁边另存一个 UTF-8 编码的 JSONL 文件。</translation>
+    </message>
+    <message>
+        <source>Save the dataset</source>
+        <translation>保存数据集</translation>
+    </message>
+    <message>
+        <source>Saved {n} examples to {name}.</source>
+        <translation>已把 {n} 条样本保存到 {name}。</translation>
+    </message>
+    <message>
+        <source>Export training and validation files</source>
+        <translation>导出训练集和验证集</translation>
+    </message>
+    <message>
+        <source>Wrote {train} training examples to {a} and {valid} validation examples to {b}.</source>
+        <translation>已把 {train} 条训练样本写入 {a}，{valid} 条验证样本写入 {b}。</translation>
+    </message>
+    <message>
+        <source>Export as CSV</source>
+        <translation>导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Wrote {n} rows to {name}.</source>
+        <translation>已把 {n} 行写入 {name}。</translation>
+    </message>
+    <message>
+        <source>{name} was changed by another program.</source>
+        <translation>{name} 被其他程序修改了。</translation>
+    </message>
+    <message>
+        <source>Reload it to see those changes; your unsaved edits here would be lost.</source>
+        <translation>重新载入即可看到这些修改；这里未保存的编辑会丢失。</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新载入</translation>
+    </message>
+    <message>
+        <source>a new dataset</source>
+        <translation>一个新数据集</translation>
+    </message>
+    <message>
+        <source>FineTune Studio closed without saving {n} rows of {name} (autosaved {when}).</source>
+        <translation>微调工作室上次关闭时，{name} 中有 {n} 行没有保存（自动保存于 {when}）。</translation>
+    </message>
+    <message>
+        <source>Restore them to keep working; save them to keep them.</source>
+        <translation>恢复后可以继续编辑；记得保存才能留住它们。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Restore unsaved work</source>
+        <translation>恢复未保存的内容</translation>
+    </message>
+    <message>
+        <source>Row {n} before:
+{before}
+
+after:
+{after}</source>
+        <translation>第 {n} 行修改前：
+{before}
+
+修改后：
+{after}</translation>
+    </message>
+    <message>
+        <source>Add a system message</source>
+        <translation>添加 system 消息</translation>
+    </message>
+    <message>
+        <source>The system message every chat example should start with:</source>
+        <translation>每条 chat 样本开头的 system 消息：</translation>
+    </message>
+    <message>
+        <source>{fix}: nothing to change.</source>
+        <translation>{fix}：没有需要修改的内容。</translation>
+    </message>
+    <message>
+        <source>{fix} changes {n} of {total} rows.</source>
+        <translation>{fix}会修改 {total} 行中的 {n} 行。</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统（system）</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户（user）</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手（assistant）</translation>
+    </message>
+    <message>
+        <source>Turns</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示（prompt）</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>补全（completion）</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Preferred</source>
+        <translation>更好的回答</translation>
+    </message>
+    <message>
+        <source>Not preferred</source>
+        <translation>较差的回答</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token 数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>检查中…</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>
@@ -756,11 +1208,70 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>DatasetTab</name>
     <message>
-        <source>FineTune Studio</source>
-        <translation>微调工作室</translation>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Search the examples (Ctrl+F)</source>
+        <translation>搜索样本（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>All roles</source>
+        <translation>所有角色</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统（system）</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户（user）</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手（assistant）</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>工具（tool）</translation>
+    </message>
+    <message>
+        <source>Search only in messages of this role</source>
+        <translation>只在这个角色的消息中搜索</translation>
+    </message>
+    <message>
+        <source>Only rows with problems</source>
+        <translation>只看有问题的行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no rows to paste.</source>
+        <translation>剪贴板里没有可以粘贴的行。</translation>
+    </message>
+    <message>
+        <source>Copy JSONL lines, or cells from Excel, then paste again.</source>
+        <translation>请先复制 JSONL 文本或 Excel 单元格，再粘贴。</translation>
+    </message>
+    <message>
+        <source>Edit row {n}</source>
+        <translation>编辑第 {n} 行</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} rows shown</source>
+        <translation>显示 {total} 行中的 {shown} 行</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
@@ -782,20 +1293,16 @@
         <translation>模型</translation>
     </message>
     <message>
-        <source>Prepare your training data</source>
-        <translation>准备训练数据</translation>
-    </message>
-    <message>
-        <source>Here you will open a JSONL, CSV or Excel file, see every example in a table, fix problems and see how many tokens it has and what training would cost. Coming in the next version.</source>
-        <translation>在这里，你可以打开 JSONL、CSV 或 Excel 文件，在表格中查看每一条样本，修正问题，并了解它有多少 token、训练大概要花多少钱。下一个版本推出。</translation>
-    </message>
-    <message>
         <source>Train your model</source>
         <translation>训练模型</translation>
     </message>
     <message>
         <source>Here you will upload your data, start a fine-tuning job, watch its progress and loss, and pause or cancel it. Coming in a later version.</source>
         <translation>在这里，你可以上传数据、创建微调任务、查看进度和损失曲线，也可以暂停或取消任务。将在后续版本推出。</translation>
+    </message>
+    <message>
+        <source>{name} is ready to train.</source>
+        <translation>{name} 已可用于训练。</translation>
     </message>
     <message>
         <source>Try your model</source>
@@ -832,6 +1339,10 @@
     <message>
         <source>&amp;About FineTune Studio</source>
         <translation>关于微调工作室(&amp;A)</translation>
+    </message>
+    <message>
+        <source>{name}[*] — FineTune Studio</source>
+        <translation>{name}[*] — 微调工作室</translation>
     </message>
     <message>
         <source>Sandbox (practice, nothing is billed)</source>
@@ -873,6 +1384,44 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Close message</source>
         <translation>关闭提示</translation>
+    </message>
+</context>
+<context>
+    <name>MessageEditor</name>
+    <message>
+        <source>learn from this answer</source>
+        <translation>学习这条回答</translation>
+    </message>
+    <message>
+        <source>Unticked: the model sees this answer but is not trained to give it (weight 0).</source>
+        <translation>不勾选：模型会看到这条回答，但不会被训练成这样回答（weight 为 0）。</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Remove this message</source>
+        <translation>删除这条消息</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <source>{title} ({n})</source>
+        <translation>{title}（{n}）</translation>
+    </message>
+    <message>
+        <source>Row {n}: {message}</source>
+        <translation>第 {n} 行：{message}</translation>
+    </message>
+    <message>
+        <source>… and {n} more (click the group to see them all)</source>
+        <translation>……还有 {n} 行（点击分组查看全部）</translation>
     </message>
 </context>
 <context>
@@ -974,6 +1523,53 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     </message>
 </context>
 <context>
+    <name>RowEditor</name>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Add a message</source>
+        <translation>添加消息</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Put your changes into the table (Ctrl+Z undoes them)</source>
+        <translation>把修改写入表格（Ctrl+Z 可以撤销）</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Row {n}</source>
+        <translation>第 {n} 行</translation>
+    </message>
+    <message>
+        <source>Select a row to edit it.</source>
+        <translation>选择一行即可编辑。</translation>
+    </message>
+    <message>
+        <source>Line {line}, column {column}: {error}</source>
+        <translation>第 {line} 行第 {column} 列：{error}</translation>
+    </message>
+    <message>
+        <source>A row must be one JSON object {…}.</source>
+        <translation>每一行必须是一个 JSON 对象 {…}。</translation>
+    </message>
+    <message>
+        <source>Valid JSON.</source>
+        <translation>JSON 格式正确。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsTab</name>
     <message>
         <source>Connection profiles</source>
@@ -1062,6 +1658,65 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Import as a profile</source>
         <translation>导入为配置</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryBar</name>
+    <message>
+        <source>Base model:</source>
+        <translation>基础模型：</translation>
+    </message>
+    <message>
+        <source>The model you will fine-tune: it sets the tokenizer, the longest example and the price.</source>
+        <translation>要微调的模型：它决定分词方式、单条样本的最大长度和价格。</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>训练轮数：</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>How many times training goes through your examples; auto follows the API&apos;s rule.</source>
+        <translation>训练时把全部样本过几遍；“自动”按 API 的规则决定。</translation>
+    </message>
+    <message>
+        <source>Send to Training</source>
+        <translation>去训练</translation>
+    </message>
+    <message>
+        <source>Save the file and use it in the Training tab</source>
+        <translation>保存文件，并在“训练”页中使用它</translation>
+    </message>
+    <message>
+        <source>Opening and checking…</source>
+        <translation>正在打开并检查…</translation>
+    </message>
+    <message>
+        <source>No dataset open.</source>
+        <translation>还没有打开数据集。</translation>
+    </message>
+    <message>
+        <source>about ${usd:,.2f} for {epochs} epochs (prices as of {date}, an estimate)</source>
+        <translation>训练 {epochs} 轮约 ${usd:,.2f}（按 {date} 的价格估算）</translation>
+    </message>
+    <message>
+        <source>no price known for this model</source>
+        <translation>没有这个模型的价格</translation>
+    </message>
+    <message>
+        <source>Errors to fix before training: {n}</source>
+        <translation>训练前需要修正的错误：{n} 个</translation>
+    </message>
+    <message>
+        <source>Ready to train</source>
+        <translation>可以训练</translation>
+    </message>
+    <message>
+        <source>{examples} examples · {format} · {tokens} tokens (longest {max}) · {price} — {verdict}</source>
+        <translation>{examples} 条样本 · {format} · {tokens} 个 token（最长 {max}）· {price} — {verdict}</translation>
     </message>
 </context>
 </TS>

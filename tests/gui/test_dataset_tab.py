@@ -63,7 +63,7 @@ async def test_open_see_problems_fix_undo_redo_save_and_reopen(tab, window, data
     assert cell(tab, 4, "status") == "error"
     group = tab.problems.topLevelItem(0)
     assert "Not valid JSON" in group.text(0) and group.child(0).text(0).startswith("Row 5:")
-    assert "1 errors must be fixed" in tab.summary.facts.text()
+    assert "Errors to fix before training: 1" in tab.summary.facts.text()
 
     tab.problems.itemClicked.emit(group.child(0), 0)  # jump to the broken row
     assert tab.view.currentIndex().row() == 4 and tab.row_editor.tabs.currentIndex() == 1
@@ -197,3 +197,37 @@ async def test_the_table_model_passes_qts_model_tester(tab, data_file):
     tab.search.setText("order")
     tab.apply_filter()
     assert isinstance(tester, QAbstractItemModelTester) and isinstance(tab.model, QAbstractItemModel)
+
+
+async def test_a_100000_row_file_opens_while_the_window_stays_responsive(tab, tmp_path):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    line = chat("我的订单什么时候到？ Where is my order?", answer="请提供订单号，我马上查询。")
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join([line] * 99_999 + ['{"broken']) + "\n", encoding="utf-8")
+    beats = []
+    heartbeat = QTimer(interval=10, timeout=lambda: beats.append(time.perf_counter()))
+    heartbeat.start()
+    task = tab.run(tab.files.open_path(path))
+    await until(lambda: tab.model.rowCount() > 0, timeout=5)
+    assert tab.cancel_button.isVisible()  # usable while the rest loads, and it can be cancelled
+    await task
+    await until(lambda: None not in tab.model.document.results, timeout=120)
+    heartbeat.stop()
+    assert tab.model.rowCount() == 100_000 and cell(tab, 99_999, "status") == "error"
+    await until(lambda: tab.summary.report is not None and tab.summary.report.examples == 100_000, timeout=30)
+    gaps = [b - a for a, b in zip(beats, beats[1:], strict=False)]
+    assert max(gaps) < 1.0  # generous for a loaded CI machine; bench/editor_open.py measures the real figure
+
+
+async def test_cancel_while_opening_leaves_an_empty_table(tab, tmp_path):
+    line = chat("问题")
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join([line] * 60_000) + "\n", encoding="utf-8")
+    task = tab.run(tab.files.open_path(path))
+    await until(lambda: tab.model.rowCount() > 0, timeout=5)
+    tab.cancel_button.click()
+    await task
+    assert tab.model.rowCount() == 0 and not tab.cancel_button.isVisible() and not tab.model.read_only

@@ -21,7 +21,8 @@ from tests.gui.conftest import until
 
 ZH_INDEX = 2  # "简体中文" in the language combo
 NOT_TRANSLATED = {"English", "简体中文", "OpenAI", "Azure OpenAI", "https://api.openai.com/v1", "✕"}
-TERMS = re.compile(r"Base URL|OpenAI|Azure|API|DNS|TCP|TLS|JSONL|https?://\S+")  # kept in English in Chinese UIs
+# Kept in English in Chinese UIs: technical terms, addresses and model ids.
+TERMS = re.compile(r"Base URL|OpenAI|Azure|API|DNS|TCP|TLS|JSONL?|https?://\S+|gpt-[\w.-]+|(davinci|babbage)-002")
 
 
 def visible_texts(window) -> set[str]:

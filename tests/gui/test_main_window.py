@@ -7,9 +7,11 @@ TAB_TITLES = ["Settings", "Dataset", "Training", "Try it", "Models"]
 
 async def test_tabs_and_honest_empty_states(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TAB_TITLES
-    for tab in (window.dataset_tab, window.training_tab, window.console_tab, window.models_tab):
+    for tab in (window.training_tab, window.console_tab, window.models_tab):
         assert tab.title.text()
         assert "Coming in" in tab.body.text()
+    assert window.windowTitle() == "Untitled dataset[*] — FineTune Studio"  # Qt shows [*] as * when modified
+    assert not window.isWindowModified()
 
 
 async def test_status_bar_shows_the_active_profile(window):
