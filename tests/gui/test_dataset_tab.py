@@ -8,7 +8,7 @@ import sys
 import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from core.dataset import autosave
 from core.dataset.model import Format
@@ -231,3 +231,49 @@ async def test_cancel_while_opening_leaves_an_empty_table(tab, tmp_path):
     tab.cancel_button.click()
     await task
     assert tab.model.rowCount() == 0 and not tab.cancel_button.isVisible() and not tab.model.read_only
+
+
+async def answer_file_dialog(path):
+    await until(lambda: dialog("file_dialog") is not None)
+    chooser = dialog("file_dialog")
+    chooser.findChild(QLineEdit, "fileNameEdit").setText(str(path))  # typed, as a user would
+    chooser.accept()
+
+
+async def test_export_csv_and_split_through_the_file_dialog(tab, data_file, tmp_path):
+    await open_file(tab, data_file)
+    task = tab.run(tab.files.export_csv())
+    await answer_file_dialog(tmp_path / "for-excel.csv")
+    await task
+    csv_bytes = (tmp_path / "for-excel.csv").read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf") and "问题 0: where is order 0?" in csv_bytes.decode("utf-8-sig")
+    task = tab.run(tab.files.export_split())
+    await answer_file_dialog(tmp_path / "out.jsonl")
+    await task
+    train = (tmp_path / "out_train.jsonl").read_text(encoding="utf-8").splitlines()
+    valid = (tmp_path / "out_validation.jsonl").read_text(encoding="utf-8").splitlines()
+    assert (len(train), len(valid)) == (13, 2) and "validation examples" in tab.messages.text()
+
+
+async def test_drop_recent_files_autosave_and_send_to_training(tab, window, data_file):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(data_file))])
+    tab.dropEvent(QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                             Qt.KeyboardModifier.NoModifier))
+    await until(lambda: tab.model.rowCount() == 15 and not tab.model.read_only)
+    assert [a.text() for a in tab.actions.recent_menu.actions()] == [str(data_file)]
+
+    tab.model.setData(tab.model.index(0, 1), "已修改")
+    await tab.files.autosave()
+    saved = autosave.autosave_dir() / f"{tab.files.autosave_name}.jsonl"
+    assert "已修改" in saved.read_text(encoding="utf-8")
+    tab.editing.select(4)  # row 5 is broken: remove it
+    tab.actions.delete.trigger()
+    await until(lambda: "Ready to train" in tab.summary.facts.text())
+    task = tab.run(tab.files.send_to_training())  # saves first
+    await task
+    assert not saved.exists() and window.tabs.currentWidget() is window.training_tab
+    assert "support.jsonl is ready to train" in window.training_tab.body.text()
