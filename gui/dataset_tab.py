@@ -7,7 +7,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,12 +39,13 @@ from gui.dataset.row_editor import RowEditor
 from gui.dataset.summary_bar import SummaryBar
 from gui.models.dataset_table_model import DatasetTableModel
 from gui.widgets.message_bar import MessageBar
+from gui.widgets.retranslating import Retranslating
 
 log = logging.getLogger(__name__)
 ROLES = ("", "system", "user", "assistant", "tool")
 
 
-class DatasetTab(QWidget):
+class DatasetTab(Retranslating, QWidget):
     title_changed = Signal()
     send_to_training = Signal(object)  # the saved file's Path
 
@@ -163,10 +164,6 @@ class DatasetTab(QWidget):
         self.cancel_button.clicked.connect(self.files.cancel_load)
         self.messages.action_clicked.connect(lambda: self.run(self.files.open_dialog()))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.actions.retranslate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -19,9 +19,10 @@ from gui.dataset_tab import DatasetTab
 from gui.i18n import LanguageManager
 from gui.settings_tab import SettingsTab
 from gui.widgets.empty_state import EmptyState
+from gui.widgets.retranslating import Retranslating
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     first_shown = Signal()
 
     def __init__(self, service: ProfileService, languages: LanguageManager) -> None:
@@ -61,10 +62,6 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self, triggered=self._show_about)
         self.help_menu.addActions([self.log_action, self.about_action])
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self._show_title()

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -32,12 +32,13 @@ from gui.models.profile_list_model import ProfileIdRole, ProfileListModel
 from gui.widgets.connection_results import ConnectionResults
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.profile_form import ProfileForm
+from gui.widgets.retranslating import Retranslating
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("system", "en", "zh_CN")
 
 
-class SettingsTab(QWidget):
+class SettingsTab(Retranslating, QWidget):
     active_profile_changed = Signal()
 
     def __init__(self, service: ProfileService, connection: ConnectionState, languages: LanguageManager,
@@ -107,10 +108,6 @@ class SettingsTab(QWidget):
         self.key_banner.action_clicked.connect(self._switch_key_storage)
         self.env_banner.action_clicked.connect(self.import_env_profile)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.messages.hide()  # a notice shown in the previous language is stale

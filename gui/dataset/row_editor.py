@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset.model import Row
+from gui.widgets.retranslating import Retranslating
 
 ROLES = ("system", "user", "assistant", "tool", "developer")
 
 
-class MessageEditor(QFrame):
+class MessageEditor(Retranslating, QFrame):
     """One message: role, weight (assistant only), text, and buttons to move or remove it."""
 
     moved = Signal(object, int)  # self, -1 up / +1 down
@@ -66,10 +67,6 @@ class MessageEditor(QFrame):
         self._show_weight()
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.weight.setText(self.tr("learn from this answer"))
@@ -89,7 +86,7 @@ class MessageEditor(QFrame):
         return message
 
 
-class RowEditor(QWidget):
+class RowEditor(Retranslating, QWidget):
     applied = Signal(object)  # the new Row
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -136,10 +133,6 @@ class RowEditor(QWidget):
         self.retranslate()
         self.show_row(None, 0)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.tabs.setTabText(0, self.tr("Messages"))

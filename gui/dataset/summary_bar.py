@@ -3,14 +3,15 @@ ready to train; with the Send to Training button."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from core.dataset.check import CheckReport
 from core.dataset.estimate import MAX_EPOCHS, estimate, price_table
+from gui.widgets.retranslating import Retranslating
 
 
-class SummaryBar(QWidget):
+class SummaryBar(Retranslating, QWidget):
     model_changed = Signal(str)
     send_clicked = Signal()
 
@@ -35,10 +36,6 @@ class SummaryBar(QWidget):
         self.send_button.clicked.connect(self.send_clicked)
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.model_label.setText(self.tr("Base model:"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from gui.widgets.retranslating import Retranslating
 
 _STYLES = {
     "error": "background:#fdecea; color:#611a15; border:1px solid #f5c2c0;",
@@ -14,7 +16,7 @@ _STYLES = {
 }
 
 
-class MessageBar(QFrame):
+class MessageBar(Retranslating, QFrame):
     action_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -34,10 +36,6 @@ class MessageBar(QFrame):
         self.retranslate()
         self.hide()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.close_button.setAccessibleName(self.tr("Close message"))
