@@ -50,10 +50,12 @@ async def measure(path: Path) -> dict[str, float]:
     from gui.app import create_window
     from tests.gui.conftest import until
 
-    encoding("o200k_base")  # the app warms the tokenizer at start-up
     window = create_window(ProfileService(SettingsStore()))
     window.show()
     tab = window.dataset_tab
+    tab.warm_up()  # as the app does once its window is shown
+    while not encoding.cache_info().currsize:
+        await asyncio.sleep(0.05)
     window.tabs.setCurrentWidget(tab)
     expected = sum(1 for line in path.open("rb") if line.strip())
     await asyncio.sleep(0.2)

@@ -40,6 +40,7 @@ async def _run_window(app: QApplication, window: MainWindow, smoke: bool, starte
         window.first_shown.connect(report_and_quit)
     else:
         window.first_shown.connect(window.check_active_profile)
+        window.first_shown.connect(window.dataset_tab.warm_up)
     window.show()
     await closed.wait()
     return 0

@@ -55,6 +55,12 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
+        dataset = self.dataset_tab.actions
+        self.file_menu.addActions([dataset.new, dataset.open])
+        self.file_menu.addMenu(dataset.recent_menu)
+        self.file_menu.addActions([dataset.save, dataset.save_as])
+        self.file_menu.addMenu(dataset.export_menu)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
         self.file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu("")

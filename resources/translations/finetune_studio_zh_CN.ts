@@ -1210,6 +1210,10 @@ after:
 <context>
     <name>DatasetTab</name>
     <message>
+        <source>checking…</source>
+        <translation>检查中…</translation>
+    </message>
+    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
