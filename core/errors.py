@@ -51,9 +51,10 @@ class TimeoutError_(NetworkError):
 class APIStatusError(CoreError):
     """The server answered with an HTTP error status."""
 
-    def __init__(self, user_message: str, hint: str = "", detail: str = "", status: int = 0) -> None:
+    def __init__(self, user_message: str, hint: str = "", detail: str = "", status: int = 0,
+                 retry_after: float | None = None) -> None:
         super().__init__(user_message, hint, detail)
-        self.status = status
+        self.status, self.retry_after = status, retry_after
 
 
 class GatewayError(CoreError):
@@ -61,7 +62,7 @@ class GatewayError(CoreError):
 
 
 
-def status_error(status: int, detail: str = "", base_url: str = "") -> APIStatusError:
+def status_error(status: int, detail: str = "", base_url: str = "", reason: str = "") -> APIStatusError:
     """A user-facing error for an HTTP error status from the API."""
     if status == 401:
         message = tr("The server rejected the API key.")
@@ -85,10 +86,26 @@ def status_error(status: int, detail: str = "", base_url: str = "") -> APIStatus
     elif status >= 500:
         message = tr("The server had a problem ({status}).").format(status=status)
         hint = tr("This is usually temporary. Try again in a few minutes.")
+    elif reason:
+        message = tr("The server refused the request ({status}): {reason}").format(status=status, reason=reason)
+        hint = tr("Change what the message names and try again.")
     else:
         message = tr("The server refused the request ({status}).").format(status=status)
         hint = tr("See the details in the log; the request may be malformed.")
     return APIStatusError(message, hint, detail, status=status)
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    try:
+        return float(exc.response.headers.get("retry-after"))  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    body = getattr(exc, "body", None)
+    error = body.get("error", body) if isinstance(body, dict) else None
+    return str(error.get("message") or "")[:300] if isinstance(error, dict) else ""
 
 
 def _cause_chain(exc: BaseException) -> list[BaseException]:
@@ -112,7 +129,9 @@ def from_exception(exc: BaseException, base_url: str = "") -> CoreError:
         return ProxyError(tr("The proxy asks for a user name and password (407)."),
                           tr("Write them into the proxy address: http://user:password@host:port."), detail)
     if isinstance(exc, openai.APIStatusError):
-        return status_error(exc.status_code, detail, base_url)
+        error = status_error(exc.status_code, detail, base_url, _reason(exc))
+        error.retry_after = _retry_after(exc)
+        return error
     if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException | TimeoutError):
         return TimeoutError_(tr("The server did not answer in time."),
                              tr("Check your internet connection or raise the timeout in Settings."), detail)

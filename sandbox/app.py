@@ -39,6 +39,8 @@ class SandboxMiddleware:
         async def send_marked(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-sandbox", b"no real model, nothing billed"))
+                if self.sandbox.faults.answer_delay and scope["path"].startswith(self.sandbox.faults.path):
+                    await asyncio.sleep(self.sandbox.faults.answer_delay)
             await send(message)
 
         if scope["path"].startswith("/v1/"):

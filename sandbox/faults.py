@@ -20,6 +20,7 @@ class Faults:
     times: int | None = None  # how many requests get the status; None = every request until reset
     path: str = "/v1/"  # only requests whose path starts with this
     first_byte_delay: float = 0.0  # seconds before any byte of the answer
+    answer_delay: float = 0.0  # seconds between doing the work and answering (a client may give up meanwhile)
     chunk_delay: float = 0.0  # seconds between stream chunks (a slow stream)
     drop_stream_after: int = 0  # close the connection after this many chunks (a dropped stream)
     ping: bool = False  # send gateway-style "event: ping" and empty "data:" lines between chunks

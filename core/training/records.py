@@ -1,0 +1,103 @@
+"""What the Training tab and the CLI see of files, jobs, events and checkpoints: frozen dataclasses made
+from the SDK's objects, so nothing outside core touches the SDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+CLIENT_ID_KEY = "finetune_studio_request"  # metadata key that makes job creation safe to check after an error
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """None means "auto": the provider chooses."""
+
+    n_epochs: int | None = None
+    batch_size: int | None = None
+    learning_rate_multiplier: float | None = None
+    beta: float | None = None  # DPO only
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    model: str
+    training_file: str  # an uploaded file id
+    validation_file: str | None = None
+    suffix: str | None = None
+    method: str = "supervised"  # or "dpo"
+    hyperparameters: Hyperparameters = Hyperparameters()
+    seed: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    model: str
+    status: str
+    created_at: int
+    fine_tuned_model: str | None = None
+    finished_at: int | None = None
+    trained_tokens: int | None = None
+    training_file: str = ""
+    validation_file: str | None = None
+    result_files: tuple[str, ...] = ()
+    error_code: str | None = None
+    error_message: str | None = None
+    method: str = "supervised"
+    metadata: dict[str, str] = field(default_factory=dict)
+    estimated_finish: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    id: str
+    created_at: int
+    level: str
+    message: str
+    type: str = "message"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    id: str
+    model: str  # the checkpoint's model id, usable like a fine-tuned model
+    step: int
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    step: int
+    train_loss: float | None = None
+    valid_loss: float | None = None
+
+
+def _dump(value: Any) -> dict[str, Any]:
+    return value.model_dump() if hasattr(value, "model_dump") else dict(value or {})
+
+
+def job_from_sdk(job: Any) -> Job:
+    error = _dump(getattr(job, "error", None)) if getattr(job, "error", None) else {}
+    method = getattr(getattr(job, "method", None), "type", None) or "supervised"
+    return Job(job.id, job.model, job.status, job.created_at, job.fine_tuned_model, job.finished_at,
+               job.trained_tokens, job.training_file or "", job.validation_file, tuple(job.result_files or ()),
+               error.get("code"), error.get("message"), method,
+               dict(job.metadata or {}), getattr(job, "estimated_finish", None))
+
+
+def event_from_sdk(event: Any) -> JobEvent:
+    return JobEvent(event.id, event.created_at, event.level, event.message, getattr(event, "type", None) or "message",
+                    _dump(getattr(event, "data", None)))
+
+
+def checkpoint_from_sdk(checkpoint: Any) -> Checkpoint:
+    metrics = {k: v for k, v in _dump(checkpoint.metrics).items() if isinstance(v, int | float)}
+    return Checkpoint(checkpoint.id, checkpoint.fine_tuned_model_checkpoint, checkpoint.step_number, metrics)
