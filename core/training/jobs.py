@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import openai
 
 SUFFIX = re.compile(r"[A-Za-z0-9_-]{1,64}")
-WATCH_SECONDS, MAX_WATCH_SECONDS = 5.0, 60.0
+WATCH_SECONDS, MAX_WATCH_SECONDS = 3.0, 60.0
 
 
 def check_suffix(suffix: str) -> str:
@@ -119,9 +119,9 @@ class Jobs:
         return job_from_sdk(await self._call(self.client.fine_tuning.jobs.retrieve(job_id)))
 
     async def events(self, job_id: str, limit: int = 100) -> list[JobEvent]:
-        """The job's events, oldest first."""
+        """The job's latest events, oldest first (the API lists them newest first)."""
         page = await self._call(self.client.fine_tuning.jobs.list_events(job_id, limit=limit))
-        return sorted((event_from_sdk(e) for e in page.data), key=lambda e: (e.created_at, e.id))
+        return [event_from_sdk(e) for e in reversed(page.data)]
 
     async def checkpoints(self, job_id: str) -> list[Checkpoint]:
         page = await self._call(self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=100))

@@ -1,0 +1,182 @@
+"""CLI commands for training: `train FILE ...` and `jobs list|show|follow|cancel|pause|resume`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from core.client import build_client
+from core.dataset.parallel import check_file
+from core.i18n import tr
+from core.profiles import SANDBOX_KEY, ProfileService
+from core.settings import SANDBOX_ID, ProfileKind, env_profile, new_profile
+from core.training.jobs import check_suffix
+from core.training.records import Hyperparameters, Job, JobRequest
+from core.training.service import Training
+from core.urls import check_proxy_url, normalise_base_url
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
+    parser.add_argument("--base-url", help=tr("API base URL instead of a profile"))
+    parser.add_argument("--api-key", help=tr("API key (default: OPENAI_API_KEY)"))
+    parser.add_argument("--proxy", help=tr("HTTP or SOCKS proxy URL"))
+    parser.add_argument("--sandbox", action="store_true", help=tr("use a private offline Sandbox (nothing is billed)"))
+
+
+@contextlib.asynccontextmanager
+async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIterator[Training]:
+    """A training session for the connection the options name."""
+    with contextlib.ExitStack() as stack:
+        if args.sandbox:
+            from sandbox.server import SandboxServer
+
+            server = stack.enter_context(SandboxServer(job_seconds=5.0))
+            profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, server.base_url
+        elif args.base_url or args.api_key:
+            found = env_profile()
+            key = args.api_key or (found[1] if found else "")
+            base_url = normalise_base_url(args.base_url or (found[0].base_url if found else "")).url
+            profile = replace(new_profile(ProfileKind.COMPATIBLE, "cli"), base_url=base_url,
+                              proxy=check_proxy_url(args.proxy or ""))
+        elif args.profile or env_profile() is None:
+            profile = service.find(args.profile) if args.profile else service.settings.active_profile
+            base_url, key = await service.endpoint(profile)
+        else:
+            profile, key = env_profile()  # type: ignore[misc]
+            base_url = profile.base_url
+        if args.proxy and not args.base_url and not args.api_key:
+            profile = replace(profile, proxy=check_proxy_url(args.proxy))
+        training = Training(build_client(profile, key, base_url))
+        try:
+            yield training
+        finally:
+            await training.close()
+
+
+def _clock(seconds: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+
+
+async def follow(training: Training, job_id: str) -> int:
+    """Print events as they come, like the old `fine_tunes.follow`; 0 when the job succeeded."""
+    final: Job | None = None
+    async for update in training.jobs.watch(job_id):
+        if update.reconnecting:
+            print(tr("reconnecting… ({reason})").format(reason=update.message), file=sys.stderr)
+            continue
+        for event in update.events:
+            print(f"[{_clock(event.created_at)}] {event.message}")
+        final = update.job
+    assert final is not None
+    if final.status == "succeeded":
+        print(tr("Done. Your model: {model}").format(model=final.fine_tuned_model))
+        return 0
+    print(tr("The job ended as {status}: {why}").format(status=final.status, why=final.error_message or "-"))
+    return 1
+
+
+def _request(args: argparse.Namespace, training_id: str, validation_id: str | None) -> JobRequest:
+    hyper = Hyperparameters(args.epochs, args.batch_size, args.lr_multiplier, args.beta)
+    return JobRequest(args.model, training_id, validation_id, check_suffix(args.suffix or "") or None, args.method,
+                      hyper, args.seed)
+
+
+def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
+    report, _ = check_file(args.file, args.model)
+    for problem in report.errors[:20]:
+        print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {problem.message}")
+    if not report.usable:
+        print(tr("Fix the errors before training."))
+        return 1
+    cost = report.estimate
+    price = f"${cost.usd:,.2f}" if cost.usd is not None else tr("unknown (no price for this model)")
+    print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
+             "{price} (prices as of {date}; an estimate).").format(
+        n=report.examples, tokens=report.tokens.total, model=args.model, epochs=args.epochs or cost.epochs,
+        billed=report.tokens.total * (args.epochs or cost.epochs), price=price, date=cost.prices_as_of))
+    if not args.yes and input(tr("Start training? [y/N] ")).strip().lower() not in ("y", "yes", "是"):
+        print(tr("Nothing was started."))
+        return 1
+
+    async def run() -> int:
+        async with session(service, args) as training:
+            uploaded = await training.uploader.upload(args.file)
+            validation = await training.uploader.upload(args.validation) if args.validation else None
+            job = await training.jobs.create(_request(args, uploaded.id, validation.id if validation else None))
+            print(tr("Started job {id}.").format(id=job.id))
+            return 0 if args.no_follow else await follow(training, job.id)
+
+    return asyncio.run(run())
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    return asdict(job)
+
+
+def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
+    async def run() -> int:
+        async with session(service, args) as training:
+            if args.action == "list":
+                jobs, _ = await training.jobs.list(limit=args.limit)
+                if args.json:
+                    print(json.dumps([_job_json(j) for j in jobs], ensure_ascii=False, indent=1))
+                for job in [] if args.json else jobs:
+                    print(f"{job.id}  {job.status:<16} {_clock(job.created_at)}  {job.model}  "
+                          f"{job.fine_tuned_model or ''}")
+                return 0
+            if args.action == "follow":
+                return await follow(training, args.id)
+            job = (await training.jobs.get(args.id) if args.action == "show"
+                   else await training.jobs.control(args.id, args.action))
+            if args.json:
+                print(json.dumps(_job_json(job), ensure_ascii=False, indent=1))
+            else:
+                print(f"{job.id}: {job.status}  {job.model} → {job.fine_tuned_model or '…'}")
+                if job.error_message:
+                    print(tr("Error: {message}").format(message=job.error_message))
+            return 0
+
+    return asyncio.run(run())
+
+
+def add_training_commands(commands: Any) -> None:
+    train = commands.add_parser("train", help=tr("check, upload and fine-tune a training file"))
+    train.add_argument("file", type=Path)
+    train.add_argument("--model", required=True, help=tr("base model, or one of your ft: models to continue"))
+    train.add_argument("--suffix", help=tr("added to the fine-tuned model's name"))
+    train.add_argument("--validation", type=Path, help=tr("validation file"))
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--lr-multiplier", type=float)
+    train.add_argument("--method", choices=("supervised", "dpo"), default="supervised")
+    train.add_argument("--beta", type=float, help=tr("DPO beta"))
+    train.add_argument("--seed", type=int)
+    train.add_argument("--yes", action="store_true", help=tr("start without asking"))
+    train.add_argument("--no-follow", action="store_true", help=tr("return once the job is created"))
+    add_connection_options(train)
+    train.set_defaults(handler=cmd_train)
+
+    jobs = commands.add_parser("jobs", help=tr("list, show, follow and control fine-tuning jobs"))
+    actions = jobs.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help=tr("jobs of the profile, newest first"))
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
+    add_connection_options(listing)
+    listing.set_defaults(handler=cmd_jobs)
+    for action, text in (("show", tr("one job")), ("follow", tr("print a job's events until it ends")),
+                         ("cancel", tr("cancel a job")), ("pause", tr("pause a running job")),
+                         ("resume", tr("resume a paused job"))):
+        command = actions.add_parser(action, help=text)
+        command.add_argument("id")
+        command.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
+        add_connection_options(command)
+        command.set_defaults(handler=cmd_jobs)

@@ -1,0 +1,51 @@
+"""`train` and `jobs` as a user runs them, against a Sandbox over HTTP."""
+
+import json
+
+import pytest
+
+from sandbox.server import SandboxServer
+from tests.cli.test_cli import run
+from tests.sandbox.conftest import chat_rows, jsonl
+
+
+@pytest.fixture
+def data(tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(jsonl(chat_rows(12, "zh")))
+    return path
+
+
+def test_train_in_a_private_sandbox_follows_to_the_model_name(data):
+    result = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--suffix", "demo", "--epochs", "2",
+                 "--sandbox", "--yes", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "bills about" in result.stdout and "Started job ftjob-" in result.stdout
+    assert "Done. Your model: ft:gpt-4o-mini-2024-07-18:sandbox:demo:" in result.stdout
+
+
+def test_train_refuses_a_file_with_errors_before_anything_is_sent(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"messages": []}\n', encoding="utf-8")
+    result = run("train", str(bad), "--model", "gpt-4o-mini-2024-07-18", "--sandbox", "--yes")
+    assert result.returncode == 1 and "Fix the errors before training." in result.stdout
+
+
+def test_bad_suffix_is_a_clear_error(data):
+    result = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--suffix", "has space", "--sandbox",
+                 "--yes")
+    assert result.returncode == 2 and "suffix" in result.stderr
+
+
+def test_jobs_commands_against_a_server_by_url(data):
+    with SandboxServer(job_seconds=20.0) as server:
+        connect = ("--base-url", server.base_url, "--api-key", "sk-test")
+        started = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--yes", "--no-follow", *connect)
+        assert started.returncode == 0, started.stderr
+        job_id = started.stdout.split("Started job ")[1].split(".")[0]
+        listed = json.loads(run("jobs", "list", "--json", *connect).stdout)
+        assert [j["id"] for j in listed] == [job_id]
+        shown = json.loads(run("jobs", "show", job_id, "--json", *connect).stdout)
+        assert shown["status"] in ("validating_files", "queued", "running")
+        cancelled = run("jobs", "cancel", job_id, *connect)
+        assert cancelled.returncode == 0 and "cancel" in cancelled.stdout
