@@ -23,7 +23,10 @@ import qasync  # noqa: E402
 from core.profiles import ProfileService  # noqa: E402
 from core.secrets import SessionStore  # noqa: E402
 from core.settings import SettingsStore  # noqa: E402
+from core.training.records import JobRequest  # noqa: E402
 from gui.app import create_application, create_window  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from sandbox.launcher import SandboxLauncher  # noqa: E402
 
 TAB_NAMES = ("settings", "dataset", "training", "try-it", "models")
 
@@ -31,7 +34,8 @@ TAB_NAMES = ("settings", "dataset", "training", "try-it", "models")
 async def shoot() -> None:
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    service = ProfileService(SettingsStore(), keys=SessionStore())
+    launcher = SandboxLauncher(job_seconds=40.0)
+    service = ProfileService(SettingsStore(), keys=SessionStore(), sandbox=launcher)
     window = create_window(service)
     window.resize(1100, 720)
     window.show()
@@ -40,6 +44,7 @@ async def shoot() -> None:
     while None in tab.model.document.results:
         await asyncio.sleep(0.05)
     tab.editing.select(6)  # the row with an empty answer
+    await start_a_job(window, ROOT / "docs" / "examples" / "support_mixed.jsonl")
     for language in ("en", "zh_CN"):
         window.languages.apply(language)
         for index, name in enumerate(TAB_NAMES):
@@ -47,7 +52,24 @@ async def shoot() -> None:
             await asyncio.sleep(0.4)  # language changes, reports and layouts settle
             window.grab().save(str(out / f"{name}-{language}.png"))
     print(f"saved {2 * len(TAB_NAMES)} screenshots to {out}")
+    window.dataset_tab.undo.setClean()
     window.close()
+    launcher.stop()
+
+
+async def start_a_job(window: MainWindow, path: Path) -> None:
+    """A running Sandbox job with some of its loss curve, for the Training tab's screenshot."""
+    window.tabs.setCurrentWidget(window.training_tab)
+    training = await window.training_tab.session()
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if '"content": ""' not in line]
+    clean = Path(tempfile.mkdtemp()) / "support.jsonl"
+    clean.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    uploaded = await training.uploader.upload(clean)
+    await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
+    await window.training_tab.refresh()
+    window.training_tab.use_file(clean)
+    window.training_tab.form.suffix_edit.setText("support-v2")
+    await asyncio.sleep(14)  # part of the run: the chart shows the first steps
 
 
 def main() -> None:

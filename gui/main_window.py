@@ -18,6 +18,7 @@ from gui.connection_state import ConnectionState, LinkState
 from gui.dataset_tab import DatasetTab
 from gui.i18n import LanguageManager
 from gui.settings_tab import SettingsTab
+from gui.training_tab import TrainingTab
 from gui.widgets.empty_state import EmptyState
 from gui.widgets.retranslating import Retranslating
 
@@ -34,9 +35,9 @@ class MainWindow(Retranslating, QMainWindow):
         self._close_task: asyncio.Task[None] | None = None
         self._check_task: asyncio.Task[None] | None = None
         self.tabs = QTabWidget(documentMode=True)
+        self.model_to_try = ""
         self.settings_tab = SettingsTab(service, self.connection, languages)
-        self.dataset_tab, self.training_tab = DatasetTab(service), EmptyState()
-        self.training_file: Path | None = None
+        self.dataset_tab, self.training_tab = DatasetTab(service), TrainingTab(service)
         self.console_tab, self.models_tab = EmptyState(), EmptyState()
         for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
             self.tabs.addTab(tab, "")
@@ -48,6 +49,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.settings_tab.active_profile_changed.connect(self._active_profile_changed)
         self.dataset_tab.title_changed.connect(self._show_title)
         self.dataset_tab.send_to_training.connect(self._send_to_training)
+        self.training_tab.try_model.connect(self._try_model)
+        self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.setMinimumSize(760, 520)
         self._restore_state()
         self.retranslate()
@@ -74,15 +77,11 @@ class MainWindow(Retranslating, QMainWindow):
         titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"))
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, title)
-        training = self.tr("Here you will upload your data, start a fine-tuning job, watch its progress and loss, "
-                           "and pause or cancel it. Coming in a later version.")
-        if self.training_file is not None:
-            training = self.tr("{name} is ready to train.").format(name=self.training_file.name) + "\n\n" + training
-        self.training_tab.set_text(self.tr("Train your model"), training)
-        self.console_tab.set_text(
-            self.tr("Try your model"),
-            self.tr("Here you will chat with your fine-tuned model and compare its answers with the base "
-                    "model's. Coming in a later version."))
+        console = self.tr("Here you will chat with your fine-tuned model and compare its answers with the base "
+                          "model's. Coming in a later version.")
+        if self.model_to_try:
+            console = self.tr("Chosen model: {model}").format(model=self.model_to_try) + "\n\n" + console
+        self.console_tab.set_text(self.tr("Try your model"), console)
         self.models_tab.set_text(
             self.tr("Your models"),
             self.tr("Here you will see your fine-tuned models, continue training them, or delete the ones you "
@@ -99,9 +98,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=files.name()))
         self.setWindowModified(files.dirty)
 
-    def _send_to_training(self, path: Path) -> None:
-        self.training_file = path
+    def _tab_shown(self) -> None:
+        if self.tabs.currentWidget() is self.training_tab and not self.training_tab.activated:
+            self.training_tab.activate()
+
+    def _try_model(self, model: str) -> None:
+        self.model_to_try = model
         self.retranslate()
+        self.tabs.setCurrentWidget(self.console_tab)
+
+    def _send_to_training(self, path: Path) -> None:
+        self.training_tab.use_file(path)
         self.tabs.setCurrentWidget(self.training_tab)
 
     # -- status bar -------------------------------------------------------------------------
@@ -116,6 +123,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _active_profile_changed(self) -> None:
         self._show_connection()
+        if self.training_tab.activated:
+            self.training_tab.activate()
         self.check_active_profile()
 
     def check_active_profile(self) -> None:
@@ -165,6 +174,7 @@ class MainWindow(Retranslating, QMainWindow):
             return
         self.save_state()
         self.dataset_tab.cancel_tasks()
+        self.training_tab.cancel_tasks()
         if self._check_task is not None:
             self._check_task.cancel()
         self.settings_tab.cancel_tasks()

@@ -133,10 +133,11 @@ class Jobs:
         call = {"cancel": jobs.cancel, "pause": jobs.pause, "resume": jobs.resume}[action]
         return job_from_sdk(await self._call(call(job_id)))
 
-    async def watch(self, job_id: str, interval: float = WATCH_SECONDS) -> AsyncIterator[JobUpdate]:
+    async def watch(self, job_id: str, interval: float | None = None) -> AsyncIterator[JobUpdate]:
         """Updates until the job ends. Polls politely, honours retry-after, and rides out lost connections
         (yielding reconnecting updates) instead of failing."""
         seen: set[str] = set()
+        interval = interval or WATCH_SECONDS
         wait = interval
         while True:
             try:

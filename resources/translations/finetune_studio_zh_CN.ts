@@ -380,6 +380,14 @@
         <translation>这通常是暂时的，请过几分钟再试。</translation>
     </message>
     <message>
+        <source>The server refused the request ({status}): {reason}</source>
+        <translation>服务器拒绝了请求（{status}）：{reason}</translation>
+    </message>
+    <message>
+        <source>Change what the message names and try again.</source>
+        <translation>请按提示修改后再试。</translation>
+    </message>
+    <message>
         <source>The server refused the request ({status}).</source>
         <translation>服务器拒绝了请求（{status}）。</translation>
     </message>
@@ -1199,6 +1207,210 @@ after:
         <source>ok</source>
         <translation>正常</translation>
     </message>
+    <message>
+        <source>API base URL instead of a profile</source>
+        <translation>直接指定 API 的 Base URL，而不使用配置</translation>
+    </message>
+    <message>
+        <source>API key (default: OPENAI_API_KEY)</source>
+        <translation>API 密钥（默认读取 OPENAI_API_KEY）</translation>
+    </message>
+    <message>
+        <source>HTTP or SOCKS proxy URL</source>
+        <translation>HTTP 或 SOCKS 代理地址</translation>
+    </message>
+    <message>
+        <source>use a private offline Sandbox (nothing is billed)</source>
+        <translation>使用一个临时的离线沙盒（不产生费用）</translation>
+    </message>
+    <message>
+        <source>reconnecting… ({reason})</source>
+        <translation>正在重新连接…（{reason}）</translation>
+    </message>
+    <message>
+        <source>Done. Your model: {model}</source>
+        <translation>完成。你的模型：{model}</translation>
+    </message>
+    <message>
+        <source>The job ended as {status}: {why}</source>
+        <translation>任务结束，状态为 {status}：{why}</translation>
+    </message>
+    <message>
+        <source>{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, {price} (prices as of {date}; an estimate).</source>
+        <translation>{n} 条样本，{tokens} 个 token；用 {model} 训练 {epochs} 轮，约计费 {billed} 个 token，{price}（按 {date} 的价格估算）。</translation>
+    </message>
+    <message>
+        <source>Start training? [y/N] </source>
+        <translation>开始训练吗？[y/N] </translation>
+    </message>
+    <message>
+        <source>Nothing was started.</source>
+        <translation>没有启动任何任务。</translation>
+    </message>
+    <message>
+        <source>Started job {id}.</source>
+        <translation>已启动任务 {id}。</translation>
+    </message>
+    <message>
+        <source>check, upload and fine-tune a training file</source>
+        <translation>检查、上传训练文件并开始微调</translation>
+    </message>
+    <message>
+        <source>base model, or one of your ft: models to continue</source>
+        <translation>基础模型，或你自己的 ft: 模型（继续训练）</translation>
+    </message>
+    <message>
+        <source>added to the fine-tuned model&apos;s name</source>
+        <translation>添加到微调后模型名称中的后缀</translation>
+    </message>
+    <message>
+        <source>validation file</source>
+        <translation>验证集文件</translation>
+    </message>
+    <message>
+        <source>DPO beta</source>
+        <translation>DPO beta</translation>
+    </message>
+    <message>
+        <source>start without asking</source>
+        <translation>不再询问，直接开始</translation>
+    </message>
+    <message>
+        <source>return once the job is created</source>
+        <translation>任务创建后立即返回，不跟踪进度</translation>
+    </message>
+    <message>
+        <source>list, show, follow and control fine-tuning jobs</source>
+        <translation>列出、查看、跟踪和控制微调任务</translation>
+    </message>
+    <message>
+        <source>jobs of the profile, newest first</source>
+        <translation>当前配置下的任务，最新的在前</translation>
+    </message>
+    <message>
+        <source>one job</source>
+        <translation>查看一个任务</translation>
+    </message>
+    <message>
+        <source>print a job&apos;s events until it ends</source>
+        <translation>持续输出任务事件，直到任务结束</translation>
+    </message>
+    <message>
+        <source>cancel a job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>pause a running job</source>
+        <translation>暂停运行中的任务</translation>
+    </message>
+    <message>
+        <source>resume a paused job</source>
+        <translation>恢复已暂停的任务</translation>
+    </message>
+    <message>
+        <source>The suffix “{suffix}” cannot be used.</source>
+        <translation>后缀“{suffix}”不可用。</translation>
+    </message>
+    <message>
+        <source>Use up to 64 letters, digits, “-” or “_”, without spaces.</source>
+        <translation>最多 64 个字母、数字、“-”或“_”，不能有空格。</translation>
+    </message>
+    <message>
+        <source>The job could not be created: the connection failed.</source>
+        <translation>无法创建任务：连接失败。</translation>
+    </message>
+    <message>
+        <source>No job was started, so nothing is billed. Check the connection and try again.</source>
+        <translation>没有启动任何任务，不会产生费用。请检查连接后重试。</translation>
+    </message>
+    <message>
+        <source>The upload finished but the provider made no file of it.</source>
+        <translation>上传完成了，但服务商没有生成对应的文件。</translation>
+    </message>
+    <message>
+        <source>Try again; if it keeps happening, upload a smaller file.</source>
+        <translation>请重试；如果一直这样，请上传较小的文件。</translation>
+    </message>
+    <message>
+        <source>checking files</source>
+        <translation>检查文件中</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>已成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>cancelling</source>
+        <translation>正在取消</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Fine-tuned model</source>
+        <translation>微调后的模型</translation>
+    </message>
+    <message>
+        <source>Choose a training file and a base model first.</source>
+        <translation>请先选择训练文件和基础模型。</translation>
+    </message>
+    <message>
+        <source>Checking the file…</source>
+        <translation>正在检查文件…</translation>
+    </message>
+    <message>
+        <source>{name} has {n} errors; fix them before training (the Dataset tab helps).</source>
+        <translation>{name} 有 {n} 个错误，请先修正再训练（可以用“数据集”页修改）。</translation>
+    </message>
+    <message>
+        <source>an unknown amount (no price for this model)</source>
+        <translation>金额未知（没有这个模型的价格）</translation>
+    </message>
+    <message>
+        <source>Start training?</source>
+        <translation>开始训练吗？</translation>
+    </message>
+    <message>
+        <source>Train {model} on {n} examples for {epochs} epochs: about {billed} billed tokens, {price}.</source>
+        <translation>用 {n} 条样本训练 {model} {epochs} 轮：约计费 {billed} 个 token，{price}。</translation>
+    </message>
+    <message>
+        <source>Prices as of {date}; this is an estimate. The new model will be called {name}.</source>
+        <translation>价格截至 {date}，仅为估算。新模型将命名为 {name}。</translation>
+    </message>
+    <message>
+        <source>Uploading {name}… %p%</source>
+        <translation>正在上传 {name}… %p%</translation>
+    </message>
+    <message>
+        <source>Starting the job…</source>
+        <translation>正在启动任务…</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>
@@ -1275,6 +1487,184 @@ after:
     </message>
 </context>
 <context>
+    <name>JobDetail</name>
+    <message>
+        <source>Copy name</source>
+        <translation>复制名称</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <source>Chat with this model in the Try it tab</source>
+        <translation>在“试用”页与这个模型对话</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Cancel job…</source>
+        <translation>取消任务…</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>Double-click a checkpoint to try it</source>
+        <translation>双击检查点即可试用</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>The loss curve appears here once training starts.</source>
+        <translation>训练开始后，损失曲线会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Select a job to see its progress.</source>
+        <translation>选择一个任务查看进度。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{status}&lt;/b&gt; · {id} · {model}</source>
+        <translation>&lt;b&gt;{status}&lt;/b&gt; · {id} · {model}</translation>
+    </message>
+    <message>
+        <source>Your model: {model}</source>
+        <translation>你的模型：{model}</translation>
+    </message>
+    <message>
+        <source>The job failed: {why} Fix the data or settings it names and start a new job; nothing more is billed for this one.</source>
+        <translation>任务失败：{why} 请修正提示中的数据或设置后重新创建任务；这个任务不会再产生费用。</translation>
+    </message>
+    <message>
+        <source>no reason given.</source>
+        <translation>没有给出原因。</translation>
+    </message>
+    <message>
+        <source>The model name appears here when training succeeds.</source>
+        <translation>训练成功后，模型名称会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Step {step}: {model}</source>
+        <translation>第 {step} 步：{model}</translation>
+    </message>
+    <message>
+        <source>Reconnecting… ({reason})</source>
+        <translation>正在重新连接…（{reason}）</translation>
+    </message>
+</context>
+<context>
+    <name>JobForm</name>
+    <message>
+        <source>Training file</source>
+        <translation>训练文件</translation>
+    </message>
+    <message>
+        <source>Validation file</source>
+        <translation>验证文件</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Suffix</source>
+        <translation>后缀</translation>
+    </message>
+    <message>
+        <source>Model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>训练方法</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Learning-rate multiplier</source>
+        <translation>学习率倍数</translation>
+    </message>
+    <message>
+        <source>DPO beta</source>
+        <translation>DPO beta</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可不填</translation>
+    </message>
+    <message>
+        <source>a JSONL file, or Send to Training in the Dataset tab</source>
+        <translation>JSONL 文件，或在“数据集”页点击“去训练”</translation>
+    </message>
+    <message>
+        <source>Pick a base model or one of your fine-tuned models to continue training it; you can also type a model id.</source>
+        <translation>选择基础模型，或选择你微调过的模型继续训练；也可以直接输入模型 ID。</translation>
+    </message>
+    <message>
+        <source>e.g. support-v1 (optional)</source>
+        <translation>例如 support-v1（可不填）</translation>
+    </message>
+    <message>
+        <source>Supervised (examples of good answers)</source>
+        <translation>监督微调（提供好的回答示例）</translation>
+    </message>
+    <message>
+        <source>DPO (preferred and non-preferred answers)</source>
+        <translation>DPO（提供更好与较差的回答）</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Leave at auto to let the provider choose from your data; change it only if the results show you need to.</source>
+        <translation>保持“自动”即可由服务商根据数据决定；只有在结果表明需要时再修改。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Check, estimate and start…</source>
+        <translation>检查、估算并开始…</translation>
+    </message>
+    <message>
+        <source>training {price} tokens · longest example {context} tokens</source>
+        <translation>训练价格 {price} token · 单条样本最长 {context} 个 token</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Settings</source>
@@ -1297,24 +1687,16 @@ after:
         <translation>模型</translation>
     </message>
     <message>
-        <source>Train your model</source>
-        <translation>训练模型</translation>
-    </message>
-    <message>
-        <source>Here you will upload your data, start a fine-tuning job, watch its progress and loss, and pause or cancel it. Coming in a later version.</source>
-        <translation>在这里，你可以上传数据、创建微调任务、查看进度和损失曲线，也可以暂停或取消任务。将在后续版本推出。</translation>
-    </message>
-    <message>
-        <source>{name} is ready to train.</source>
-        <translation>{name} 已可用于训练。</translation>
-    </message>
-    <message>
         <source>Try your model</source>
         <translation>试用模型</translation>
     </message>
     <message>
         <source>Here you will chat with your fine-tuned model and compare its answers with the base model&apos;s. Coming in a later version.</source>
         <translation>在这里，你可以和微调后的模型对话，并把它的回答与基础模型对比。将在后续版本推出。</translation>
+    </message>
+    <message>
+        <source>Chosen model: {model}</source>
+        <translation>已选择模型：{model}</translation>
     </message>
     <message>
         <source>Your models</source>
@@ -1721,6 +2103,45 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>{examples} examples · {format} · {tokens} tokens (longest {max}) · {price} — {verdict}</source>
         <translation>{examples} 条样本 · {format} · {tokens} 个 token（最长 {max}）· {price} — {verdict}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTab</name>
+    <message>
+        <source>New fine-tuning job</source>
+        <translation>新建微调任务</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Choose a training file</source>
+        <translation>选择训练文件</translation>
+    </message>
+    <message>
+        <source>Cancelled: no job was started.</source>
+        <translation>已取消：没有启动任何任务。</translation>
+    </message>
+    <message>
+        <source>Job {id} started. You can close the app: it keeps running at the provider and this tab picks it up again.</source>
+        <translation>任务 {id} 已启动。可以关闭应用：任务会在服务商那里继续运行，下次打开这里会接着显示。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning job {status}</source>
+        <translation>微调任务{status}</translation>
+    </message>
+    <message>
+        <source>Cancel the job?</source>
+        <translation>取消任务吗？</translation>
+    </message>
+    <message>
+        <source>Cancel {id}? Training stops; what was already trained is still billed.</source>
+        <translation>要取消 {id} 吗？训练会停止，已经训练的部分仍会计费。</translation>
     </message>
 </context>
 </TS>

@@ -276,4 +276,4 @@ async def test_drop_recent_files_autosave_and_send_to_training(tab, window, data
     task = tab.run(tab.files.send_to_training())  # saves first
     await task
     assert not saved.exists() and window.tabs.currentWidget() is window.training_tab
-    assert "support.jsonl is ready to train" in window.training_tab.body.text()
+    assert window.training_tab.form.training_edit.text() == str(data_file)

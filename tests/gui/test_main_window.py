@@ -7,7 +7,7 @@ TAB_TITLES = ["Settings", "Dataset", "Training", "Try it", "Models"]
 
 async def test_tabs_and_honest_empty_states(window):
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == TAB_TITLES
-    for tab in (window.training_tab, window.console_tab, window.models_tab):
+    for tab in (window.console_tab, window.models_tab):
         assert tab.title.text()
         assert "Coming in" in tab.body.text()
     assert window.windowTitle() == "Untitled dataset[*] — FineTune Studio"  # Qt shows [*] as * when modified

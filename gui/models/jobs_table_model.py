@@ -1,0 +1,76 @@
+"""The list of fine-tuning jobs: newest first, one row per job, status shown in words and colour."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from core.i18n import tr
+from core.training.records import Job
+
+Index = QModelIndex | QPersistentModelIndex
+COLOURS = {"succeeded": "#1b5e20", "failed": "#b00020", "cancelled": "#6d6d6d", "running": "#0d47a1",
+           "paused": "#8d6e00"}
+
+
+def status_text(status: str) -> str:
+    return {"validating_files": tr("checking files"), "queued": tr("queued"), "running": tr("running"),
+            "succeeded": tr("succeeded"), "failed": tr("failed"), "cancelled": tr("cancelled"),
+            "paused": tr("paused"), "cancelling": tr("cancelling")}.get(status, status)
+
+
+class JobsTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: list[Job] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (tr("Status"), tr("Started"), tr("Base model"), tr("Fine-tuned model"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self.jobs[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (status_text(job.status), time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at)),
+                    job.model, job.fine_tuned_model or "")[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and job.status in COLOURS:
+            return QColor(COLOURS[job.status])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return job.id + (f"\n{job.error_message}" if job.error_message else "")
+        return None
+
+    def set_jobs(self, jobs: Sequence[Job]) -> None:
+        """Replace the list, keeping rows that did not change (so the selection stays put)."""
+        jobs = list(jobs)
+        if [j.id for j in jobs] == [j.id for j in self.jobs]:
+            self.jobs = jobs
+            if jobs:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(jobs) - 1, 3))
+            return
+        self.beginResetModel()
+        self.jobs = jobs
+        self.endResetModel()
+
+    def update_job(self, job: Job) -> None:
+        for row, known in enumerate(self.jobs):
+            if known.id == job.id:
+                self.jobs[row] = job
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
+                return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.jobs.insert(0, job)
+        self.endInsertRows()

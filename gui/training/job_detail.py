@@ -1,0 +1,131 @@
+"""One job in detail: status, the resulting model (copy, Try it), controls, the loss chart, checkpoints
+and events as they arrive."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.training.records import Checkpoint, Job, JobEvent, MetricPoint
+from gui.models.jobs_table_model import status_text
+from gui.training.loss_chart import LossChart
+from gui.widgets.retranslating import Retranslating
+
+
+class JobDetail(Retranslating, QWidget):
+    control_clicked = Signal(str)  # cancel, pause or resume
+    try_clicked = Signal(str)  # a model id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job: Job | None = None
+        self.title, self.model_label = QLabel(wordWrap=True), QLabel(wordWrap=True)
+        self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button, self.try_button = QPushButton(), QPushButton()
+        self.controls = {action: QPushButton() for action in ("pause", "resume", "cancel")}
+        self.reconnecting = QLabel()
+        self.chart = LossChart()
+        self.tabs = QTabWidget()
+        self.events, self.checkpoints = QListWidget(), QListWidget()
+        self.tabs.addTab(self.events, "")
+        self.tabs.addTab(self.checkpoints, "")
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_label, 1)
+        model_row.addWidget(self.copy_button)
+        model_row.addWidget(self.try_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reconnecting, 1)
+        for action, button in self.controls.items():
+            button.clicked.connect(lambda _=False, a=action: self.control_clicked.emit(a))
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(model_row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.chart, 2)
+        layout.addWidget(self.tabs, 1)
+        self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self._model()))
+        self.try_button.clicked.connect(lambda: self.try_clicked.emit(self._model()))
+        self.checkpoints.itemDoubleClicked.connect(
+            lambda item: self.try_clicked.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.retranslate()
+        self.show_job(None)
+
+    def retranslate(self) -> None:
+        self.copy_button.setText(self.tr("Copy name"))
+        self.try_button.setText(self.tr("Try it"))
+        self.try_button.setToolTip(self.tr("Chat with this model in the Try it tab"))
+        self.controls["pause"].setText(self.tr("Pause"))
+        self.controls["resume"].setText(self.tr("Resume"))
+        self.controls["cancel"].setText(self.tr("Cancel job…"))
+        self.tabs.setTabText(0, self.tr("Events"))
+        self.tabs.setTabText(1, self.tr("Checkpoints"))
+        self.checkpoints.setToolTip(self.tr("Double-click a checkpoint to try it"))
+        self.chart.set_labels(self.tr("training loss"), self.tr("validation loss"),
+                              self.tr("The loss curve appears here once training starts."))
+        self.show_job(self.job)
+
+    def _model(self) -> str:
+        return self.job.fine_tuned_model or "" if self.job else ""
+
+    def show_job(self, job: Job | None) -> None:
+        if job is None or self.job is None or job.id != self.job.id:
+            self.events.clear()
+            self.checkpoints.clear()
+            self.chart.set_points([])
+        self.job = job
+        self.setEnabled(job is not None)
+        if job is None:
+            self.title.setText(self.tr("Select a job to see its progress."))
+            self.model_label.clear()
+            return
+        self.title.setText(self.tr("<b>{status}</b> · {id} · {model}").format(
+            status=status_text(job.status), id=job.id, model=job.model))
+        if job.fine_tuned_model:
+            tokens = f" · {self.tr('{n} tokens trained').format(n=f'{job.trained_tokens:,}')}" \
+                if job.trained_tokens else ""
+            self.model_label.setText(self.tr("Your model: {model}").format(model=job.fine_tuned_model) + tokens)
+        elif job.status == "failed":
+            self.model_label.setText("<span style='color:#b00020'>{}</span>".format(self.tr(
+                "The job failed: {why} Fix the data or settings it names and start a new job; nothing more "
+                "is billed for this one.").format(why=job.error_message or self.tr("no reason given."))))
+        else:
+            self.model_label.setText(self.tr("The model name appears here when training succeeds."))
+        self.copy_button.setEnabled(bool(job.fine_tuned_model))
+        self.try_button.setEnabled(bool(job.fine_tuned_model))
+        self.controls["pause"].setVisible(job.status == "running")
+        self.controls["resume"].setVisible(job.status == "paused")
+        self.controls["cancel"].setVisible(not job.finished)
+
+    def add_events(self, events: Sequence[JobEvent]) -> None:
+        for event in events:
+            stamp = time.strftime("%H:%M:%S", time.localtime(event.created_at))
+            self.events.addItem(f"{stamp}  {event.message}")
+        if events:
+            self.events.scrollToBottom()
+
+    def show_points(self, points: Sequence[MetricPoint]) -> None:
+        self.chart.set_points(points)
+
+    def show_checkpoints(self, checkpoints: Sequence[Checkpoint]) -> None:
+        self.checkpoints.clear()
+        for checkpoint in checkpoints:
+            loss = checkpoint.metrics.get("train_loss")
+            text = self.tr("Step {step}: {model}").format(step=checkpoint.step, model=checkpoint.model)
+            self.checkpoints.addItem(text + (f" (loss {loss:.3f})" if loss is not None else ""))
+            self.checkpoints.item(self.checkpoints.count() - 1).setData(Qt.ItemDataRole.UserRole, checkpoint.model)
+
+    def set_reconnecting(self, message: str) -> None:
+        self.reconnecting.setText(self.tr("Reconnecting… ({reason})").format(reason=message) if message else "")

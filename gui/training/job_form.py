@@ -1,0 +1,133 @@
+"""The new-job form: files, base model (incl. your own ft: models), suffix with a live model-name
+preview, method and hyperparameters (auto by default), seed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from core.errors import CoreError
+from core.training.jobs import check_suffix, model_name_preview
+from core.training.records import Hyperparameters
+from core.training.service import BaseModel
+from gui.widgets.retranslating import Retranslating
+
+
+class JobForm(Retranslating, QWidget):
+    browse_clicked = Signal(str)  # "training" or "validation"
+    start_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.training_edit, self.validation_edit = QLineEdit(), QLineEdit()
+        self.browse_training, self.browse_validation = QPushButton(), QPushButton()
+        self.model_combo = QComboBox(editable=True)
+        self.suffix_edit, self.preview = QLineEdit(), QLabel(wordWrap=True)
+        self.method_combo = QComboBox()
+        self.method_combo.addItems(["", ""])
+        self.epochs, self.batch_size = QSpinBox(maximum=50), QSpinBox(maximum=256)
+        self.lr_multiplier = QDoubleSpinBox(maximum=10.0, decimals=2, singleStep=0.1)
+        self.beta = QDoubleSpinBox(maximum=2.0, decimals=2, singleStep=0.05)
+        self.seed = QSpinBox(minimum=-1, maximum=2_147_483_647, value=-1)
+        self.start_button = QPushButton()
+        self.form = QFormLayout(self)
+        self.labels = [QLabel() for _ in range(11)]
+        for label, edit, button in ((self.labels[0], self.training_edit, self.browse_training),
+                                    (self.labels[1], self.validation_edit, self.browse_validation)):
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            self.form.addRow(label, row)
+        for label, widget in zip(self.labels[2:], (self.model_combo, self.suffix_edit, self.preview,
+                                                   self.method_combo, self.epochs, self.batch_size,
+                                                   self.lr_multiplier, self.beta, self.seed), strict=True):
+            self.form.addRow(label, widget)
+        self.form.addRow(self.start_button)
+        self.browse_training.clicked.connect(lambda: self.browse_clicked.emit("training"))
+        self.browse_validation.clicked.connect(lambda: self.browse_clicked.emit("validation"))
+        self.start_button.clicked.connect(self.start_clicked)
+        self.suffix_edit.textChanged.connect(lambda _: self._show_preview())
+        self.model_combo.currentTextChanged.connect(lambda _: self._show_preview())
+        self.method_combo.currentIndexChanged.connect(lambda _: self._show_method())
+        self.retranslate()
+        self._show_method()
+
+    def retranslate(self) -> None:
+        labels = (self.tr("Training file"), self.tr("Validation file"), self.tr("Base model"), self.tr("Suffix"),
+                  self.tr("Model name"), self.tr("Method"), self.tr("Epochs"), self.tr("Batch size"),
+                  self.tr("Learning-rate multiplier"), self.tr("DPO beta"), self.tr("Seed"))
+        for label, text in zip(self.labels, labels, strict=True):
+            label.setText(text)
+        self.browse_training.setText(self.tr("Choose…"))
+        self.browse_validation.setText(self.tr("Choose…"))
+        self.validation_edit.setPlaceholderText(self.tr("optional"))
+        self.training_edit.setPlaceholderText(self.tr("a JSONL file, or Send to Training in the Dataset tab"))
+        self.model_combo.setToolTip(self.tr("Pick a base model or one of your fine-tuned models to continue "
+                                            "training it; you can also type a model id."))
+        self.suffix_edit.setPlaceholderText(self.tr("e.g. support-v1 (optional)"))
+        self.method_combo.setItemText(0, self.tr("Supervised (examples of good answers)"))
+        self.method_combo.setItemText(1, self.tr("DPO (preferred and non-preferred answers)"))
+        auto = self.tr("auto")
+        for spin in (self.epochs, self.batch_size, self.lr_multiplier, self.beta):
+            spin.setSpecialValueText(auto)
+            spin.setToolTip(self.tr("Leave at auto to let the provider choose from your data; change it only if "
+                                    "the results show you need to."))
+        self.seed.setSpecialValueText(self.tr("random"))
+        self.start_button.setText(self.tr("Check, estimate and start…"))
+        self._show_preview()
+
+    def set_models(self, models: Sequence[BaseModel], current: str = "") -> None:
+        current = current or self.model_combo.currentText()
+        self.model_combo.clear()
+        for model in models:
+            price = f"${model.price_per_million:g}/1M" if model.price_per_million is not None else "?"
+            self.model_combo.addItem(model.id)
+            self.model_combo.setItemData(self.model_combo.count() - 1, self.tr(
+                "training {price} tokens · longest example {context} tokens").format(
+                    price=price, context=model.context_tokens or "?"), 3)  # 3: tooltip role
+        if current:
+            self.model_combo.setCurrentText(current)
+
+    def _show_method(self) -> None:
+        dpo = self.method_combo.currentIndex() == 1
+        self.beta.setEnabled(dpo)
+        self.form.setRowVisible(9, dpo)
+
+    def _show_preview(self) -> None:
+        try:
+            suffix = check_suffix(self.suffix_edit.text())
+        except CoreError as error:
+            self.preview.setText(f"<span style='color:#b00020'>{error.user_message} {error.hint}</span>")
+            return
+        self.preview.setText(model_name_preview(self.model_combo.currentText().strip() or "?", suffix))
+
+    # -- what the user chose ---------------------------------------------------------------------
+    def training_path(self) -> Path | None:
+        return Path(self.training_edit.text().strip()) if self.training_edit.text().strip() else None
+
+    def validation_path(self) -> Path | None:
+        return Path(self.validation_edit.text().strip()) if self.validation_edit.text().strip() else None
+
+    def method(self) -> str:
+        return "dpo" if self.method_combo.currentIndex() == 1 else "supervised"
+
+    def hyperparameters(self) -> Hyperparameters:
+        return Hyperparameters(self.epochs.value() or None, self.batch_size.value() or None,
+                               self.lr_multiplier.value() or None,
+                               (self.beta.value() or None) if self.method() == "dpo" else None)
+
+    def seed_value(self) -> int | None:
+        return None if self.seed.value() < 0 else self.seed.value()

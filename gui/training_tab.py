@@ -1,0 +1,239 @@
+"""The Training tab: start a job from a checked file (with the cost confirmed first), see every job of
+the profile, and watch one live: status, loss chart, events, checkpoints, controls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QSystemTrayIcon,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import CoreError
+from core.profiles import ProfileService
+from core.training.metrics import points_from_events
+from core.training.records import Job, JobEvent
+from core.training.service import Training, connect
+from gui.models.jobs_table_model import JobsTableModel, status_text
+from gui.training.job_detail import JobDetail
+from gui.training.job_form import JobForm
+from gui.training.starting import start_job
+from gui.widgets.dialogs import Button, ask, choose_file
+from gui.widgets.message_bar import MessageBar
+from gui.widgets.retranslating import Retranslating
+
+log = logging.getLogger(__name__)
+REFRESH_MS = 15_000
+
+
+class TrainingTab(Retranslating, QWidget):
+    try_model = Signal(str)
+
+    def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.activated = False
+        self.training: Training | None = None
+        self.tasks: set[asyncio.Task[object]] = set()
+        self._watch_task: asyncio.Task[None] | None = None
+        self.events: list[JobEvent] = []
+        self.messages, self.form, self.detail = MessageBar(), JobForm(), JobDetail()
+        self.jobs_model, self.jobs_view = JobsTableModel(), QTableView()
+        self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
+        self.form_box, self.refresh_button = QGroupBox(), QPushButton()
+        self.tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
+        self._build()
+        self.retranslate()
+        self.timer = QTimer(self, interval=REFRESH_MS, timeout=lambda: self.run(self.refresh()))
+
+    def _build(self) -> None:
+        self.jobs_view.setModel(self.jobs_model)
+        self.jobs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.jobs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.jobs_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.jobs_view.horizontalHeader().setStretchLastSection(True)
+        self.jobs_view.verticalHeader().hide()
+        form = QVBoxLayout(self.form_box)
+        form.addWidget(self.form)
+        loading = QHBoxLayout()
+        loading.addWidget(self.progress, 1)
+        loading.addWidget(self.cancel_button)
+        form.addLayout(loading)
+        form.addStretch(1)
+        jobs = QWidget()
+        jobs_layout = QVBoxLayout(jobs)
+        jobs_layout.setContentsMargins(0, 0, 0, 0)
+        jobs_layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignRight)
+        jobs_layout.addWidget(self.jobs_view)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(jobs)
+        right.addWidget(self.detail)
+        right.setSizes([200, 460])
+        split = QSplitter()
+        split.addWidget(self.form_box)
+        split.addWidget(right)
+        split.setSizes([400, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.messages)
+        layout.addWidget(split, 1)
+        self.set_busy(False)
+        self.form.browse_clicked.connect(lambda which: self.run(self._browse(which)))
+        self.form.start_clicked.connect(lambda: self._start())
+        self.cancel_button.clicked.connect(self._cancel_start)
+        self.refresh_button.clicked.connect(lambda: self.run(self.refresh()))
+        self.jobs_view.selectionModel().currentRowChanged.connect(lambda current, _: self._selected(current.row()))
+        self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
+        self.detail.try_clicked.connect(self.try_model)
+
+    def retranslate(self) -> None:
+        self.form_box.setTitle(self.tr("New fine-tuning job"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.refresh_button.setText(self.tr("Refresh"))
+
+    # -- tasks ------------------------------------------------------------------------------------------
+    def run(self, coroutine: object) -> asyncio.Task[object]:
+        task = asyncio.ensure_future(self._guarded(coroutine))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def _guarded(self, coroutine: object) -> object:
+        try:
+            return await coroutine  # type: ignore[misc]
+        except CoreError as error:
+            log.warning("training: %s (%s)", error.user_message, error.detail)
+            self.messages.show_error(error.user_message, error.hint)
+        return None
+
+    def cancel_tasks(self) -> None:
+        self.timer.stop()
+        for task in (*self.tasks, self._watch_task):
+            if task is not None:
+                task.cancel()
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setFormat(text or "%p%")
+        self.form.start_button.setEnabled(not busy)
+
+    async def session(self) -> Training:
+        if self.training is None:
+            self.training = await connect(self.service)
+        return self.training
+
+    # -- the profile, the list --------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Shown for the first time, or the profile changed: (re)load models and jobs, keep refreshing."""
+        self.activated = True
+        if self.training is not None:
+            self.run(self.training.close())
+            self.training = None
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        self.jobs_model.set_jobs([])
+        self.detail.show_job(None)
+        self.run(self._load_models())
+        self.run(self.refresh())
+        self.timer.start()
+
+    async def _load_models(self) -> None:
+        models = await (await self.session()).base_models()
+        self.form.set_models(models, self.service.settings.dataset_model)
+
+    async def refresh(self) -> None:
+        jobs, _ = await (await self.session()).jobs.list(limit=50)
+        self.jobs_model.set_jobs(jobs)
+        if jobs and not self.jobs_view.currentIndex().isValid():
+            self.jobs_view.selectRow(0)
+
+    def use_file(self, path: Path) -> None:
+        """A file handed over by the Dataset tab."""
+        self.form.training_edit.setText(str(path))
+
+    async def _browse(self, which: str) -> None:
+        path = await choose_file(self, self.tr("Choose a training file"), "JSONL (*.jsonl);;All files (*)")
+        if path is not None:
+            (self.form.training_edit if which == "training" else self.form.validation_edit).setText(str(path))
+
+    # -- starting ---------------------------------------------------------------------------------------
+    def _start(self) -> None:
+        self._start_task = self.run(self._start_job())
+
+    def _cancel_start(self) -> None:
+        self._start_task.cancel()
+        self.set_busy(False)
+        self.messages.show_info(self.tr("Cancelled: no job was started."))
+
+    async def _start_job(self) -> None:
+        self.messages.hide()
+        try:
+            job = await start_job(self, await self.session())
+        finally:
+            self.set_busy(False)
+        if job is not None:
+            self.jobs_model.update_job(job)
+            self.jobs_view.selectRow(0)
+            self.messages.show_info(self.tr("Job {id} started. You can close the app: it keeps running at the "
+                                            "provider and this tab picks it up again.").format(id=job.id))
+
+    # -- one job ----------------------------------------------------------------------------------------
+    def _selected(self, row: int) -> None:
+        job = self.jobs_model.jobs[row] if 0 <= row < len(self.jobs_model.jobs) else None
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        self.events = []
+        self.detail.show_job(job)
+        if job is not None:
+            self._watch_task = asyncio.ensure_future(self._guarded(self._watch(job)))  # type: ignore[arg-type]
+
+    async def _watch(self, job: Job) -> None:
+        training = await self.session()
+        status = job.status
+        async for update in training.jobs.watch(job.id):
+            self.detail.set_reconnecting(update.message if update.reconnecting else "")
+            if update.job is None:
+                continue
+            self.jobs_model.update_job(update.job)
+            self.detail.show_job(update.job)
+            self.detail.add_events(update.events)
+            self.events += update.events
+            self.detail.show_points(points_from_events(self.events))
+            if update.job.status != status:
+                status = update.job.status
+                self._notify(update.job)
+        final = self.detail.job
+        if final is not None and final.result_files:
+            self.detail.show_points(await training.result_points(final) or points_from_events(self.events))
+        self.detail.show_checkpoints(await training.jobs.checkpoints(job.id))
+
+    def _notify(self, job: Job) -> None:
+        if self.tray is not None and not self.window().isActiveWindow():
+            self.tray.show()
+            self.tray.showMessage(self.tr("Fine-tuning job {status}").format(status=status_text(job.status)),
+                                  job.fine_tuned_model or job.id)
+
+    async def _control(self, action: str) -> None:
+        job = self.detail.job
+        if job is None:
+            return
+        if action == "cancel" and await ask(self, self.tr("Cancel the job?"), self.tr(
+                "Cancel {id}? Training stops; what was already trained is still billed.").format(id=job.id),
+                Button.Yes | Button.No, Button.No) != Button.Yes:
+            return
+        updated = await (await self.session()).jobs.control(job.id, action)
+        self.jobs_model.update_job(updated)
+        self.detail.show_job(updated)

@@ -1,0 +1,75 @@
+"""The Training tab as a user drives it, against the built-in Sandbox over HTTP."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+import core.training.jobs as jobs_module
+from core.profiles import ProfileService
+from core.settings import SettingsStore
+from sandbox.launcher import SandboxLauncher
+from tests.gui.conftest import until
+from tests.gui.test_dataset_tab import answer, dialog
+
+
+@pytest.fixture
+async def sandbox_window(qtbot, memory_keyring, tmp_path, monkeypatch):
+    from gui.app import create_window
+
+    monkeypatch.setattr(jobs_module, "WATCH_SECONDS", 0.2)  # watch quickly; the app polls every few seconds
+    launcher = SandboxLauncher(state_dir=tmp_path / "sandbox", job_seconds=2.0)
+    window = create_window(ProfileService(SettingsStore(), sandbox=launcher))
+    window.show()
+    yield window
+    window.close()
+    launcher.stop()
+
+
+@pytest.fixture
+def data(tmp_path):
+    rows = [{"messages": [{"role": "user", "content": f"第{i}号产品多少钱？"},
+                          {"role": "assistant", "content": f"第{i}号产品售价{i * 10}元。"}]} for i in range(12)]
+    path = tmp_path / "prices.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_pick_data_choose_model_and_suffix_confirm_watch_and_try(sandbox_window, data, qtbot):
+    window = sandbox_window
+    window.tabs.setCurrentWidget(window.training_tab)
+    tab = window.training_tab
+    await until(lambda: tab.form.model_combo.count() > 3)
+    tab.use_file(data)
+    tab.form.model_combo.setCurrentText("gpt-4o-mini-2024-07-18")
+    qtbot.keyClicks(tab.form.suffix_edit, "bad suffix")
+    assert "cannot be used" in tab.form.preview.text()
+    tab.form.suffix_edit.clear()
+    qtbot.keyClicks(tab.form.suffix_edit, "prices")
+    assert tab.form.preview.text() == "ft:gpt-4o-mini-2024-07-18:<org>:prices:<id>"
+    qtbot.mouseClick(tab.form.start_button, Qt.MouseButton.LeftButton)
+    await until(lambda: dialog() is not None)
+    assert "12 examples" in dialog().text() and "prices" in dialog().informativeText()
+    await answer(QMessageBox.StandardButton.Yes)
+    await until(lambda: tab.jobs_model.rowCount() == 1, timeout=20)
+    await until(lambda: tab.detail.job is not None and tab.detail.job.status == "succeeded", timeout=30)
+    await until(lambda: tab.detail.chart.points and tab.detail.checkpoints.count() > 0, timeout=10)
+    model = tab.detail.job.fine_tuned_model
+    assert model.startswith("ft:gpt-4o-mini-2024-07-18:") and ":prices:" in model
+    assert model in tab.detail.model_label.text() and tab.detail.events.count() > 3
+    qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.console_tab and model in window.console_tab.body.text()
+
+
+async def test_a_file_with_errors_is_not_uploaded(sandbox_window, tmp_path, qtbot):
+    window = sandbox_window
+    window.tabs.setCurrentWidget(window.training_tab)
+    tab = window.training_tab
+    await until(lambda: tab.form.model_combo.count() > 3)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"messages": []}\n', encoding="utf-8")
+    tab.use_file(bad)
+    qtbot.mouseClick(tab.form.start_button, Qt.MouseButton.LeftButton)
+    await until(lambda: not tab.messages.isHidden())
+    assert "fix them before training" in tab.messages.text() and tab.jobs_model.rowCount() == 0
