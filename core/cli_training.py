@@ -148,6 +148,21 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_export(service: ProfileService, args: argparse.Namespace) -> int:
+    from core.training.export import export_all
+
+    def progress(done: int, total: int, job_id: str) -> None:
+        if job_id:
+            print(tr("[{done}/{total}] {id}").format(done=done + 1, total=total, id=job_id))
+
+    async def run() -> Path:
+        async with session(service, args) as training:
+            return await export_all(training, args.folder, progress)
+
+    print(tr("Saved everything; the index is {path}.").format(path=asyncio.run(run())))
+    return 0
+
+
 def add_training_commands(commands: Any) -> None:
     train = commands.add_parser("train", help=tr("check, upload and fine-tune a training file"))
     train.add_argument("file", type=Path)
@@ -180,3 +195,8 @@ def add_training_commands(commands: Any) -> None:
         command.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
         add_connection_options(command)
         command.set_defaults(handler=cmd_jobs)
+
+    export = commands.add_parser("export", help=tr("save every job, its events, results and files into a folder"))
+    export.add_argument("folder", type=Path)
+    add_connection_options(export)
+    export.set_defaults(handler=cmd_export)

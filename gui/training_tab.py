@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import CoreError
 from core.profiles import ProfileService
+from core.training.export import export_all
 from core.training.metrics import points_from_events
 from core.training.records import Job, JobEvent
 from core.training.service import Training, connect
@@ -31,12 +32,13 @@ from gui.models.jobs_table_model import JobsTableModel, status_text
 from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
 from gui.training.starting import start_job
-from gui.widgets.dialogs import Button, ask, choose_file
+from gui.widgets.dialogs import Button, ask, choose_file, choose_folder
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
 
 log = logging.getLogger(__name__)
 REFRESH_MS = 15_000
+PAGE = 20
 
 
 class TrainingTab(Retranslating, QWidget):
@@ -54,6 +56,8 @@ class TrainingTab(Retranslating, QWidget):
         self.jobs_model, self.jobs_view = JobsTableModel(), QTableView()
         self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
+        self.more_button, self.export_button = QPushButton(), QPushButton()
+        self._has_more = False
         self.tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self._build()
         self.retranslate()
@@ -76,8 +80,13 @@ class TrainingTab(Retranslating, QWidget):
         jobs = QWidget()
         jobs_layout = QVBoxLayout(jobs)
         jobs_layout.setContentsMargins(0, 0, 0, 0)
-        jobs_layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignRight)
+        jobs_buttons = QHBoxLayout()
+        jobs_buttons.addStretch(1)
+        jobs_buttons.addWidget(self.export_button)
+        jobs_buttons.addWidget(self.refresh_button)
+        jobs_layout.addLayout(jobs_buttons)
         jobs_layout.addWidget(self.jobs_view)
+        jobs_layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignCenter)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(jobs)
         right.addWidget(self.detail)
@@ -90,10 +99,13 @@ class TrainingTab(Retranslating, QWidget):
         layout.addWidget(self.messages)
         layout.addWidget(split, 1)
         self.set_busy(False)
+        self.more_button.hide()
         self.form.browse_clicked.connect(lambda which: self.run(self._browse(which)))
         self.form.start_clicked.connect(lambda: self._start())
         self.cancel_button.clicked.connect(self._cancel_start)
         self.refresh_button.clicked.connect(lambda: self.run(self.refresh()))
+        self.more_button.clicked.connect(lambda: self.run(self._load_more()))
+        self.export_button.clicked.connect(lambda: self.run(self._export()))
         self.jobs_view.selectionModel().currentRowChanged.connect(lambda current, _: self._selected(current.row()))
         self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
         self.detail.try_clicked.connect(self.try_model)
@@ -102,6 +114,10 @@ class TrainingTab(Retranslating, QWidget):
         self.form_box.setTitle(self.tr("New fine-tuning job"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self.more_button.setText(self.tr("Show older jobs"))
+        self.export_button.setText(self.tr("Export all jobs…"))
+        self.export_button.setToolTip(self.tr("Save every job, its events, results and files into a folder, so you "
+                                              "keep them if the provider or a model goes away"))
 
     # -- tasks ------------------------------------------------------------------------------------------
     def run(self, coroutine: object) -> asyncio.Task[object]:
@@ -155,10 +171,34 @@ class TrainingTab(Retranslating, QWidget):
         self.form.set_models(models, self.service.settings.dataset_model)
 
     async def refresh(self) -> None:
-        jobs, _ = await (await self.session()).jobs.list(limit=50)
+        shown = max(len(self.jobs_model.jobs), PAGE)
+        jobs, self._has_more = await (await self.session()).jobs.list(limit=min(shown, 100))
         self.jobs_model.set_jobs(jobs)
+        self.more_button.setVisible(self._has_more)
         if jobs and not self.jobs_view.currentIndex().isValid():
             self.jobs_view.selectRow(0)
+
+    async def _load_more(self) -> None:
+        known = self.jobs_model.jobs
+        training = await self.session()
+        older, self._has_more = await training.jobs.list(limit=PAGE, after=known[-1].id if known else None)
+        self.jobs_model.set_jobs(known + older)
+        self.more_button.setVisible(self._has_more)
+
+    async def _export(self) -> None:
+        folder = await choose_folder(self, self.tr("Choose a folder for the export"))
+        if folder is None:
+            return
+
+        def progress(done: int, total: int, _: str) -> None:
+            self.progress.setValue(int(done / max(total, 1) * 1000))
+
+        self.set_busy(True, self.tr("Exporting… %p%"))
+        try:
+            index = await export_all(await self.session(), folder, progress)
+        finally:
+            self.set_busy(False)
+        self.messages.show_info(self.tr("Every job was saved to {folder}.").format(folder=index.parent))
 
     def use_file(self, path: Path) -> None:
         """A file handed over by the Dataset tab."""

@@ -39,7 +39,9 @@ class Faults:
         return asdict(self)
 
 
-_MESSAGES = {429: ("Rate limit reached for requests (Sandbox fault).", "rate_limit_exceeded", "requests"),
+_MESSAGES = {403: ("Fine-tuning job creation is not available for this organization (Sandbox fault).",
+                   "fine_tuning_unavailable", "invalid_request_error"),
+             429: ("Rate limit reached for requests (Sandbox fault).", "rate_limit_exceeded", "requests"),
              500: ("The server had an error while processing your request (Sandbox fault).", None, "server_error"),
              502: ("Bad gateway (Sandbox fault).", None, "server_error"),
              503: ("The engine is currently overloaded, please try again later (Sandbox fault).", None,

@@ -44,6 +44,13 @@ def model_name_preview(base: str, suffix: str) -> str:
     return f"ft:{base}:<org>:{suffix}:<id>"
 
 
+def _refused(error: APIStatusError) -> bool:
+    """The provider refuses fine-tuning itself (not something about this request)."""
+    detail = error.detail.lower()
+    return error.status == 403 or ("fine-tun" in detail and any(
+        word in detail for word in ("not available", "no longer", "disabled", "not allowed", "deprecated")))
+
+
 def _method(request: JobRequest) -> dict[str, Any]:
     values = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None}
     if request.method != "dpo":
@@ -85,6 +92,11 @@ class Jobs:
             job = await self.client.with_options(max_retries=0).fine_tuning.jobs.create(**options)
         except Exception as exc:
             error = from_exception(exc)
+            if isinstance(error, APIStatusError) and _refused(error):
+                raise CoreError(tr("This provider does not let this account start fine-tuning jobs."),
+                                tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
+                                   "(Training tab or `export`), then add a profile for Azure OpenAI or a "
+                                   "compatible gateway in Settings and train there."), error.detail) from exc
             if not isinstance(error, NetworkError | TimeoutError_):
                 raise error from exc
             found = await self.find_created(client_id)
@@ -122,6 +134,17 @@ class Jobs:
         """The job's latest events, oldest first (the API lists them newest first)."""
         page = await self._call(self.client.fine_tuning.jobs.list_events(job_id, limit=limit))
         return [event_from_sdk(e) for e in reversed(page.data)]
+
+    async def all_events(self, job_id: str) -> list[JobEvent]:
+        """Every event of the job, oldest first (page by page)."""
+        found: list[Any] = []
+        options: dict[str, Any] = {"limit": 100}
+        while True:
+            page = await self._call(self.client.fine_tuning.jobs.list_events(job_id, **options))
+            found += page.data
+            if not getattr(page, "has_more", False) or not page.data:
+                return [event_from_sdk(e) for e in reversed(found)]
+            options["after"] = page.data[-1].id
 
     async def checkpoints(self, job_id: str) -> list[Checkpoint]:
         page = await self._call(self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=100))

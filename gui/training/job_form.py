@@ -42,9 +42,10 @@ class JobForm(Retranslating, QWidget):
         self.lr_multiplier = QDoubleSpinBox(maximum=10.0, decimals=2, singleStep=0.1)
         self.beta = QDoubleSpinBox(maximum=2.0, decimals=2, singleStep=0.05)
         self.seed = QSpinBox(minimum=-1, maximum=2_147_483_647, value=-1)
+        self.metadata_edit = QLineEdit()
         self.start_button = QPushButton()
         self.form = QFormLayout(self)
-        self.labels = [QLabel() for _ in range(11)]
+        self.labels = [QLabel() for _ in range(12)]
         for label, edit, button in ((self.labels[0], self.training_edit, self.browse_training),
                                     (self.labels[1], self.validation_edit, self.browse_validation)):
             row = QHBoxLayout()
@@ -53,7 +54,8 @@ class JobForm(Retranslating, QWidget):
             self.form.addRow(label, row)
         for label, widget in zip(self.labels[2:], (self.model_combo, self.suffix_edit, self.preview,
                                                    self.method_combo, self.epochs, self.batch_size,
-                                                   self.lr_multiplier, self.beta, self.seed), strict=True):
+                                                   self.lr_multiplier, self.beta, self.seed, self.metadata_edit),
+                                 strict=True):
             self.form.addRow(label, widget)
         self.form.addRow(self.start_button)
         self.browse_training.clicked.connect(lambda: self.browse_clicked.emit("training"))
@@ -68,7 +70,7 @@ class JobForm(Retranslating, QWidget):
     def retranslate(self) -> None:
         labels = (self.tr("Training file"), self.tr("Validation file"), self.tr("Base model"), self.tr("Suffix"),
                   self.tr("Model name"), self.tr("Method"), self.tr("Epochs"), self.tr("Batch size"),
-                  self.tr("Learning-rate multiplier"), self.tr("DPO beta"), self.tr("Seed"))
+                  self.tr("Learning-rate multiplier"), self.tr("DPO beta"), self.tr("Seed"), self.tr("Labels"))
         for label, text in zip(self.labels, labels, strict=True):
             label.setText(text)
         self.browse_training.setText(self.tr("Choose…"))
@@ -86,6 +88,8 @@ class JobForm(Retranslating, QWidget):
             spin.setToolTip(self.tr("Leave at auto to let the provider choose from your data; change it only if "
                                     "the results show you need to."))
         self.seed.setSpecialValueText(self.tr("random"))
+        self.metadata_edit.setPlaceholderText(self.tr("optional, e.g. team=support, data=v3"))
+        self.metadata_edit.setToolTip(self.tr("Labels kept with the job (metadata) to find it later"))
         self.start_button.setText(self.tr("Check, estimate and start…"))
         self._show_preview()
 
@@ -131,3 +135,10 @@ class JobForm(Retranslating, QWidget):
 
     def seed_value(self) -> int | None:
         return None if self.seed.value() < 0 else self.seed.value()
+
+    def metadata(self) -> dict[str, str]:
+        """``key=value`` pairs, comma separated; raises CoreError for a pair without "=" ."""
+        pairs = [part.strip() for part in self.metadata_edit.text().replace("，", ",").split(",") if part.strip()]
+        if any("=" not in pair for pair in pairs):
+            raise CoreError(self.tr("Write labels as name=value, separated by commas."), "")
+        return {key.strip(): value.strip() for key, value in (pair.split("=", 1) for pair in pairs)}

@@ -31,7 +31,7 @@ async def start_job(tab: TrainingTab, training: Training) -> Job | None:
     path, model = form.training_path(), form.model_combo.currentText().strip()
     if path is None or not model:
         raise CoreError(tr("Choose a training file and a base model first."), "")
-    suffix = check_suffix(form.suffix_edit.text())
+    suffix, metadata = check_suffix(form.suffix_edit.text()), form.metadata()
     tab.set_busy(True, tr("Checking the file…"))
     report, _ = await asyncio.get_running_loop().run_in_executor(None, check_file, path, model)
     if not report.usable:
@@ -58,4 +58,4 @@ async def start_job(tab: TrainingTab, training: Training) -> Job | None:
     validation_id = (await training.uploader.upload(validation, progress)).id if validation else None
     tab.set_busy(True, tr("Starting the job…"))
     return await training.jobs.create(JobRequest(model, uploaded.id, validation_id, suffix or None, form.method(),
-                                                 hyper, form.seed_value()))
+                                                 hyper, form.seed_value(), metadata))

@@ -61,3 +61,19 @@ async def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> s
         return await typed
     finally:
         dialog.deleteLater()
+
+
+async def choose_folder(parent: QWidget, title: str) -> Path | None:
+    """A folder the user picked, or None."""
+    dialog = QFileDialog(parent, title)
+    dialog.setObjectName("file_dialog")
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    chosen: asyncio.Future[Path | None] = asyncio.get_running_loop().create_future()
+    dialog.finished.connect(lambda result: chosen.done() or chosen.set_result(
+        Path(dialog.selectedFiles()[0]) if result and dialog.selectedFiles() else None))
+    dialog.open()
+    try:
+        return await chosen
+    finally:
+        dialog.deleteLater()

@@ -1252,6 +1252,14 @@ after:
         <translation>已启动任务 {id}。</translation>
     </message>
     <message>
+        <source>[{done}/{total}] {id}</source>
+        <translation>[{done}/{total}] {id}</translation>
+    </message>
+    <message>
+        <source>Saved everything; the index is {path}.</source>
+        <translation>全部保存完毕，索引文件为 {path}。</translation>
+    </message>
+    <message>
         <source>check, upload and fine-tune a training file</source>
         <translation>检查、上传训练文件并开始微调</translation>
     </message>
@@ -1308,12 +1316,24 @@ after:
         <translation>恢复已暂停的任务</translation>
     </message>
     <message>
+        <source>save every job, its events, results and files into a folder</source>
+        <translation>把所有任务及其事件、结果和文件保存到一个文件夹</translation>
+    </message>
+    <message>
         <source>The suffix “{suffix}” cannot be used.</source>
         <translation>后缀“{suffix}”不可用。</translation>
     </message>
     <message>
         <source>Use up to 64 letters, digits, “-” or “_”, without spaces.</source>
         <translation>最多 64 个字母、数字、“-”或“_”，不能有空格。</translation>
+    </message>
+    <message>
+        <source>This provider does not let this account start fine-tuning jobs.</source>
+        <translation>这个服务商不允许此账号创建微调任务。</translation>
+    </message>
+    <message>
+        <source>OpenAI is winding down self-serve fine-tuning. Export your jobs and files (Training tab or `export`), then add a profile for Azure OpenAI or a compatible gateway in Settings and train there.</source>
+        <translation>OpenAI 正在逐步停止自助微调服务。请先导出任务和文件（“训练”页或 `export` 命令），再在“设置”中添加 Azure OpenAI 或兼容网关的配置，改在那里训练。</translation>
     </message>
     <message>
         <source>The job could not be created: the connection failed.</source>
@@ -1410,6 +1430,10 @@ after:
     <message>
         <source>Starting the job…</source>
         <translation>正在启动任务…</translation>
+    </message>
+    <message>
+        <source># Fine-tuning jobs exported {date}</source>
+        <translation># 导出的微调任务（{date}）</translation>
     </message>
 </context>
 <context>
@@ -1616,6 +1640,10 @@ after:
         <translation>随机种子</translation>
     </message>
     <message>
+        <source>Labels</source>
+        <translation>标签</translation>
+    </message>
+    <message>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
@@ -1656,12 +1684,24 @@ after:
         <translation>随机</translation>
     </message>
     <message>
+        <source>optional, e.g. team=support, data=v3</source>
+        <translation>可不填，例如 team=support, data=v3</translation>
+    </message>
+    <message>
+        <source>Labels kept with the job (metadata) to find it later</source>
+        <translation>随任务保存的标签（metadata），方便以后查找</translation>
+    </message>
+    <message>
         <source>Check, estimate and start…</source>
         <translation>检查、估算并开始…</translation>
     </message>
     <message>
         <source>training {price} tokens · longest example {context} tokens</source>
         <translation>训练价格 {price} token · 单条样本最长 {context} 个 token</translation>
+    </message>
+    <message>
+        <source>Write labels as name=value, separated by commas.</source>
+        <translation>标签请写成 名称=值，多个之间用逗号分隔。</translation>
     </message>
 </context>
 <context>
@@ -2118,6 +2158,30 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Show older jobs</source>
+        <translation>显示更早的任务</translation>
+    </message>
+    <message>
+        <source>Export all jobs…</source>
+        <translation>导出全部任务…</translation>
+    </message>
+    <message>
+        <source>Save every job, its events, results and files into a folder, so you keep them if the provider or a model goes away</source>
+        <translation>把所有任务及其事件、结果和文件保存到文件夹中，即使服务商或模型下线也不会丢失</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the export</source>
+        <translation>选择导出文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting… %p%</source>
+        <translation>正在导出… %p%</translation>
+    </message>
+    <message>
+        <source>Every job was saved to {folder}.</source>
+        <translation>所有任务已保存到 {folder}。</translation>
     </message>
     <message>
         <source>Choose a training file</source>

@@ -49,3 +49,19 @@ def test_jobs_commands_against_a_server_by_url(data):
         assert shown["status"] in ("validating_files", "queued", "running")
         cancelled = run("jobs", "cancel", job_id, *connect)
         assert cancelled.returncode == 0 and "cancel" in cancelled.stdout
+
+
+def test_export_saves_every_job_and_can_resume(data, tmp_path):
+    with SandboxServer(job_seconds=1.0) as server:
+        connect = ("--base-url", server.base_url, "--api-key", "sk-test")
+        assert run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--yes", *connect).returncode == 0
+        folder = tmp_path / "backup"
+        result = run("export", str(folder), *connect)
+        assert result.returncode == 0, result.stderr
+        [entry] = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        job_dir = folder / entry["id"]
+        assert entry["status"] == "succeeded" and entry["fine_tuned_model"].startswith("ft:")
+        assert (job_dir / "training.jsonl").read_bytes() == data.read_bytes()
+        assert (job_dir / "result_1.csv").read_text().startswith("step,")
+        assert len(json.loads((job_dir / "events.json").read_text())) > 20
+        assert run("export", str(folder), *connect).returncode == 0  # again: resumes, nothing breaks

@@ -73,3 +73,36 @@ async def test_a_file_with_errors_is_not_uploaded(sandbox_window, tmp_path, qtbo
     qtbot.mouseClick(tab.form.start_button, Qt.MouseButton.LeftButton)
     await until(lambda: not tab.messages.isHidden())
     assert "fix them before training" in tab.messages.text() and tab.jobs_model.rowCount() == 0
+
+
+async def test_a_running_job_is_picked_up_after_a_restart_and_can_be_cancelled(qtbot, memory_keyring, tmp_path,
+                                                                               data, monkeypatch):
+    from core.training.records import JobRequest
+    from gui.app import create_window
+
+    monkeypatch.setattr(jobs_module, "WATCH_SECONDS", 0.2)
+    launcher = SandboxLauncher(state_dir=tmp_path / "sandbox", job_seconds=60.0)
+    service = ProfileService(SettingsStore(), sandbox=launcher)
+    first = create_window(service)
+    first.show()
+    first.tabs.setCurrentWidget(first.training_tab)
+    training = await first.training_tab.session()
+    uploaded = await training.uploader.upload(data)
+    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, metadata={"team": "cs"}))
+    assert job.metadata["team"] == "cs"
+    first.close()  # the app quits; the job keeps running at the provider
+    launcher.stop()
+
+    again = create_window(ProfileService(SettingsStore(), sandbox=SandboxLauncher(state_dir=tmp_path / "sandbox",
+                                                                                   job_seconds=60.0)))
+    again.show()
+    again.tabs.setCurrentWidget(again.training_tab)
+    tab = again.training_tab
+    await until(lambda: tab.detail.job is not None and tab.detail.job.id == job.id, timeout=20)
+    await until(lambda: tab.detail.events.count() > 0)  # watched again
+    qtbot.mouseClick(tab.detail.controls["cancel"], Qt.MouseButton.LeftButton)
+    await answer(QMessageBox.StandardButton.Yes)
+    await until(lambda: tab.detail.job.status in ("cancelled", "cancelling"))
+    await until(lambda: tab.jobs_model.jobs[0].status == "cancelled", timeout=10)
+    again.close()
+    again.training_tab.service.sandbox.stop()

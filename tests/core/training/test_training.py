@@ -151,3 +151,11 @@ def test_result_files_may_be_base64():
     for content in (text.encode(), base64.b64encode(text.encode())):
         points = points_from_csv(decode_result_file(content))
         assert [(p.step, p.train_loss, p.valid_loss) for p in points] == [(1, 2.5, 2.6), (2, 1.5, None)]
+
+
+async def test_a_provider_that_refuses_fine_tuning_is_explained(server, training, data):
+    file = await training.uploader.upload(data)
+    server.set_faults(Faults(status=403, path="/v1/fine_tuning/jobs"))
+    with pytest.raises(CoreError) as caught:
+        await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+    assert "does not let this account" in caught.value.user_message and "Azure OpenAI" in caught.value.hint
