@@ -4,7 +4,7 @@ gui/dataset/files.py; edits in gui/dataset/editing.py; this module lays the tab 
 from __future__ import annotations
 
 import asyncio
-import logging
+from collections.abc import Awaitable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,10 +39,10 @@ from gui.dataset.problems_panel import ProblemsPanel
 from gui.dataset.row_editor import RowEditor
 from gui.dataset.summary_bar import SummaryBar
 from gui.models.dataset_table_model import DatasetTableModel
+from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
 
-log = logging.getLogger(__name__)
 ROLES = ("", "system", "user", "assistant", "tool")
 
 
@@ -53,7 +53,6 @@ class DatasetTab(Retranslating, QWidget):
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.tasks: set[asyncio.Task[object]] = set()
         self._report_task: asyncio.Task[None] | None = None
         self._pending_task: asyncio.Task[None] | None = None
         self.undo = QUndoStack(self)
@@ -63,6 +62,7 @@ class DatasetTab(Retranslating, QWidget):
         self.actions = DatasetActions(self)
         self.editing = Editing(self.model, self.view, self.undo)
         self.messages, self.recovery_bar, self.disk_bar = MessageBar(), MessageBar(), MessageBar()
+        self.tasks = Tasks(self.messages, "dataset")
         self.search, self.role_filter, self.problems_only = QLineEdit(), QComboBox(), QCheckBox()
         self.shown_label = QLabel()
         self.row_editor, self.problems = RowEditor(), ProblemsPanel()
@@ -198,26 +198,13 @@ class DatasetTab(Retranslating, QWidget):
         name = encoding_name_for(self.model.document.model)
         self.run(asyncio.get_running_loop().run_in_executor(None, encoding, name))
 
-    def run(self, coroutine: object) -> asyncio.Task[object]:
+    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
         """Run a coroutine of this tab, keeping it referenced and showing its CoreErrors."""
-        task = asyncio.ensure_future(self._guarded(coroutine))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
-
-    async def _guarded(self, coroutine: object) -> object:
-        try:
-            return await coroutine  # type: ignore[misc]
-        except CoreError as error:
-            log.warning("dataset: %s (%s)", error.user_message, error.detail)
-            self.messages.show_error(error.user_message, error.hint)
-        return None
+        return self.tasks.run(coroutine)
 
     def cancel_tasks(self) -> None:
         self.files.close()
-        for task in (*self.tasks, self._report_task, self._pending_task):
-            if task is not None:
-                task.cancel()
+        self.tasks.cancel_all(self._report_task, self._pending_task)
 
     def set_loading(self, loading: bool) -> None:
         self.model.read_only = loading

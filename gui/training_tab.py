@@ -4,7 +4,7 @@ the profile, and watch one live: status, loss chart, events, checkpoints, contro
 from __future__ import annotations
 
 import asyncio
-import logging
+from collections.abc import Awaitable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import CoreError
 from core.profiles import ProfileService
 from core.training.export import export_all
 from core.training.metrics import points_from_events
 from core.training.records import Job, JobEvent
 from core.training.service import Training, connect
 from gui.models.jobs_table_model import JobsTableModel, status_text
+from gui.tasks import Tasks
 from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
 from gui.training.starting import start_job
@@ -36,7 +36,6 @@ from gui.widgets.dialogs import Button, ask, choose_file, choose_folder
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
 
-log = logging.getLogger(__name__)
 REFRESH_MS = 15_000
 PAGE = 20
 
@@ -49,10 +48,10 @@ class TrainingTab(Retranslating, QWidget):
         self.service = service
         self.activated = False
         self.training: Training | None = None
-        self.tasks: set[asyncio.Task[object]] = set()
         self._watch_task: asyncio.Task[None] | None = None
         self.events: list[JobEvent] = []
         self.messages, self.form, self.detail = MessageBar(), JobForm(), JobDetail()
+        self.tasks = Tasks(self.messages, "training")
         self.jobs_model, self.jobs_view = JobsTableModel(), QTableView()
         self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
@@ -120,25 +119,13 @@ class TrainingTab(Retranslating, QWidget):
                                               "keep them if the provider or a model goes away"))
 
     # -- tasks ------------------------------------------------------------------------------------------
-    def run(self, coroutine: object) -> asyncio.Task[object]:
-        task = asyncio.ensure_future(self._guarded(coroutine))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
-
-    async def _guarded(self, coroutine: object) -> object:
-        try:
-            return await coroutine  # type: ignore[misc]
-        except CoreError as error:
-            log.warning("training: %s (%s)", error.user_message, error.detail)
-            self.messages.show_error(error.user_message, error.hint)
-        return None
+    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
+        """Run a coroutine of this tab, keeping it referenced and showing its CoreErrors."""
+        return self.tasks.run(coroutine)
 
     def cancel_tasks(self) -> None:
         self.timer.stop()
-        for task in (*self.tasks, self._watch_task):
-            if task is not None:
-                task.cancel()
+        self.tasks.cancel_all(self._watch_task)
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.progress.setVisible(busy)
@@ -238,7 +225,7 @@ class TrainingTab(Retranslating, QWidget):
         self.events = []
         self.detail.show_job(job)
         if job is not None:
-            self._watch_task = asyncio.ensure_future(self._guarded(self._watch(job)))  # type: ignore[arg-type]
+            self._watch_task = asyncio.ensure_future(self.tasks.guarded(self._watch(job)))  # type: ignore[arg-type]
 
     async def _watch(self, job: Job) -> None:
         training = await self.session()

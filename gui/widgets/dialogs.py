@@ -37,6 +37,10 @@ async def choose_file(parent: QWidget, title: str, name_filter: str, save: bool 
     dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
     if save:
         dialog.setDefaultSuffix("jsonl")
+    return await _chosen_path(dialog)
+
+
+async def _chosen_path(dialog: QFileDialog) -> Path | None:
     chosen: asyncio.Future[Path | None] = asyncio.get_running_loop().create_future()
     dialog.finished.connect(lambda result: chosen.done() or chosen.set_result(
         Path(dialog.selectedFiles()[0]) if result and dialog.selectedFiles() else None))
@@ -69,11 +73,4 @@ async def choose_folder(parent: QWidget, title: str) -> Path | None:
     dialog.setObjectName("file_dialog")
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    chosen: asyncio.Future[Path | None] = asyncio.get_running_loop().create_future()
-    dialog.finished.connect(lambda result: chosen.done() or chosen.set_result(
-        Path(dialog.selectedFiles()[0]) if result and dialog.selectedFiles() else None))
-    dialog.open()
-    try:
-        return await chosen
-    finally:
-        dialog.deleteLater()
+    return await _chosen_path(dialog)

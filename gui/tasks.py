@@ -1,0 +1,38 @@
+"""Background coroutines of a tab: kept referenced, cancelled together, their CoreErrors shown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+from core.errors import CoreError
+from gui.widgets.message_bar import MessageBar
+
+log = logging.getLogger(__name__)
+
+
+class Tasks:
+    def __init__(self, messages: MessageBar, name: str) -> None:
+        self.messages, self.name = messages, name
+        self.running: set[asyncio.Task[object]] = set()
+
+    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
+        task = asyncio.ensure_future(self.guarded(coroutine))
+        self.running.add(task)
+        task.add_done_callback(self.running.discard)
+        return task
+
+    async def guarded(self, coroutine: Awaitable[object]) -> object:
+        """The coroutine's result; a CoreError is logged and shown in the tab's message bar instead."""
+        try:
+            return await coroutine
+        except CoreError as error:
+            log.warning("%s: %s (%s)", self.name, error.user_message, error.detail)
+            self.messages.show_error(error.user_message, error.hint)
+        return None
+
+    def cancel_all(self, *others: asyncio.Task[object] | asyncio.Task[None] | None) -> None:
+        for task in (*self.running, *others):
+            if task is not None:
+                task.cancel()
