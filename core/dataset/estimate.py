@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.paths import resource_path
 
@@ -29,6 +29,7 @@ class PriceTable:
     currency: str
     per_million: dict[str, float]
     context_tokens: dict[str, int]
+    shutdown_dates: dict[str, str] = field(default_factory=dict)  # YYYY-MM-DD
 
     @staticmethod
     def _lookup(table: dict, model: str) -> object:
@@ -44,12 +45,16 @@ class PriceTable:
         """The longest example the model trains on."""
         return self._lookup(self.context_tokens, model)
 
+    def shutdown(self, model: str) -> str | None:
+        """The announced shutdown date of the model (and of fine-tunes built on it), if any."""
+        return self._lookup(self.shutdown_dates, model)
+
 
 @functools.cache
 def price_table() -> PriceTable:
     data = json.loads(resource_path("pricing.json").read_text(encoding="utf-8"))
     return PriceTable(data["as_of"], data["currency"], dict(data["training_per_million"]),
-                      dict(data["training_context_tokens"]))
+                      dict(data["training_context_tokens"]), dict(data.get("shutdown_dates", {})))
 
 
 @dataclass(frozen=True)

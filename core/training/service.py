@@ -26,6 +26,7 @@ class BaseModel:
     price_per_million: float | None  # training, USD
     context_tokens: int | None
     own: bool = False  # a fine-tuned model of this account (continued training)
+    shutdown: str | None = None  # announced shutdown date, YYYY-MM-DD
 
 
 class Training:
@@ -47,13 +48,18 @@ class Training:
     async def base_models(self) -> list[BaseModel]:
         """Models to fine-tune: the known fine-tunable ones, plus this account's own fine-tuned models."""
         table = price_table()
-        known = [BaseModel(name, table.price(name), table.context(name)) for name in sorted(table.per_million)]
         try:
-            page = await self.client.models.list()
-            own = sorted(m.id for m in page.data if m.id.startswith("ft:"))
+            listed = {m.id: getattr(m, "shutdown_date", None) for m in (await self.client.models.list()).data}
         except Exception:
-            own = []  # the list is a convenience; a custom model id can still be typed
-        return known + [BaseModel(name, table.price(name), table.context(name), own=True) for name in own]
+            listed = {}  # the list is a convenience; a custom model id can still be typed
+
+        def model(name: str, own: bool = False) -> BaseModel:
+            # The provider's own date is newer than our table's when it gives one.
+            shutdown = listed.get(name) or table.shutdown(name)
+            return BaseModel(name, table.price(name), table.context(name), own, str(shutdown) if shutdown else None)
+
+        own = sorted(name for name in listed if name.startswith("ft:"))
+        return [model(name) for name in sorted(table.per_million)] + [model(name, own=True) for name in own]
 
     async def close(self) -> None:
         await self.client.close()

@@ -1,16 +1,16 @@
-"""Upload training files: one request up to 512 MB, the Uploads API in 64 MB parts above that. A file
-already uploaded to the same provider (same SHA-256) is reused instead of sent again."""
+"""Upload training files: one request up to 512 MB, the Uploads API in 64 MB parts above that (resumable).
+A file already uploaded to the same provider (same SHA-256) is reused instead of sent again."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.errors import CoreError, from_exception
 from core.fileio import write_atomically
@@ -47,18 +47,29 @@ class UploadCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "uploads.json"
 
-    def _load(self) -> dict[str, str]:
+    def _load(self) -> dict[str, Any]:
         try:
             return dict(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             return {}
 
     def get(self, provider: str, digest: str) -> str | None:
-        return self._load().get(f"{provider} {digest}")
+        found = self._load().get(f"{provider} {digest}")
+        return found if isinstance(found, str) else None
 
     def put(self, provider: str, digest: str, file_id: str) -> None:
+        self.put_state(provider, digest, file_id)
+
+    def get_state(self, provider: str, key: str) -> dict[str, Any] | None:
+        found = self._load().get(f"{provider} {key}")
+        return found if isinstance(found, dict) else None
+
+    def put_state(self, provider: str, key: str, value: object) -> None:
+        """Remember ``value`` under ``key`` (None forgets it)."""
         entries = self._load()
-        entries[f"{provider} {digest}"] = file_id
+        entries.pop(f"{provider} {key}", None)
+        if value is not None:
+            entries[f"{provider} {key}"] = value
         write_atomically(self.path, json.dumps(entries, indent=1), sync=False)
 
 
@@ -82,7 +93,7 @@ class Uploader:
             return UploadedFile(known, path.name, size, reused=True)
         try:
             file_id = (await self._single(path, size, on_progress) if size <= SINGLE_REQUEST_BYTES
-                       else await self._in_parts(path, size, on_progress))
+                       else await self._in_parts(path, size, digest, on_progress))
         except CoreError:
             raise
         except Exception as exc:
@@ -109,23 +120,28 @@ class Uploader:
             on_progress(size, size)
         return created.id
 
-    async def _in_parts(self, path: Path, size: int, on_progress: Progress | None) -> str:
-        upload = await self.client.uploads.create(bytes=size, filename=path.name, mime_type="application/jsonl",
-                                                  purpose="fine-tune")
-        try:
-            parts, sent = [], 0
-            with path.open("rb") as handle:
-                while chunk := await asyncio.to_thread(handle.read, PART_BYTES):
-                    part = await self.client.uploads.parts.create(upload.id, data=chunk)
-                    parts.append(part.id)
-                    sent += len(chunk)
-                    if on_progress:
-                        on_progress(sent, size)
-            done = await self.client.uploads.complete(upload.id, part_ids=parts)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the upload expires on its own; the cancel is a courtesy
-                await asyncio.shield(self.client.uploads.cancel(upload.id))
-            raise
+    async def _in_parts(self, path: Path, size: int, digest: str, on_progress: Progress | None) -> str:
+        """The Uploads API, part by part. An interrupted upload resumes where it stopped while the provider
+        still holds it (an hour on OpenAI): the parts sent so far are remembered in the upload cache."""
+        key = f"{digest} parts"
+        state = self.cache.get_state(self.provider, key)
+        if state is None or state["expires_at"] <= time.time():
+            upload = await self.client.uploads.create(bytes=size, filename=path.name,
+                                                      mime_type="application/jsonl", purpose="fine-tune")
+            state = {"id": upload.id, "parts": [], "expires_at": upload.expires_at or time.time() + 3600}
+        parts: list[str] = list(state["parts"])
+        sent = min(len(parts) * PART_BYTES, size)
+        with path.open("rb") as handle:
+            handle.seek(sent)
+            while chunk := await asyncio.to_thread(handle.read, PART_BYTES):
+                part = await self.client.uploads.parts.create(state["id"], data=chunk)
+                parts.append(part.id)
+                sent += len(chunk)
+                self.cache.put_state(self.provider, key, {**state, "parts": parts})
+                if on_progress:
+                    on_progress(sent, size)
+        done = await self.client.uploads.complete(state["id"], part_ids=parts)
+        self.cache.put_state(self.provider, key, None)
         if done.file is None:
             raise CoreError(tr("The upload finished but the provider made no file of it."),
                             tr("Try again; if it keeps happening, upload a smaller file."))

@@ -3,6 +3,7 @@ preview, method and hyperparameters (auto by default), seed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class JobForm(Retranslating, QWidget):
         self.seed = QSpinBox(minimum=-1, maximum=2_147_483_647, value=-1)
         self.metadata_edit = QLineEdit()
         self.start_button = QPushButton()
+        self.shutdowns: dict[str, str] = {}
         self.form = QFormLayout(self)
         self.labels = [QLabel() for _ in range(12)]
         for label, edit, button in ((self.labels[0], self.training_edit, self.browse_training),
@@ -99,9 +101,12 @@ class JobForm(Retranslating, QWidget):
         for model in models:
             price = f"${model.price_per_million:g}/1M" if model.price_per_million is not None else "?"
             self.model_combo.addItem(model.id)
-            self.model_combo.setItemData(self.model_combo.count() - 1, self.tr(
-                "training {price} tokens · longest example {context} tokens").format(
-                    price=price, context=model.context_tokens or "?"), 3)  # 3: tooltip role
+            tip = self.tr("training {price} tokens · longest example {context} tokens").format(
+                price=price, context=model.context_tokens or "?")
+            if model.shutdown:
+                tip += " · " + self.tr("shuts down {date}").format(date=model.shutdown)
+            self.model_combo.setItemData(self.model_combo.count() - 1, tip, 3)  # 3: tooltip role
+        self.shutdowns = {m.id: m.shutdown for m in models if m.shutdown}
         if current:
             self.model_combo.setCurrentText(current)
 
@@ -116,7 +121,15 @@ class JobForm(Retranslating, QWidget):
         except CoreError as error:
             self.preview.setText(f"<span style='color:#b00020'>{error.user_message} {error.hint}</span>")
             return
-        self.preview.setText(model_name_preview(self.model_combo.currentText().strip() or "?", suffix))
+        model = self.model_combo.currentText().strip()
+        text = model_name_preview(model or "?", suffix)
+        shutdown = self.shutdowns.get(model) or self.shutdowns.get(model.removeprefix("ft:").split(":")[0])
+        if shutdown:
+            past = shutdown <= time.strftime("%Y-%m-%d")
+            text += "<br><span style='color:#b00020'>{}</span>".format(
+                self.tr("This model was shut down on {date}: choose another.").format(date=shutdown) if past
+                else self.tr("This model and models trained from it shut down on {date}.").format(date=shutdown))
+        self.preview.setText(text)
 
     # -- what the user chose ---------------------------------------------------------------------
     def training_path(self) -> Path | None:

@@ -1700,6 +1700,18 @@ after:
         <translation>训练价格 {price} token · 单条样本最长 {context} 个 token</translation>
     </message>
     <message>
+        <source>shuts down {date}</source>
+        <translation>{date} 下线</translation>
+    </message>
+    <message>
+        <source>This model was shut down on {date}: choose another.</source>
+        <translation>这个模型已于 {date} 下线，请换一个。</translation>
+    </message>
+    <message>
+        <source>This model and models trained from it shut down on {date}.</source>
+        <translation>这个模型及基于它训练的模型将于 {date} 下线。</translation>
+    </message>
+    <message>
         <source>Write labels as name=value, separated by commas.</source>
         <translation>标签请写成 名称=值，多个之间用逗号分隔。</translation>
     </message>

@@ -47,7 +47,7 @@ async def test_pick_data_choose_model_and_suffix_confirm_watch_and_try(sandbox_w
     assert "cannot be used" in tab.form.preview.text()
     tab.form.suffix_edit.clear()
     qtbot.keyClicks(tab.form.suffix_edit, "prices")
-    assert tab.form.preview.text() == "ft:gpt-4o-mini-2024-07-18:<org>:prices:<id>"
+    assert tab.form.preview.text().startswith("ft:gpt-4o-mini-2024-07-18:<org>:prices:<id>")
     qtbot.mouseClick(tab.form.start_button, Qt.MouseButton.LeftButton)
     await until(lambda: dialog() is not None)
     assert "12 examples" in dialog().text() and "prices" in dialog().informativeText()
@@ -106,3 +106,16 @@ async def test_a_running_job_is_picked_up_after_a_restart_and_can_be_cancelled(q
     await until(lambda: tab.jobs_model.jobs[0].status == "cancelled", timeout=10)
     again.close()
     again.training_tab.service.sandbox.stop()
+
+
+async def test_shutdown_dates_are_shown_next_to_base_models(sandbox_window):
+    window = sandbox_window
+    window.tabs.setCurrentWidget(window.training_tab)
+    form = window.training_tab.form
+    await until(lambda: form.model_combo.count() > 3)
+    form.model_combo.setCurrentText("gpt-4o-mini-2024-07-18")
+    assert "shut down on 2027-01-14" in form.preview.text()
+    form.model_combo.setCurrentText("gpt-3.5-turbo-0125")
+    assert "was shut down on 2026-10-23" in form.preview.text()
+    index = form.model_combo.findText("gpt-4o-mini-2024-07-18")
+    assert "shuts down 2027-01-14" in form.model_combo.itemData(index, 3)

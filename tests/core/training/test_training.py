@@ -159,3 +159,21 @@ async def test_a_provider_that_refuses_fine_tuning_is_explained(server, training
     with pytest.raises(CoreError) as caught:
         await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
     assert "does not let this account" in caught.value.user_message and "Azure OpenAI" in caught.value.hint
+
+
+async def test_an_interrupted_upload_in_parts_resumes(training, data, monkeypatch):
+    monkeypatch.setattr(uploads, "SINGLE_REQUEST_BYTES", 100)
+    monkeypatch.setattr(uploads, "PART_BYTES", 200)
+    sent = []
+
+    def stop_after_two(done, total):
+        sent.append(done)
+        if len(sent) == 2:
+            raise asyncio.CancelledError  # the user cancels, or the app is closed
+
+    with pytest.raises(asyncio.CancelledError):
+        await training.uploader.upload(data, stop_after_two)
+    resumed = []
+    uploaded = await training.uploader.upload(data, lambda done, total: resumed.append(done))
+    assert resumed[0] == 600 and resumed[-1] == data.stat().st_size  # only the rest was sent
+    assert (await training.client.files.content(uploaded.id)).read() == data.read_bytes()
