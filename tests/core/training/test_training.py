@@ -120,10 +120,11 @@ async def test_a_lost_answer_never_creates_a_second_job(server, training, data):
     assert [j.id for j in page.data] == [job.id]
 
 
-async def test_watching_rides_out_429_and_5xx(server, training, data):
+@pytest.mark.parametrize("status", [429, 503])
+async def test_watching_rides_out_429_and_5xx(server, training, data, status):
     file = await training.uploader.upload(data)
     job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
-    server.set_faults(Faults(status=429, retry_after=0.1, times=4, path="/v1/fine_tuning"))
+    server.set_faults(Faults(status=status, retry_after=0.1, times=4, path="/v1/fine_tuning"))
     updates = await fast_watch(training, job.id)
     assert sum(u.reconnecting for u in updates) >= 1 and updates[-1].job.status == "succeeded"
 
