@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from core.cli_models import add_model_commands
 from core.cli_training import add_training_commands
 from core.connection import layer_name, run_checks
 from core.errors import CoreError
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help=tr("how long a simulated fine-tuning job takes (default: 60)"))
     sandbox.set_defaults(handler=cmd_sandbox)
     add_training_commands(commands)
+    add_model_commands(commands)
     return parser
 
 

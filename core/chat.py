@@ -1,0 +1,162 @@
+"""Ask a model, streaming the answer, in a way that survives real gateways.
+
+The SDK sends the request; we read the streamed body ourselves so that gateway habits do not break it:
+`event: ping` and empty `data:` lines are skipped, a plain JSON body answering `stream=true` is taken as
+the whole answer, and a gateway that holds every chunk back until the end is noticed. A dropped stream
+keeps the partial answer. Legacy completion models go to /completions.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.errors import CoreError, NetworkError, TimeoutError_, from_exception
+from core.i18n import tr
+
+if TYPE_CHECKING:
+    import openai
+
+LEGACY_MODELS = ("davinci-002", "babbage-002")
+BUFFERED_SECONDS = 0.05  # every chunk within this of the last one, after a long wait: the gateway buffered
+
+
+def is_legacy(model: str) -> bool:
+    return model.removeprefix("ft:").split(":")[0] in LEGACY_MODELS
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: tuple[dict[str, Any], ...]  # for legacy models the last user message is the prompt
+    temperature: float | None = None
+    max_tokens: int | None = None
+    stop: tuple[str, ...] = ()
+    separator: str = ""  # legacy models: appended to the prompt, as in their training data
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    seconds: float
+    first_token_seconds: float | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    streamed: bool = True
+    buffered: bool = False  # a gateway held the chunks back until the end
+    finish_reason: str | None = None
+
+
+class PartialAnswerError(CoreError):
+    """The stream broke off; ``text`` is what had arrived."""
+
+    def __init__(self, text: str, detail: str) -> None:
+        super().__init__(tr("The answer was cut off: the connection dropped."),
+                         tr("What arrived is kept. Try again; if it keeps happening, switch streaming off in the "
+                            "console."), detail)
+        self.text = text
+
+
+def _options(request: ChatRequest, stream: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {"model": request.model, "stream": stream}
+    if is_legacy(request.model):
+        prompt = next((str(m.get("content", "")) for m in reversed(request.messages) if m.get("role") == "user"), "")
+        options["prompt"] = prompt + request.separator
+    else:
+        options["messages"] = list(request.messages)
+    if stream and not is_legacy(request.model):
+        options["stream_options"] = {"include_usage": True}
+    for key in ("temperature", "max_tokens"):
+        if getattr(request, key) is not None:
+            options[key] = getattr(request, key)
+    if request.stop:
+        options["stop"] = list(request.stop)
+    return options
+
+
+def _text_of(choice: dict[str, Any]) -> str:
+    delta = choice.get("delta") or choice.get("message") or {}
+    return str(delta.get("content") or choice.get("text") or "")
+
+
+def _usage(data: dict[str, Any]) -> tuple[int | None, int | None]:
+    usage = data.get("usage") or {}
+    return usage.get("prompt_tokens"), usage.get("completion_tokens")
+
+
+class _Reader:
+    """Collects a streamed (or not) answer from the body's lines."""
+
+    def __init__(self, on_text: Callable[[str], None], started: float) -> None:
+        self.on_text, self.started = on_text, started
+        self.parts: list[str] = []
+        self.times: list[float] = []
+        self.usage: tuple[int | None, int | None] = (None, None)
+        self.finish: str | None = None
+
+    def take(self, data: dict[str, Any]) -> None:
+        for choice in data.get("choices") or []:
+            text = _text_of(choice)
+            if text:
+                self.parts.append(text)
+                self.times.append(time.perf_counter() - self.started)
+                self.on_text(text)
+            self.finish = choice.get("finish_reason") or self.finish
+        if data.get("usage"):
+            self.usage = _usage(data)
+
+    def line(self, line: str) -> bool:
+        """Take one SSE line; False at the end of the stream."""
+        if not line.startswith("data:"):
+            return True  # event:, id:, retry:, comments (": ping") and blank lines
+        payload = line[5:].strip()
+        if payload == "[DONE]":
+            return False
+        if payload:  # gateways send empty data: lines as keep-alives
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                return True  # a gateway's own ping text
+            if isinstance(data, dict):
+                self.take(data)
+        return True
+
+    def answer(self, streamed: bool) -> Answer:
+        spread = self.times[-1] - self.times[0] if len(self.times) > 2 else None
+        buffered = streamed and spread is not None and spread < BUFFERED_SECONDS and self.times[0] > 0.5
+        return Answer("".join(self.parts), time.perf_counter() - self.started, self.times[0] if self.times else None,
+                      *self.usage, streamed=streamed, buffered=buffered, finish_reason=self.finish)
+
+
+async def ask(client: openai.AsyncOpenAI, request: ChatRequest, on_text: Callable[[str], None],
+              stream: bool = True) -> Answer:
+    """Send ``request``; ``on_text`` gets each piece as it arrives. ``Answer.streamed`` is False when the
+    gateway answered in one piece (remember it: next time ask with ``stream=False``)."""
+    endpoint = client.completions if is_legacy(request.model) else client.chat.completions
+    reader = _Reader(on_text, time.perf_counter())
+    try:
+        async with endpoint.with_streaming_response.create(**_options(request, stream)) as response:
+            if "text/event-stream" not in response.headers.get("content-type", ""):
+                reader.take(json.loads(await response.read()))  # one plain JSON body
+                return reader.answer(streamed=False)
+            async for line in response.iter_lines():
+                if not reader.line(line):
+                    break
+    except Exception as exc:
+        error = from_exception(exc)
+        if reader.parts and isinstance(error, NetworkError | TimeoutError_):
+            raise PartialAnswerError("".join(reader.parts), error.detail) from exc
+        raise error from exc
+    return reader.answer(streamed=True)
+
+
+def transcript_messages(system: str, turns: Sequence[tuple[str, str]], question: str) -> tuple[dict[str, Any], ...]:
+    """Messages for a multi-turn chat: the system prompt, earlier (question, answer) turns, the new question."""
+    messages: list[dict[str, Any]] = [{"role": "system", "content": system}] if system.strip() else []
+    for asked, answered in turns:
+        messages += [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
+    messages.append({"role": "user", "content": question})
+    return tuple(messages)
