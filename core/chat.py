@@ -142,9 +142,9 @@ async def ask(client: openai.AsyncOpenAI, request: ChatRequest, on_text: Callabl
             if "text/event-stream" not in response.headers.get("content-type", ""):
                 reader.take(json.loads(await response.read()))  # one plain JSON body
                 return reader.answer(streamed=False)
-            async for line in response.iter_lines():
-                if not reader.line(line):
-                    break
+            done = False
+            async for line in response.iter_lines():  # read to the end (no break): every stream is closed here
+                done = done or not reader.line(line)
     except Exception as exc:
         error = from_exception(exc)
         if reader.parts and isinstance(error, NetworkError | TimeoutError_):

@@ -15,11 +15,12 @@ from core.paths import log_dir
 from core.profiles import ProfileService
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
+from gui.console_tab import ConsoleTab
 from gui.dataset_tab import DatasetTab
 from gui.i18n import LanguageManager
+from gui.models_tab import ModelsTab
 from gui.settings_tab import SettingsTab
 from gui.training_tab import TrainingTab
-from gui.widgets.empty_state import EmptyState
 from gui.widgets.retranslating import Retranslating
 
 
@@ -35,10 +36,9 @@ class MainWindow(Retranslating, QMainWindow):
         self._close_task: asyncio.Task[None] | None = None
         self._check_task: asyncio.Task[None] | None = None
         self.tabs = QTabWidget(documentMode=True)
-        self.model_to_try = ""
         self.settings_tab = SettingsTab(service, self.connection, languages)
         self.dataset_tab, self.training_tab = DatasetTab(service), TrainingTab(service)
-        self.console_tab, self.models_tab = EmptyState(), EmptyState()
+        self.console_tab, self.models_tab = ConsoleTab(service), ModelsTab(service)
         for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
             self.tabs.addTab(tab, "")
         self.setCentralWidget(self.tabs)
@@ -50,6 +50,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.dataset_tab.title_changed.connect(self._show_title)
         self.dataset_tab.send_to_training.connect(self._send_to_training)
         self.training_tab.try_model.connect(self._try_model)
+        self.models_tab.try_model.connect(self._try_model)
+        self.models_tab.continue_training.connect(self._continue_training)
+        self.console_tab.add_to_dataset.connect(self._keep_answer)
         self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.setMinimumSize(760, 520)
         self._restore_state()
@@ -77,15 +80,6 @@ class MainWindow(Retranslating, QMainWindow):
         titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"))
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, title)
-        console = self.tr("Here you will chat with your fine-tuned model and compare its answers with the base "
-                          "model's. Coming in a later version.")
-        if self.model_to_try:
-            console = self.tr("Chosen model: {model}").format(model=self.model_to_try) + "\n\n" + console
-        self.console_tab.set_text(self.tr("Try your model"), console)
-        self.models_tab.set_text(
-            self.tr("Your models"),
-            self.tr("Here you will see your fine-tuned models, continue training them, or delete the ones you "
-                    "no longer need. Coming in a later version."))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -99,13 +93,21 @@ class MainWindow(Retranslating, QMainWindow):
         self.setWindowModified(files.dirty)
 
     def _tab_shown(self) -> None:
-        if self.tabs.currentWidget() is self.training_tab and not self.training_tab.activated:
-            self.training_tab.activate()
+        tab = self.tabs.currentWidget()
+        if tab in (self.training_tab, self.console_tab, self.models_tab) and not tab.activated:
+            tab.activate()
 
     def _try_model(self, model: str) -> None:
-        self.model_to_try = model
-        self.retranslate()
         self.tabs.setCurrentWidget(self.console_tab)
+        self.console_tab.set_model(model)
+
+    def _continue_training(self, model: str) -> None:
+        self.tabs.setCurrentWidget(self.training_tab)
+        self.training_tab.form.model_combo.setCurrentText(model)
+
+    def _keep_answer(self, row: object) -> None:
+        self.dataset_tab.editing.insert([row], self.tr("Add an answer from Try it"))  # type: ignore[list-item]
+        self.console_tab.messages.show_info(self.tr("Added to the dataset in the Dataset tab; save it there."))
 
     def _send_to_training(self, path: Path) -> None:
         self.training_tab.use_file(path)
@@ -123,8 +125,9 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _active_profile_changed(self) -> None:
         self._show_connection()
-        if self.training_tab.activated:
-            self.training_tab.activate()
+        for tab in (self.training_tab, self.console_tab, self.models_tab):
+            if tab.activated:
+                tab.activate()
         self.check_active_profile()
 
     def check_active_profile(self) -> None:
@@ -175,6 +178,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.save_state()
         self.dataset_tab.cancel_tasks()
         self.training_tab.cancel_tasks()
+        self.console_tab.cancel_tasks()
+        self.models_tab.cancel_tasks()
         if self._check_task is not None:
             self._check_task.cancel()
         self.settings_tab.cancel_tasks()

@@ -65,6 +65,9 @@ def _answer(sandbox: Sandbox, model_id: str, prompt: str) -> str:
     return trained_answer(prompt, facts) or sandbox_reply(model_id, fine_tuned)
 
 
+STREAM_PACE = 0.02  # seconds between pieces: a real model writes a few words at a time
+
+
 def _sse(data: dict[str, Any] | str) -> bytes:
     return f"data: {data if isinstance(data, str) else json.dumps(data)}\n\n".encode()
 
@@ -75,8 +78,7 @@ async def _stream(sandbox: Sandbox, pieces: list[dict[str, Any]]) -> AsyncIterat
     for count, piece in enumerate(pieces, start=1):
         if faults.drop_stream_after and count > faults.drop_stream_after:
             raise StreamDropped("sandbox fault: stream dropped")
-        if faults.chunk_delay:
-            await asyncio.sleep(faults.chunk_delay)
+        await asyncio.sleep(faults.chunk_delay or STREAM_PACE)
         out = (b"event: ping\ndata: {}\n\n" + b"data: \n\n" if faults.ping else b"") + _sse(piece)
         if faults.buffer:
             sent.append(out)

@@ -1435,12 +1435,222 @@ after:
         <source># Fine-tuning jobs exported {date}</source>
         <translation># 导出的微调任务（{date}）</translation>
     </message>
+    <message>
+        <source>The answer was cut off: the connection dropped.</source>
+        <translation>回答被中断了：连接断开。</translation>
+    </message>
+    <message>
+        <source>What arrived is kept. Try again; if it keeps happening, switch streaming off in the console.</source>
+        <translation>已收到的内容会保留。请重试；如果一直这样，请在试用页关闭“流式输出”。</translation>
+    </message>
+    <message>
+        <source>{seconds:.1f} s, {prompt} prompt + {completion} answer tokens</source>
+        <translation>{seconds:.1f} 秒，提问 {prompt} 个 token + 回答 {completion} 个 token</translation>
+    </message>
+    <message>
+        <source>Delete {model}? This cannot be undone. [y/N] </source>
+        <translation>删除 {model} 吗？删除后无法恢复。[y/N] </translation>
+    </message>
+    <message>
+        <source>Nothing was deleted.</source>
+        <translation>没有删除任何内容。</translation>
+    </message>
+    <message>
+        <source>Deleted {model}.</source>
+        <translation>已删除 {model}。</translation>
+    </message>
+    <message>
+        <source>ask a model; the answer streams to the terminal</source>
+        <translation>向模型提问，回答会实时输出到终端</translation>
+    </message>
+    <message>
+        <source>the question (default: read from standard input)</source>
+        <translation>问题（默认从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>system message</source>
+        <translation>system 消息</translation>
+    </message>
+    <message>
+        <source>wait for the whole answer</source>
+        <translation>等完整回答生成后再输出</translation>
+    </message>
+    <message>
+        <source>list or delete models</source>
+        <translation>列出或删除模型</translation>
+    </message>
+    <message>
+        <source>models of the profile, yours first</source>
+        <translation>当前配置下的模型，你自己的排在前面</translation>
+    </message>
+    <message>
+        <source>only your fine-tuned models</source>
+        <translation>只显示你微调的模型</translation>
+    </message>
+    <message>
+        <source>delete one of your fine-tuned models</source>
+        <translation>删除一个你微调的模型</translation>
+    </message>
+    <message>
+        <source>delete without asking</source>
+        <translation>不再询问，直接删除</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Suffix</source>
+        <translation>后缀</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>任务</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerPane</name>
+    <message>
+        <source>Choose a model</source>
+        <translation>请选择模型</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>waiting for the first words…</source>
+        <translation>正在等待回答…</translation>
+    </message>
+    <message>
+        <source>answering…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <source>{prompt} + {completion} tokens</source>
+        <translation>{prompt} + {completion} 个 token</translation>
+    </message>
+    <message>
+        <source>{seconds:.1f} s (first words after {first:.1f} s) · {tokens}</source>
+        <translation>{seconds:.1f} 秒（{first:.1f} 秒后开始输出）· {tokens}</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionResults</name>
     <message>
         <source>What to do:</source>
         <translation>怎么办：</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>system 提示</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>optional: the system message your training data used</source>
+        <translation>可不填：训练数据中使用的 system 消息</translation>
+    </message>
+    <message>
+        <source>default temperature</source>
+        <translation>默认温度</translation>
+    </message>
+    <message>
+        <source>default length</source>
+        <translation>默认长度</translation>
+    </message>
+    <message>
+        <source>stop sequences, comma separated</source>
+        <translation>停止符，多个用逗号分隔</translation>
+    </message>
+    <message>
+        <source>stream</source>
+        <translation>流式输出</translation>
+    </message>
+    <message>
+        <source>Show the answer as it is written. Switch off if your gateway or proxy breaks streamed answers.</source>
+        <translation>边生成边显示回答。如果网关或代理会破坏流式输出，请关闭。</translation>
+    </message>
+    <message>
+        <source>Ask something your model was trained on (Ctrl+Enter sends)</source>
+        <translation>问一个模型训练过的问题（Ctrl+Enter 发送）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Add to dataset</source>
+        <translation>加入数据集</translation>
+    </message>
+    <message>
+        <source>Turn the last question and answer into a training example</source>
+        <translation>把最后一问一答变成一条训练样本</translation>
+    </message>
+    <message>
+        <source>Copy as code</source>
+        <translation>复制为代码</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>stopped; what arrived is kept</source>
+        <translation>已停止；已收到的内容会保留</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>没有回答</translation>
+    </message>
+    <message>
+        <source>This connection does not stream answers, so streaming is now off for this profile.</source>
+        <translation>这个连接不支持流式输出，已为此配置关闭流式输出。</translation>
+    </message>
+    <message>
+        <source>Answers appear when they are complete.</source>
+        <translation>回答会在生成完成后一次显示。</translation>
+    </message>
+    <message>
+        <source>not streamed</source>
+        <translation>非流式</translation>
+    </message>
+    <message>
+        <source>A proxy or gateway on the way holds streamed answers back until they are complete.</source>
+        <translation>线路上的代理或网关会把流式回答攒到最后才一起发送。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost; answers just appear at once.</source>
+        <translation>内容不会丢失，只是会一次性出现。</translation>
+    </message>
+    <message>
+        <source>buffered by the gateway</source>
+        <translation>被网关缓冲</translation>
     </message>
 </context>
 <context>
@@ -1739,26 +1949,6 @@ after:
         <translation>模型</translation>
     </message>
     <message>
-        <source>Try your model</source>
-        <translation>试用模型</translation>
-    </message>
-    <message>
-        <source>Here you will chat with your fine-tuned model and compare its answers with the base model&apos;s. Coming in a later version.</source>
-        <translation>在这里，你可以和微调后的模型对话，并把它的回答与基础模型对比。将在后续版本推出。</translation>
-    </message>
-    <message>
-        <source>Chosen model: {model}</source>
-        <translation>已选择模型：{model}</translation>
-    </message>
-    <message>
-        <source>Your models</source>
-        <translation>我的模型</translation>
-    </message>
-    <message>
-        <source>Here you will see your fine-tuned models, continue training them, or delete the ones you no longer need. Coming in a later version.</source>
-        <translation>在这里，你可以查看微调好的模型、继续训练，或删除不再需要的模型。将在后续版本推出。</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1781,6 +1971,14 @@ after:
     <message>
         <source>{name}[*] — FineTune Studio</source>
         <translation>{name}[*] — 微调工作室</translation>
+    </message>
+    <message>
+        <source>Add an answer from Try it</source>
+        <translation>从试用页加入回答</translation>
+    </message>
+    <message>
+        <source>Added to the dataset in the Dataset tab; save it there.</source>
+        <translation>已加入“数据集”页的数据集，请在那里保存。</translation>
     </message>
     <message>
         <source>Sandbox (practice, nothing is billed)</source>
@@ -1845,6 +2043,49 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Remove this message</source>
         <translation>删除这条消息</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsTab</name>
+    <message>
+        <source>Search models</source>
+        <translation>搜索模型</translation>
+    </message>
+    <message>
+        <source>Only my fine-tuned models</source>
+        <translation>只看我微调的模型</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <source>Continue training</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Train this model further with new data</source>
+        <translation>用新数据继续训练这个模型</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Delete models</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Deleting cannot be undone and the models stop answering at once. Type {what} to delete {n} model(s):</source>
+        <translation>删除后无法恢复，模型会立即停止服务。输入 {what} 以删除 {n} 个模型：</translation>
+    </message>
+    <message>
+        <source>Deleted {n} model(s).</source>
+        <translation>已删除 {n} 个模型。</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@ async def test_pick_data_choose_model_and_suffix_confirm_watch_and_try(sandbox_w
     assert model.startswith("ft:gpt-4o-mini-2024-07-18:") and ":prices:" in model
     assert model in tab.detail.model_label.text() and tab.detail.events.count() > 3
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.console_tab and model in window.console_tab.body.text()
+    assert window.tabs.currentWidget() is window.console_tab and window.console_tab.model_combo.currentText() == model
 
 
 async def test_a_file_with_errors_is_not_uploaded(sandbox_window, tmp_path, qtbot):

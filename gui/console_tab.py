@@ -1,0 +1,285 @@
+"""Try it: talk to a fine-tuned model, compare it with another (its base model by default), keep good
+answers as training rows, copy the request as code."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import history, streaming
+from core.chat import Answer, ChatRequest, PartialAnswerError, ask, transcript_messages
+from core.dataset.model import Row
+from core.errors import CoreError
+from core.models import list_models, parse_fine_tuned
+from core.profiles import ProfileService
+from core.snippets import as_curl, as_node, as_python
+from core.training.service import Training, connect
+from gui.console.answer_pane import AnswerPane
+from gui.tasks import Tasks
+from gui.widgets.message_bar import MessageBar
+from gui.widgets.retranslating import Retranslating
+
+
+class ConsoleTab(Retranslating, QWidget):
+    add_to_dataset = Signal(object)  # a Row
+
+    def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.training: Training | None = None
+        self.activated = False
+        self.messages = MessageBar()
+        self.tasks = Tasks(self.messages, "console")
+        self._asking: asyncio.Task[object] | None = None
+        self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
+        self.compare = QCheckBox()
+        self.system_edit, self.stop_edit = QLineEdit(), QLineEdit()
+        self.temperature = QDoubleSpinBox(minimum=-0.1, maximum=2.0, singleStep=0.1, value=-0.1)
+        self.max_tokens = QSpinBox(maximum=32_000)
+        self.stream_box = QCheckBox()
+        self.panes = (AnswerPane(), AnswerPane())
+        self.question = QPlainTextEdit()
+        self.send_button, self.stop_button, self.keep_button = QPushButton(), QPushButton(), QPushButton()
+        self.clear_button, self.code_button, self.code_menu = QPushButton(), QToolButton(), QMenu(self)
+        self.form = QFormLayout()
+        self._build()
+        self.retranslate()
+
+    def _build(self) -> None:
+        models = QHBoxLayout()
+        models.addWidget(self.model_combo, 1)
+        models.addWidget(self.compare)
+        models.addWidget(self.other_combo, 1)
+        self.labels = (QLabel(), QLabel(), QLabel())
+        self.form.addRow(self.labels[0], models)
+        self.form.addRow(self.labels[1], self.system_edit)
+        settings = QHBoxLayout()
+        for widget in (self.temperature, self.max_tokens, self.stop_edit, self.stream_box):
+            settings.addWidget(widget)
+        self.form.addRow(self.labels[2], settings)
+        split = QSplitter()
+        for pane in self.panes:
+            split.addWidget(pane)
+        self.panes[1].hide()
+        buttons = QHBoxLayout()
+        for button in (self.send_button, self.stop_button, self.keep_button, self.code_button, self.clear_button):
+            buttons.addWidget(button)
+        buttons.insertStretch(2, 1)
+        self.question.setMaximumHeight(90)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.messages)
+        layout.addLayout(self.form)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.question)
+        layout.addLayout(buttons)
+        self.code_button.setMenu(self.code_menu)
+        self.code_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.python_action = self.code_menu.addAction("Python", lambda: self._copy_code(as_python))
+        self.curl_action = self.code_menu.addAction("curl", lambda: self._copy_code(as_curl))
+        self.node_action = self.code_menu.addAction("Node.js", lambda: self._copy_code(as_node))
+        self.stream_box.setChecked(self._streaming_preference())
+        self.compare.toggled.connect(lambda on: (self.panes[1].setVisible(on), self.other_combo.setEnabled(on)))
+        self.other_combo.setEnabled(False)
+        self.model_combo.currentTextChanged.connect(self._model_chosen)
+        self.other_combo.currentTextChanged.connect(self.panes[1].set_model)
+        self.send_button.clicked.connect(self.send)
+        QShortcut(QKeySequence("Ctrl+Return"), self.question, self.send)
+        self.stop_button.clicked.connect(self.stop)
+        self.keep_button.clicked.connect(self._keep)
+        self.clear_button.clicked.connect(self._clear)
+        self.stream_box.toggled.connect(self._remember_streaming)
+        self._set_busy(False)
+
+    def retranslate(self) -> None:
+        for label, text in zip(self.labels, (self.tr("Model"), self.tr("System prompt"), self.tr("Settings")),
+                               strict=True):
+            label.setText(text)
+        self.compare.setText(self.tr("compare with"))
+        self.system_edit.setPlaceholderText(self.tr("optional: the system message your training data used"))
+        self.temperature.setSpecialValueText(self.tr("default temperature"))
+        self.max_tokens.setSpecialValueText(self.tr("default length"))
+        self.stop_edit.setPlaceholderText(self.tr("stop sequences, comma separated"))
+        self.stream_box.setText(self.tr("stream"))
+        self.stream_box.setToolTip(self.tr("Show the answer as it is written. Switch off if your gateway or proxy "
+                                           "breaks streamed answers."))
+        self.question.setPlaceholderText(self.tr("Ask something your model was trained on (Ctrl+Enter sends)"))
+        self.send_button.setText(self.tr("Send"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.keep_button.setText(self.tr("Add to dataset"))
+        self.keep_button.setToolTip(self.tr("Turn the last question and answer into a training example"))
+        self.code_button.setText(self.tr("Copy as code"))
+        self.clear_button.setText(self.tr("Clear"))
+
+    # -- the profile and its models -------------------------------------------------------------------
+    def activate(self) -> None:
+        self.activated = True
+        if self.training is not None:
+            self.tasks.run(self.training.close())
+            self.training = None
+        self.stream_box.setChecked(self._streaming_preference())
+        self._restore_history()
+        self.tasks.run(self._load_models())
+
+    async def session(self) -> Training:
+        if self.training is None:
+            self.training = await connect(self.service)
+        return self.training
+
+    async def _load_models(self) -> None:
+        current = self.model_combo.currentText()
+        models = await list_models((await self.session()).client)
+        names = [m.id for m in models if m.fine_tuned] + sorted(m.id for m in models if not m.fine_tuned)
+        for combo in (self.model_combo, self.other_combo):
+            text = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(text)
+            combo.blockSignals(False)
+        self.set_model(current or (names[0] if names else ""))
+
+    def set_model(self, model: str) -> None:
+        """Choose the model to talk to (the compare side defaults to its base model)."""
+        self.model_combo.setCurrentText(model)
+        self._model_chosen(model)
+
+    def _model_chosen(self, model: str) -> None:
+        self.panes[0].set_model(model)
+        base, _ = parse_fine_tuned(model)
+        if base:
+            self.other_combo.setCurrentText(base)
+        self.panes[1].set_model(self.other_combo.currentText())
+
+    # -- asking -----------------------------------------------------------------------------------------
+    def _request(self, pane: AnswerPane, question: str) -> ChatRequest:
+        stops = tuple(s.encode().decode("unicode_escape") for s in self.stop_edit.text().split(",") if s.strip())
+        temperature = None if self.temperature.value() < 0 else self.temperature.value()
+        return ChatRequest(pane.model, transcript_messages(self.system_edit.text(), pane.turns, question),
+                           temperature, self.max_tokens.value() or None, stops)
+
+    def send(self) -> None:
+        question = self.question.toPlainText().strip()
+        if not question or not self.panes[0].model or self._asking is not None:
+            return
+        self.question.clear()
+        self._asking = self.tasks.run(self._ask_all(question))
+
+    async def _ask_all(self, question: str) -> None:
+        self._set_busy(True)
+        try:
+            panes = [p for p in self.panes if p.isVisible() and p.model] or [self.panes[0]]
+            await asyncio.gather(*(self._ask(pane, question) for pane in panes))
+        finally:
+            self._set_busy(False)
+            self._asking = None
+            self._save_history()
+
+    async def _ask(self, pane: AnswerPane, question: str) -> None:
+        training = await self.session()
+        pane.ask(question)
+        try:
+            answer = await ask(training.client, self._request(pane, question), pane.add_text,
+                               stream=self.stream_box.isChecked())
+        except asyncio.CancelledError:
+            pane.finish(question, None, self.tr("stopped; what arrived is kept"))
+            raise
+        except PartialAnswerError as error:
+            pane.finish(question, None, error.user_message)
+            raise
+        except CoreError:
+            pane.finish(question, None, self.tr("no answer"))
+            raise
+        pane.finish(question, answer, self._notice(answer))
+
+    def _notice(self, answer: Answer) -> str:
+        if self.stream_box.isChecked() and not answer.streamed:
+            self.stream_box.setChecked(False)  # remembered for this profile
+            self.messages.show_info(self.tr("This connection does not stream answers, so streaming is now off for "
+                                            "this profile."), self.tr("Answers appear when they are complete."))
+            return self.tr("not streamed")
+        if answer.buffered:
+            self.messages.show_info(self.tr("A proxy or gateway on the way holds streamed answers back until they "
+                                            "are complete."), self.tr("Nothing is lost; answers just appear at once."))
+            return self.tr("buffered by the gateway")
+        return ""
+
+    def stop(self) -> None:
+        if self._asking is not None:
+            self._asking.cancel()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+
+    # -- keeping, code, history ---------------------------------------------------------------------------
+    def _keep(self) -> None:
+        pane = self.panes[0]
+        if not pane.turns:
+            return
+        question, answer = pane.turns[-1]
+        messages = list(transcript_messages(self.system_edit.text(), [], question)) + [
+            {"role": "assistant", "content": answer}]
+        self.add_to_dataset.emit(Row(0, {"messages": messages}))
+
+    def _copy_code(self, write: object) -> None:
+        pane = self.panes[0]
+        question = self.question.toPlainText().strip() or (pane.turns[-1][0] if pane.turns else "Hello")
+        base_url = self.service.settings.active_profile.base_url or "http://127.0.0.1:PORT/v1"
+        QApplication.clipboard().setText(write(self._request(pane, question), base_url))  # type: ignore[operator]
+
+    def _profile_id(self) -> str:
+        return self.service.settings.active_profile_id
+
+    def _save_history(self) -> None:
+        pane = self.panes[0]
+        history.save(self._profile_id(), [history.Turn(pane.model, q, a) for q, a in pane.turns])
+
+    def _restore_history(self) -> None:
+        for pane in self.panes:
+            pane.clear()
+        turns = history.load(self._profile_id())
+        if turns:
+            pane = self.panes[0]
+            pane.set_model(turns[-1].model)
+            for turn in turns:
+                pane.ask(turn.question)
+                pane.add_text(turn.answer)
+                pane.finish(turn.question, None, "")
+
+    def _clear(self) -> None:
+        for pane in self.panes:
+            pane.clear()
+        history.clear(self._profile_id())
+
+    def _streaming_preference(self) -> bool:
+        return streaming.wanted(self._profile_id())
+
+    def _remember_streaming(self, on: bool) -> None:
+        streaming.remember(self._profile_id(), on)
+
+    def cancel_tasks(self) -> None:
+        self.tasks.cancel_all(self._asking)
+
+    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
+        return self.tasks.run(coroutine)

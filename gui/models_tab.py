@@ -1,0 +1,159 @@
+"""Models: your fine-tuned models (with their base model, suffix, job and date) and the provider's others;
+try one, continue training it, or delete the ones you no longer need."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import tr
+from core.models import ModelInfo, delete_model, list_models
+from core.profiles import ProfileService
+from core.training.service import Training, connect
+from gui.tasks import Tasks
+from gui.widgets.dialogs import ask_text
+from gui.widgets.message_bar import MessageBar
+from gui.widgets.retranslating import Retranslating
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ModelsTableModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.models: list[ModelInfo] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.models)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (tr("Model"), tr("Base model"), tr("Suffix"), tr("Created"), tr("Job"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        model = self.models[index.row()]
+        return (model.id, model.base, model.suffix, time.strftime("%Y-%m-%d %H:%M", time.localtime(model.created)),
+                model.job_id)[index.column()]
+
+    def show(self, models: list[ModelInfo]) -> None:
+        self.beginResetModel()
+        self.models = models
+        self.endResetModel()
+
+
+class ModelsTab(Retranslating, QWidget):
+    try_model = Signal(str)
+    continue_training = Signal(str)
+
+    def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.activated = False
+        self.training: Training | None = None
+        self.all_models: list[ModelInfo] = []
+        self.messages = MessageBar()
+        self.tasks = Tasks(self.messages, "models")
+        self.table, self.view = ModelsTableModel(), QTableView()
+        self.search, self.mine_only = QLineEdit(), QCheckBox()
+        self.try_button, self.continue_button = QPushButton(), QPushButton()
+        self.delete_button, self.refresh_button = QPushButton(), QPushButton()
+        self.view.setModel(self.table)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().hide()
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.mine_only)
+        top.addWidget(self.refresh_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.try_button, self.continue_button, self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.messages)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.mine_only.setChecked(True)
+        self.search.textChanged.connect(lambda _: self._filter())
+        self.mine_only.toggled.connect(lambda _: self._filter())
+        self.refresh_button.clicked.connect(lambda: self.tasks.run(self.refresh()))
+        self.try_button.clicked.connect(lambda: self._emit(self.try_model))
+        self.continue_button.clicked.connect(lambda: self._emit(self.continue_training))
+        self.delete_button.clicked.connect(lambda: self.tasks.run(self._delete()))
+        self.view.doubleClicked.connect(lambda _: self._emit(self.try_model))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search models"))
+        self.mine_only.setText(self.tr("Only my fine-tuned models"))
+        self.try_button.setText(self.tr("Try it"))
+        self.continue_button.setText(self.tr("Continue training"))
+        self.continue_button.setToolTip(self.tr("Train this model further with new data"))
+        self.delete_button.setText(self.tr("Delete…"))
+        self.refresh_button.setText(self.tr("Refresh"))
+
+    def activate(self) -> None:
+        self.activated = True
+        if self.training is not None:
+            self.tasks.run(self.training.close())
+            self.training = None
+        self.tasks.run(self.refresh())
+
+    async def refresh(self) -> None:
+        if self.training is None:
+            self.training = await connect(self.service)
+        self.all_models = await list_models(self.training.client)
+        self._filter()
+
+    def _filter(self) -> None:
+        needle = self.search.text().strip().casefold()
+        self.table.show([m for m in self.all_models if (m.fine_tuned or not self.mine_only.isChecked())
+                         and needle in m.id.casefold()])
+
+    def _selected(self) -> list[str]:
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        return [self.table.models[row].id for row in rows]
+
+    def _emit(self, signal: Signal) -> None:
+        chosen = self._selected()
+        if chosen:
+            signal.emit(chosen[0])  # type: ignore[attr-defined]
+
+    async def _delete(self) -> None:
+        chosen = [name for name in self._selected() if name.startswith("ft:")]
+        if not chosen or self.training is None:
+            return
+        expected = chosen[0] if len(chosen) == 1 else str(len(chosen))
+        typed = await ask_text(self, self.tr("Delete models"), self.tr(
+            "Deleting cannot be undone and the models stop answering at once. Type {what} to delete {n} "
+            "model(s):").format(what=expected, n=len(chosen)))
+        if (typed or "").strip() != expected:
+            return
+        for name in chosen:
+            await delete_model(self.training.client, name)
+        self.messages.show_info(self.tr("Deleted {n} model(s).").format(n=len(chosen)))
+        await self.refresh()
+
+    def cancel_tasks(self) -> None:
+        self.tasks.cancel_all()
