@@ -31,10 +31,19 @@ from sandbox.launcher import SandboxLauncher  # noqa: E402
 TAB_NAMES = ("settings", "dataset", "training", "try-it", "models")
 
 
+async def capture(window: MainWindow, out: Path, names: tuple[str, ...]) -> None:
+    for language in ("en", "zh_CN"):
+        window.languages.apply(language)
+        for name in names:
+            window.tabs.setCurrentIndex(TAB_NAMES.index(name))
+            await asyncio.sleep(0.4)  # language changes, reports and layouts settle
+            window.grab().save(str(out / f"{name}-{language}.png"))
+
+
 async def shoot() -> None:
     out = ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    launcher = SandboxLauncher(job_seconds=40.0)
+    launcher = SandboxLauncher(job_seconds=30.0)
     service = ProfileService(SettingsStore(), keys=SessionStore(), sandbox=launcher)
     window = create_window(service)
     window.resize(1100, 720)
@@ -44,32 +53,49 @@ async def shoot() -> None:
     while None in tab.model.document.results:
         await asyncio.sleep(0.05)
     tab.editing.select(6)  # the row with an empty answer
-    await start_a_job(window, ROOT / "docs" / "examples" / "support_mixed.jsonl")
-    for language in ("en", "zh_CN"):
-        window.languages.apply(language)
-        for index, name in enumerate(TAB_NAMES):
-            window.tabs.setCurrentIndex(index)
-            await asyncio.sleep(0.4)  # language changes, reports and layouts settle
-            window.grab().save(str(out / f"{name}-{language}.png"))
+    model = await start_a_job(window, ROOT / "docs" / "examples" / "support_mixed.jsonl", out)
+    await talk(window, model)
+    await capture(window, out, ("settings", "dataset", "try-it", "models"))
     print(f"saved {2 * len(TAB_NAMES)} screenshots to {out}")
     window.dataset_tab.undo.setClean()
     window.close()
     launcher.stop()
 
 
-async def start_a_job(window: MainWindow, path: Path) -> None:
-    """A running Sandbox job with some of its loss curve, for the Training tab's screenshot."""
+async def start_a_job(window: MainWindow, path: Path, out: Path) -> str:
+    """A running Sandbox job with part of its loss curve for the Training tab's screenshot; then its model."""
     window.tabs.setCurrentWidget(window.training_tab)
     training = await window.training_tab.session()
     rows = [line for line in path.read_text(encoding="utf-8").splitlines() if '"content": ""' not in line]
     clean = Path(tempfile.mkdtemp()) / "support.jsonl"
     clean.write_text("\n".join(rows) + "\n", encoding="utf-8")
     uploaded = await training.uploader.upload(clean)
-    await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
+    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
     await window.training_tab.refresh()
     window.training_tab.use_file(clean)
     window.training_tab.form.suffix_edit.setText("support-v2")
-    await asyncio.sleep(14)  # part of the run: the chart shows the first steps
+    await asyncio.sleep(12)  # part of the run: the chart shows the first steps
+    await capture(window, out, ("training",))
+    window.languages.apply("en")
+    while not (finished := await training.jobs.get(job.id)).finished:
+        await asyncio.sleep(1)
+    return finished.fine_tuned_model or ""
+
+
+async def talk(window: MainWindow, model: str) -> None:
+    """The fine-tuned model and its base model side by side, for the Try it screenshot."""
+    window.tabs.setCurrentWidget(window.console_tab)
+    console = window.console_tab
+    while console.model_combo.count() < 3:
+        await asyncio.sleep(0.1)
+    console.set_model(model)
+    console.system_edit.setText("你是ACME公司的客服助手，回答要简洁、礼貌。")
+    console.compare.setChecked(True)
+    for question in ("我的订单什么时候发货？", "可以开发票吗？"):
+        console.question.setPlainText(question)
+        console.send()
+        while console._asking is not None:
+            await asyncio.sleep(0.1)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable
 
@@ -10,6 +11,12 @@ from core.errors import CoreError
 from gui.widgets.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
+
+
+def _close_unstarted(coroutine: Awaitable[object]) -> None:
+    """A task cancelled before it ran never awaited its coroutine: close it quietly."""
+    if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED:
+        coroutine.close()
 
 
 class Tasks:
@@ -21,6 +28,7 @@ class Tasks:
         task = asyncio.ensure_future(self.guarded(coroutine))
         self.running.add(task)
         task.add_done_callback(self.running.discard)
+        task.add_done_callback(lambda _: _close_unstarted(coroutine))
         return task
 
     async def guarded(self, coroutine: Awaitable[object]) -> object:
