@@ -51,3 +51,19 @@ async def delete_model(client: openai.AsyncOpenAI, model_id: str) -> None:
         await client.models.delete(model_id)
     except Exception as exc:
         raise from_exception(exc) from exc
+
+
+async def training_markers(client: openai.AsyncOpenAI, model_id: str) -> tuple[str, str]:
+    """(separator, stop) found in the training data of the job that made ``model_id``; ("", "") if unknown."""
+    from core.dataset.check import completion_markers
+    from core.dataset.io import parse_lines
+
+    try:
+        jobs = (await client.fine_tuning.jobs.list(limit=100)).data
+        job = next((j for j in jobs if j.fine_tuned_model and model_id.startswith(j.fine_tuned_model)), None)
+        if job is None:
+            return "", ""
+        content = (await client.files.content(job.training_file)).read().decode("utf-8", errors="replace")
+    except Exception:
+        return "", ""  # a hint only: the user can still type them
+    return completion_markers([row for batch in parse_lines(content) for row in batch])

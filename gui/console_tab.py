@@ -22,23 +22,34 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core import history, streaming
-from core.chat import Answer, ChatRequest, PartialAnswerError, ask, transcript_messages
+from core.chat import Answer, ChatRequest, PartialAnswerError, ask, is_legacy, transcript_messages
 from core.dataset.model import Row
 from core.errors import CoreError
-from core.models import list_models, parse_fine_tuned
+from core.models import list_models, parse_fine_tuned, training_markers
 from core.profiles import ProfileService
 from core.snippets import as_curl, as_node, as_python
 from core.training.service import Training, connect
 from gui.console.answer_pane import AnswerPane
+from gui.console.evaluation import EvaluationPanel
 from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
+
+
+def _escaped(text: str) -> str:
+    """Show line breaks and tabs as \\n and \\t so they can be seen and edited in one line."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _unescaped(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
 
 
 class ConsoleTab(Retranslating, QWidget):
@@ -54,7 +65,7 @@ class ConsoleTab(Retranslating, QWidget):
         self._asking: asyncio.Task[object] | None = None
         self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
         self.compare = QCheckBox()
-        self.system_edit, self.stop_edit = QLineEdit(), QLineEdit()
+        self.system_edit, self.stop_edit, self.separator_edit = QLineEdit(), QLineEdit(), QLineEdit()
         self.temperature = QDoubleSpinBox(minimum=-0.1, maximum=2.0, singleStep=0.1, value=-0.1)
         self.max_tokens = QSpinBox(maximum=32_000)
         self.stream_box = QCheckBox()
@@ -75,24 +86,32 @@ class ConsoleTab(Retranslating, QWidget):
         self.form.addRow(self.labels[0], models)
         self.form.addRow(self.labels[1], self.system_edit)
         settings = QHBoxLayout()
-        for widget in (self.temperature, self.max_tokens, self.stop_edit, self.stream_box):
+        for widget in (self.temperature, self.max_tokens, self.separator_edit, self.stop_edit, self.stream_box):
             settings.addWidget(widget)
         self.form.addRow(self.labels[2], settings)
         split = QSplitter()
         for pane in self.panes:
             split.addWidget(pane)
         self.panes[1].hide()
+        self.evaluation = EvaluationPanel(self.session, self._chosen_models, self.tasks)
+        chat_page = QWidget()
+        chat = QVBoxLayout(chat_page)
+        chat.setContentsMargins(0, 0, 0, 0)
+        chat.addWidget(split, 1)
         buttons = QHBoxLayout()
         for button in (self.send_button, self.stop_button, self.keep_button, self.code_button, self.clear_button):
             buttons.addWidget(button)
         buttons.insertStretch(2, 1)
         self.question.setMaximumHeight(90)
+        chat.addWidget(self.question)
+        chat.addLayout(buttons)
+        self.pages = QTabWidget()
+        self.pages.addTab(chat_page, "")
+        self.pages.addTab(self.evaluation, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
         layout.addLayout(self.form)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.question)
-        layout.addLayout(buttons)
+        layout.addWidget(self.pages, 1)
         self.code_button.setMenu(self.code_menu)
         self.code_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.python_action = self.code_menu.addAction("Python", lambda: self._copy_code(as_python))
@@ -120,6 +139,9 @@ class ConsoleTab(Retranslating, QWidget):
         self.temperature.setSpecialValueText(self.tr("default temperature"))
         self.max_tokens.setSpecialValueText(self.tr("default length"))
         self.stop_edit.setPlaceholderText(self.tr("stop sequences, comma separated"))
+        self.separator_edit.setPlaceholderText(self.tr("prompt separator, e.g. \\n\\n###\\n\\n"))
+        self.separator_edit.setToolTip(self.tr("Added after your question, as in the model's training data; found "
+                                               "there automatically for your fine-tuned legacy models"))
         self.stream_box.setText(self.tr("stream"))
         self.stream_box.setToolTip(self.tr("Show the answer as it is written. Switch off if your gateway or proxy "
                                            "breaks streamed answers."))
@@ -130,6 +152,10 @@ class ConsoleTab(Retranslating, QWidget):
         self.keep_button.setToolTip(self.tr("Turn the last question and answer into a training example"))
         self.code_button.setText(self.tr("Copy as code"))
         self.clear_button.setText(self.tr("Clear"))
+        self.pages.setTabText(0, self.tr("Chat"))
+        self.pages.setTabText(1, self.tr("Validation set"))
+        self.pages.setTabToolTip(1, self.tr("Ask every question of a file and compare the answers with the "
+                                            "expected ones"))
 
     # -- the profile and its models -------------------------------------------------------------------
     def activate(self) -> None:
@@ -166,17 +192,34 @@ class ConsoleTab(Retranslating, QWidget):
 
     def _model_chosen(self, model: str) -> None:
         self.panes[0].set_model(model)
+        self.separator_edit.setVisible(is_legacy(model))
+        if is_legacy(model) and model.startswith("ft:"):
+            self.tasks.run(self._find_markers(model))
         base, _ = parse_fine_tuned(model)
         if base:
             self.other_combo.setCurrentText(base)
         self.panes[1].set_model(self.other_combo.currentText())
 
+    async def _find_markers(self, model: str) -> None:
+        """Legacy models answer well only with the separator and stop sequence they were trained with."""
+        separator, stop = await training_markers((await self.session()).client, model)
+        if self.model_combo.currentText() == model:
+            self.separator_edit.setText(_escaped(separator))
+            self.stop_edit.setText(_escaped(stop))
+
+    def _chosen_models(self) -> list[str]:
+        models = [self.model_combo.currentText().strip()]
+        if self.compare.isChecked() and self.other_combo.currentText().strip():
+            models.append(self.other_combo.currentText().strip())
+        return [m for m in models if m]
+
     # -- asking -----------------------------------------------------------------------------------------
     def _request(self, pane: AnswerPane, question: str) -> ChatRequest:
-        stops = tuple(s.encode().decode("unicode_escape") for s in self.stop_edit.text().split(",") if s.strip())
+        stops = tuple(_unescaped(s) for s in self.stop_edit.text().split(",") if s.strip())
         temperature = None if self.temperature.value() < 0 else self.temperature.value()
         return ChatRequest(pane.model, transcript_messages(self.system_edit.text(), pane.turns, question),
-                           temperature, self.max_tokens.value() or None, stops)
+                           temperature, self.max_tokens.value() or None, stops,
+                           _unescaped(self.separator_edit.text()) if is_legacy(pane.model) else "")
 
     def send(self) -> None:
         question = self.question.toPlainText().strip()

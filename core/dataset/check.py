@@ -176,6 +176,13 @@ def _common_suffix(texts: list[str]) -> str:
     return shortest[len(shortest) - size:] if size else ""
 
 
+def completion_markers(rows: Sequence[Row]) -> tuple[str, str]:
+    """(separator, stop sequence): what every prompt and every completion of the rows ends with."""
+    pairs = [(str(r.data.get("prompt", "")), str(r.data.get("completion", ""))) for r in rows
+             if r.data is not None and r.format is Format.COMPLETION]
+    return _common_suffix([p for p, _ in pairs]), _common_suffix([c for _, c in pairs])
+
+
 def _legacy_hints(summaries: Sequence[Summary]) -> list[Problem]:
     """The legacy prepare_data tool's useful advice for prompt/completion data."""
     prompts = [e for s in summaries for e in s.prompt_ends]

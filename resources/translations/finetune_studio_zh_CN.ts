@@ -1511,6 +1511,18 @@ after:
         <source>Job</source>
         <translation>任务</translation>
     </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>期望回答</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -1585,6 +1597,14 @@ after:
         <translation>停止符，多个用逗号分隔</translation>
     </message>
     <message>
+        <source>prompt separator, e.g. \n\n###\n\n</source>
+        <translation>提示分隔符，例如 \n\n###\n\n</translation>
+    </message>
+    <message>
+        <source>Added after your question, as in the model&apos;s training data; found there automatically for your fine-tuned legacy models</source>
+        <translation>加在问题后面，与模型训练数据一致；对你微调的旧版模型会自动从训练数据中找出</translation>
+    </message>
+    <message>
         <source>stream</source>
         <translation>流式输出</translation>
     </message>
@@ -1619,6 +1639,18 @@ after:
     <message>
         <source>Clear</source>
         <translation>清空</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Validation set</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Ask every question of a file and compare the answers with the expected ones</source>
+        <translation>逐条提问文件中的问题，并把回答与期望回答比较</translation>
     </message>
     <message>
         <source>stopped; what arrived is kept</source>
@@ -1718,6 +1750,57 @@ after:
     <message>
         <source>{shown} of {total} rows shown</source>
         <translation>显示 {total} 行中的 {shown} 行</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationPanel</name>
+    <message>
+        <source>a validation file (JSONL, CSV or Excel)</source>
+        <translation>验证文件（JSONL、CSV 或 Excel）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>all examples</source>
+        <translation>全部样本</translation>
+    </message>
+    <message>
+        <source> examples</source>
+        <translation> 条样本</translation>
+    </message>
+    <message>
+        <source>Try a random sample of this many examples</source>
+        <translation>随机抽取这么多条样本测试</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Ask the chosen model (and the compared one) every question of the file</source>
+        <translation>用所选模型（以及对比模型）回答文件中的每个问题</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Choose a validation file</source>
+        <translation>选择验证文件</translation>
+    </message>
+    <message>
+        <source>{model}: {score:.0%} similar on average</source>
+        <translation>{model}：平均相似度 {score:.0%}</translation>
+    </message>
+    <message>
+        <source>Export the results</source>
+        <translation>导出结果</translation>
     </message>
 </context>
 <context>

@@ -94,3 +94,44 @@ async def test_every_gateway_habit_gives_an_answer_or_a_clear_message(trained, q
     else:
         assert expect in console.messages.text() + pane.status.text()
     assert console.send_button.isEnabled()
+
+
+async def test_run_the_validation_set_against_the_model_and_its_base(trained, qtbot, tmp_path):
+    window, model, _ = trained
+    window.tabs.setCurrentWidget(window.console_tab)
+    console = window.console_tab
+    await until(lambda: console.model_combo.count() > 3)
+    console.set_model(model)
+    console.compare.setChecked(True)
+    validation = tmp_path / "validation.jsonl"
+    validation.write_bytes(jsonl(chat_rows(12)))
+    console.pages.setCurrentWidget(console.evaluation)
+    panel = console.evaluation
+    panel.file_edit.setText(str(validation))
+    panel.sample.setValue(5)
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    await until(lambda: panel.table.rowCount() == 5 and None not in panel.table.outcomes, timeout=20)
+    assert all(o.scores[0] == 1.0 and o.scores[1] < 0.5 for o in panel.table.outcomes)
+    await until(panel.run_button.isEnabled)
+    assert "100% similar on average" in panel.summary.text()
+
+
+async def test_legacy_models_get_the_separator_and_stop_of_their_training_data(trained, qtbot, tmp_path):
+    from tests.sandbox.conftest import completion_rows
+
+    window, _, _ = trained
+    training = await window.training_tab.session()
+    data = tmp_path / "capitals.jsonl"
+    data.write_bytes(jsonl(completion_rows(12)))
+    uploaded = await training.uploader.upload(data)
+    job = await training.jobs.create(JobRequest("davinci-002", uploaded.id))
+    async for update in training.jobs.watch(job.id, interval=0.2):
+        legacy = update.job.fine_tuned_model if update.job else None
+    window.tabs.setCurrentWidget(window.console_tab)
+    console = window.console_tab
+    await until(lambda: console.model_combo.count() > 3)
+    console.set_model(legacy)
+    await until(lambda: console.separator_edit.text() == " ->" and console.stop_edit.text() == "\\n")
+    assert console.separator_edit.isVisible()
+    await ask_question(window, qtbot, "Capital of country 3")
+    assert console.panes[0].turns[-1][1].strip() == "City 3"

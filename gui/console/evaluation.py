@@ -1,0 +1,170 @@
+"""Run a validation set in Try it: every prompt of a file to one or two models, a few at a time, with
+progress and cancel; expected vs. actual answers with a similarity score; export to CSV."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.dataset.io import read_rows
+from core.evaluate import Outcome, cases_from_rows, run_cases, save_outcomes
+from core.i18n import tr
+from gui.tasks import Tasks
+from gui.widgets.dialogs import choose_file
+from gui.widgets.retranslating import Retranslating
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class OutcomesModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.models: list[str] = []
+        self.outcomes: list[Outcome | None] = []
+        self.questions: list[tuple[str, str]] = []
+
+    def start(self, models: list[str], questions: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self.models, self.questions, self.outcomes = models, questions, [None] * len(questions)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.questions)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2 + 2 * len(self.models)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = [tr("Question"), tr("Expected")]
+        for model in self.models:
+            titles += [model, tr("Similarity")]
+        return titles[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        column, outcome = index.column(), self.outcomes[index.row()]
+        if column < 2:
+            return self.questions[index.row()][column]
+        if outcome is None:
+            return "…"
+        model, is_score = divmod(column - 2, 2)
+        if is_score:
+            return f"{outcome.scores[model]:.0%}"
+        return outcome.answers[model] or outcome.errors[model]
+
+    def set_outcome(self, row: int, outcome: Outcome) -> None:
+        self.outcomes[row] = outcome
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+class EvaluationPanel(Retranslating, QWidget):
+    def __init__(self, session: Callable[[], Any], models: Callable[[], list[str]], tasks: Tasks,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.models, self.tasks = session, models, tasks
+        self.table = OutcomesModel()
+        self.view = QTableView()
+        self.view.setModel(self.table)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.file_edit, self.browse = QLineEdit(), QPushButton()
+        self.sample = QSpinBox(maximum=100_000)
+        self.run_button, self.cancel_button, self.export_button = QPushButton(), QPushButton(), QPushButton()
+        self.progress, self.summary = QProgressBar(), QLabel()
+        self._running: asyncio.Task[object] | None = None
+        top = QHBoxLayout()
+        for widget in (self.file_edit, self.browse, self.sample, self.run_button, self.cancel_button):
+            top.addWidget(widget)
+        top.setStretch(0, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.browse.clicked.connect(lambda: self.tasks.run(self._browse()))
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(lambda: self._running.cancel() if self._running else None)
+        self.export_button.clicked.connect(lambda: self.tasks.run(self._export()))
+        self._busy(False)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.file_edit.setPlaceholderText(self.tr("a validation file (JSONL, CSV or Excel)"))
+        self.browse.setText(self.tr("Choose…"))
+        self.sample.setSpecialValueText(self.tr("all examples"))
+        self.sample.setSuffix(self.tr(" examples"))
+        self.sample.setToolTip(self.tr("Try a random sample of this many examples"))
+        self.run_button.setText(self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Ask the chosen model (and the compared one) every question of the file"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.export_button.setText(self.tr("Export CSV…"))
+
+    def _busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+
+    async def _browse(self) -> None:
+        path = await choose_file(self, self.tr("Choose a validation file"),
+                                 "Datasets (*.jsonl *.json *.csv *.tsv *.xlsx);;All files (*)")
+        if path is not None:
+            self.file_edit.setText(str(path))
+
+    def run(self) -> None:
+        if self._running is None and self.file_edit.text().strip():
+            self._running = self.tasks.run(self._run())
+
+    async def _run(self) -> None:
+        from pathlib import Path
+
+        rows, _ = await asyncio.get_running_loop().run_in_executor(None, read_rows, Path(self.file_edit.text()))
+        cases = cases_from_rows(rows, self.sample.value() or None)
+        models = self.models()
+        self.table.start(models, [(c.question, c.expected) for c in cases])
+        self.progress.setMaximum(max(len(cases), 1))
+        self.progress.setValue(0)
+        self._busy(True)
+        done: list[Outcome] = []
+
+        def arrived(index: int, outcome: Outcome) -> None:
+            self.table.set_outcome(index, outcome)
+            done.append(outcome)
+            self.progress.setValue(len(done))
+            averages = [sum(o.scores[m] for o in done) / len(done) for m in range(len(models))]
+            self.summary.setText("  ·  ".join(self.tr("{model}: {score:.0%} similar on average").format(
+                model=model, score=score) for model, score in zip(models, averages, strict=True)))
+
+        try:
+            await run_cases((await self.session()).client, cases, models, arrived)
+        finally:
+            self._busy(False)
+            self._running = None
+
+    async def _export(self) -> None:
+        outcomes = [o for o in self.table.outcomes if o is not None]
+        if not outcomes:
+            return
+        path = await choose_file(self, self.tr("Export the results"), "CSV (*.csv)", save=True)
+        if path is not None:
+            save_outcomes(path.with_suffix(".csv"), outcomes, self.table.models)
