@@ -128,6 +128,8 @@ class ConsoleTab(Retranslating, QWidget):
         self.keep_button.clicked.connect(self._keep)
         self.clear_button.clicked.connect(self._clear)
         self.stream_box.toggled.connect(self._remember_streaming)
+        self._retry_question = ""
+        self.messages.action_clicked.connect(self._retry)
         self._set_busy(False)
 
     def retranslate(self) -> None:
@@ -249,7 +251,9 @@ class ConsoleTab(Retranslating, QWidget):
             raise
         except PartialAnswerError as error:
             pane.finish(question, None, error.user_message)
-            raise
+            self._retry_question = question
+            self.messages.show_error(error.user_message, error.hint, self.tr("Ask again"))
+            return
         except CoreError:
             pane.finish(question, None, self.tr("no answer"))
             raise
@@ -266,6 +270,14 @@ class ConsoleTab(Retranslating, QWidget):
                                             "are complete."), self.tr("Nothing is lost; answers just appear at once."))
             return self.tr("buffered by the gateway")
         return ""
+
+    def _retry(self) -> None:
+        """Ask the question whose answer was cut off once more (the partial answer stays in the transcript)."""
+        if self._retry_question and self._asking is None:
+            self.messages.hide()
+            self.question.setPlainText(self._retry_question)
+            self._retry_question = ""
+            self.send()
 
     def stop(self) -> None:
         if self._asking is not None:

@@ -1657,6 +1657,10 @@ after:
         <translation>已停止；已收到的内容会保留</translation>
     </message>
     <message>
+        <source>Ask again</source>
+        <translation>重新提问</translation>
+    </message>
+    <message>
         <source>no answer</source>
         <translation>没有回答</translation>
     </message>

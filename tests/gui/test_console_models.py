@@ -93,6 +93,12 @@ async def test_every_gateway_habit_gives_an_answer_or_a_clear_message(trained, q
         assert "does not stream" in console.messages.text()
     else:
         assert expect in console.messages.text() + pane.status.text()
+    if expect == "cut off":
+        assert pane.turns[-1][1]  # the part that arrived is kept
+        launcher.server.set_faults(Faults())
+        console.messages.action_clicked.emit()  # "Ask again"
+        await until(lambda: len(pane.turns) == 2 and console._asking is None, timeout=20)
+        assert pane.turns[-1][1] == "2 plus 2 is 4."
     assert console.send_button.isEnabled()
 
 
