@@ -176,13 +176,23 @@ class ConsoleTab(Retranslating, QWidget):
 
     async def _load_models(self) -> None:
         current = self.model_combo.currentText()
-        models = await list_models((await self.session()).client)
-        names = [m.id for m in models if m.fine_tuned] + sorted(m.id for m in models if not m.fine_tuned)
+        training = await self.session()
+        models = await list_models(training.client)
+        mine = [m for m in models if m.fine_tuned]
+        checkpoints = []
+        for model in mine[:5]:  # the newest models' checkpoints, to compare steps of one run
+            if model.job_id:
+                checkpoints += [c.model for c in await training.jobs.checkpoints(model.job_id)
+                                if c.model != model.id]
+        names = [m.id for m in mine] + checkpoints + [m.id for m in models if not m.fine_tuned]
+        tips = {m.id: self.tr("from {base} · job {job}").format(base=m.base, job=m.job_id or "?") for m in mine}
         for combo in (self.model_combo, self.other_combo):
             text = combo.currentText()
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(names)
+            for index, name in enumerate(names):
+                combo.setItemData(index, tips.get(name, ""), 3)  # 3: tooltip role
             combo.setCurrentText(text)
             combo.blockSignals(False)
         self.set_model(current or (names[0] if names else ""))

@@ -1653,6 +1653,10 @@ after:
         <translation>逐条提问文件中的问题，并把回答与期望回答比较</translation>
     </message>
     <message>
+        <source>from {base} · job {job}</source>
+        <translation>基于 {base} · 任务 {job}</translation>
+    </message>
+    <message>
         <source>stopped; what arrived is kept</source>
         <translation>已停止；已收到的内容会保留</translation>
     </message>

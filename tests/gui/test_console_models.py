@@ -51,6 +51,9 @@ async def test_ask_compare_keep_and_delete(trained, qtbot):
     console = window.console_tab
     assert window.tabs.currentWidget() is console and console.model_combo.currentText() == model
     await until(lambda: console.model_combo.count() > 3)
+    names = [console.model_combo.itemText(i) for i in range(console.model_combo.count())]
+    assert names[0] == model and any(":ckpt-step-" in name for name in names)  # checkpoints can be tried too
+    assert "job ftjob-" in console.model_combo.itemData(0, 3)
     console.system_edit.setText("You answer sums.")
     console.compare.setChecked(True)
     assert console.other_combo.currentText() == "gpt-4o-mini-2024-07-18"
