@@ -80,6 +80,7 @@ class AppSettings:
     last_tab: int = 0
     recent_files: tuple[str, ...] = ()  # newest first
     dataset_model: str = "gpt-4o-mini-2024-07-18"  # the base model the Dataset tab counts and prices for
+    welcome_done: bool = False  # the welcome guide was seen (Help reopens it)
 
     @property
     def active_profile(self) -> Profile:
@@ -141,6 +142,7 @@ def settings_from_dict(data: dict[str, Any]) -> AppSettings:
         last_tab=int(data.get("last_tab", 0)),
         recent_files=tuple(str(f) for f in data.get("recent_files", ()))[:RECENT_FILES],
         dataset_model=str(data.get("dataset_model", defaults.dataset_model)),
+        welcome_done=bool(data.get("welcome_done", False)),
     )
 
 

@@ -41,6 +41,7 @@ async def _run_window(app: QApplication, window: MainWindow, smoke: bool, starte
     else:
         window.first_shown.connect(window.check_active_profile)
         window.first_shown.connect(window.dataset_tab.warm_up)
+        window.first_shown.connect(window.first_run)
     window.show()
     await closed.wait()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
@@ -10,17 +11,24 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from core.connection import check_connection
+from core.diagnostics import write_diagnostics
 from core.errors import CoreError
-from core.paths import log_dir
+from core.fileio import write_atomically
+from core.paths import data_dir, log_dir, resource_path
 from core.profiles import ProfileService
+from core.settings import SANDBOX_ID, AppSettings, ProfileKind
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
 from gui.console_tab import ConsoleTab
 from gui.dataset_tab import DatasetTab
+from gui.help import GuideDialog
 from gui.i18n import LanguageManager
 from gui.models_tab import ModelsTab
+from gui.settings_tab import LANGUAGES as SETTINGS_LANGUAGES
 from gui.settings_tab import SettingsTab
 from gui.training_tab import TrainingTab
+from gui.welcome import WelcomeDialog
+from gui.widgets.dialogs import Button, ask, choose_file
 from gui.widgets.retranslating import Retranslating
 
 
@@ -70,9 +78,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
         self.file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu("")
+        self.welcome_action = QAction(self, triggered=self.show_welcome)
+        self.guide_action = QAction(self, shortcut="F1", triggered=self.show_guide)
+        self.diagnostics_action = QAction(self, triggered=lambda: self.dataset_tab.run(self._export_diagnostics()))
+        self.reset_action = QAction(self, triggered=lambda: self.dataset_tab.run(self._reset()))
         self.log_action = QAction(self, triggered=self._open_log_folder)
         self.about_action = QAction(self, triggered=self._show_about)
-        self.help_menu.addActions([self.log_action, self.about_action])
+        self.help_menu.addActions([self.guide_action, self.welcome_action, self.log_action])
+        self.help_menu.addSeparator()
+        self.help_menu.addActions([self.diagnostics_action, self.reset_action])
+        self.help_menu.addSeparator()
+        self.help_menu.addAction(self.about_action)
 
 
     def retranslate(self) -> None:
@@ -83,6 +99,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.welcome_action.setText(self.tr("&Welcome guide"))
+        self.guide_action.setText(self.tr("&User guide"))
+        self.diagnostics_action.setText(self.tr("Export &diagnostics…"))
+        self.diagnostics_action.setToolTip(self.tr("Save logs and settings for support, without any key"))
+        self.reset_action.setText(self.tr("&Reset the app…"))
         self.log_action.setText(self.tr("Open the &log folder"))
         self.about_action.setText(self.tr("&About FineTune Studio"))
         self._show_connection()
@@ -184,6 +205,67 @@ class MainWindow(Retranslating, QMainWindow):
             self._check_task.cancel()
         self.settings_tab.cancel_tasks()
         super().closeEvent(event)
+
+    # -- first run ------------------------------------------------------------------------------------------
+    def first_run(self) -> None:
+        """The welcome guide, once: on the first start."""
+        if not self.service.settings.welcome_done:
+            self.show_welcome()
+
+    def show_welcome(self) -> None:
+        self.welcome = WelcomeDialog(self.languages.language, self)
+        self.welcome.language_chosen.connect(
+            lambda language: self.settings_tab.language_combo.setCurrentIndex(SETTINGS_LANGUAGES.index(language)))
+        self.welcome.practice_chosen.connect(self._practise)
+        self.welcome.account_chosen.connect(self._connect_account)
+        self.welcome.finished.connect(lambda _: self.service.update(welcome_done=True))
+        self.welcome.open()
+
+    def _practise(self) -> None:
+        """Open a copy of the demo project (the bundled file stays untouched) in the Dataset tab."""
+        demo = data_dir() / "samples" / "demo_support.jsonl"
+        if not demo.exists():
+            write_atomically(demo, resource_path("samples", "demo_support.jsonl").read_bytes())
+        if self.service.settings.active_profile_id != SANDBOX_ID:  # practice never bills: use the Sandbox
+            self.settings_tab._select(SANDBOX_ID)
+            self.settings_tab.activate_profile()
+        self.tabs.setCurrentWidget(self.dataset_tab)
+        self.dataset_tab.run(self.dataset_tab.files.open_path(demo))
+        self.dataset_tab.messages.show_info(self.tr("This is a small demo project in English and Chinese."), self.tr(
+            "Look through the examples, then click Send to Training: the Sandbox trains it in under a minute."))
+
+    def _connect_account(self) -> None:
+        self.tabs.setCurrentWidget(self.settings_tab)
+        self.settings_tab.add_profile(ProfileKind.OPENAI)
+
+    def show_guide(self) -> None:
+        self.guide = GuideDialog(self.languages.language, self)
+        self.guide.open()
+
+    async def _export_diagnostics(self) -> None:
+        path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
+                                 suggested=Path.home() / "finetune-studio-diagnostics.zip")
+        if path is not None:
+            saved = write_diagnostics(path)
+            self.statusBar().showMessage(self.tr("Diagnostics saved to {path} (no keys inside).").format(
+                path=saved), 10_000)
+
+    async def _reset(self) -> None:
+        """Back to a fresh install: profiles and their keys removed, settings back to defaults. Datasets,
+        jobs at the provider and exported files are not touched."""
+        if await ask(self, self.tr("Reset the app?"), self.tr(
+                "Remove every connection profile and its saved key, and set all settings back to their defaults? "
+                "Your data files are not touched."), Button.Reset | Button.Cancel, Button.Cancel) != Button.Reset:
+            return
+        for profile in self.service.settings.profiles:
+            if not profile.is_sandbox:
+                self.service.delete_profile(profile.id)
+        self.service.update(**{name: value for name, value in asdict(AppSettings()).items()
+                               if name not in ("profiles", "version", "key_storage")})
+        self.settings_tab.model.reload()
+        self.settings_tab.language_combo.setCurrentIndex(0)
+        self._active_profile_changed()
+        self.statusBar().showMessage(self.tr("The app was reset."), 10_000)
 
     async def _close_after_asking(self) -> None:
         if await self.dataset_tab.files.may_discard():

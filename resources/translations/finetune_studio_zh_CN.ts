@@ -2052,6 +2052,26 @@ after:
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>&amp;Welcome guide</source>
+        <translation>欢迎向导(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Export &amp;diagnostics…</source>
+        <translation>导出诊断信息(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Save logs and settings for support, without any key</source>
+        <translation>保存日志和设置以便寻求帮助，不含任何密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the app…</source>
+        <translation>重置应用(&amp;R)…</translation>
+    </message>
+    <message>
         <source>Open the &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
@@ -2094,6 +2114,34 @@ after:
     <message>
         <source>Profile: {name} — {state}</source>
         <translation>配置：{name} — {state}</translation>
+    </message>
+    <message>
+        <source>This is a small demo project in English and Chinese.</source>
+        <translation>这是一个中英双语的小型演示项目。</translation>
+    </message>
+    <message>
+        <source>Look through the examples, then click Send to Training: the Sandbox trains it in under a minute.</source>
+        <translation>先看看这些样本，然后点“去训练”：沙盒一分钟内就能训练完。</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>保存诊断信息</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to {path} (no keys inside).</source>
+        <translation>诊断信息已保存到 {path}（不含密钥）。</translation>
+    </message>
+    <message>
+        <source>Reset the app?</source>
+        <translation>重置应用吗？</translation>
+    </message>
+    <message>
+        <source>Remove every connection profile and its saved key, and set all settings back to their defaults? Your data files are not touched.</source>
+        <translation>删除所有连接配置及其保存的密钥，并把所有设置恢复为默认值吗？你的数据文件不会受影响。</translation>
+    </message>
+    <message>
+        <source>The app was reset.</source>
+        <translation>应用已重置。</translation>
     </message>
     <message>
         <source>About FineTune Studio</source>
@@ -2550,6 +2598,45 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Cancel {id}? Training stops; what was already trained is still billed.</source>
         <translation>要取消 {id} 吗？训练会停止，已经训练的部分仍会计费。</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>Welcome to FineTune Studio</source>
+        <translation>欢迎使用微调工作室</translation>
+    </message>
+    <message>
+        <source>Welcome!</source>
+        <translation>欢迎！</translation>
+    </message>
+    <message>
+        <source>FineTune Studio teaches a model your own answers: prepare examples, train, then try the result. Start with a free practice run in the Sandbox — it runs on this computer, trains a pretend model in under a minute and bills nothing.</source>
+        <translation>微调工作室帮你把自己的回答教给模型：准备样本、训练、再试用效果。建议先在沙盒里免费练习一次——沙盒运行在你的电脑上，一分钟内训练出一个模拟模型，不产生任何费用。</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Practise in the Sandbox with a demo project (free)</source>
+        <translation>用演示项目在沙盒中练习（免费）</translation>
+    </message>
+    <message>
+        <source>Connect my OpenAI account…</source>
+        <translation>连接我的 OpenAI 账号…</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Your API key&lt;/b&gt; is on &lt;a href=&apos;https://platform.openai.com/api-keys&apos;&gt;platform.openai.com/api-keys&lt;/a&gt;: create a key and copy it (it starts with &lt;code&gt;sk-&lt;/code&gt;). It is kept in your system&apos;s keyring, never in a file you share.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Base URL&lt;/b&gt; is the address of the service. Leave it as it is for OpenAI; a gateway or relay service gives you its own address.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Proxy&lt;/b&gt;: only if you need one to reach the internet, e.g. &lt;code&gt;http://127.0.0.1:7890&lt;/code&gt;.&lt;/p&gt;&lt;p&gt;Settings then checks each step of the connection and tells you what to fix.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;API 密钥&lt;/b&gt;在 &lt;a href=&apos;https://platform.openai.com/api-keys&apos;&gt;platform.openai.com/api-keys&lt;/a&gt; 页面：新建一个密钥并复制（以 &lt;code&gt;sk-&lt;/code&gt; 开头）。密钥保存在系统密钥环中，不会写进任何你可能分享的文件。&lt;/p&gt;&lt;p&gt;&lt;b&gt;Base URL&lt;/b&gt; 是服务的地址。使用 OpenAI 时保持默认即可；网关或中转服务会提供自己的地址。&lt;/p&gt;&lt;p&gt;&lt;b&gt;代理&lt;/b&gt;：只有需要代理才能上网时才填，例如 &lt;code&gt;http://127.0.0.1:7890&lt;/code&gt;。&lt;/p&gt;&lt;p&gt;之后“设置”会逐步检查连接，并告诉你需要修正什么。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
     </message>
 </context>
 </TS>

@@ -1,6 +1,7 @@
 from core.profiles import ProfileService
 from core.settings import SettingsStore
 from gui.app import create_window
+from tests.gui.conftest import until
 
 TAB_TITLES = ["Settings", "Dataset", "Training", "Try it", "Models"]
 
@@ -50,3 +51,30 @@ async def test_sandbox_profile_connects_through_the_built_in_server(qtbot, memor
         win.close()
         launcher.stop()
     assert launcher.server is None
+
+
+async def test_help_guide_in_both_languages_and_reset(window, service, qtbot):
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.settings import ProfileKind, new_profile
+    from tests.gui.test_dataset_tab import answer, dialog
+
+    window.show_guide()
+    assert "Practise first" in dialog("guide").browser.toPlainText()
+    window.guide.close()
+    window.languages.apply("zh_CN")
+    window.show_guide()
+    assert "先免费练习" in dialog("guide").browser.toPlainText()
+    window.guide.close()
+    window.languages.apply("en")
+
+    service.save_profile(replace(new_profile(ProfileKind.OPENAI, "Work"), base_url="https://api.openai.com/v1"),
+                         "sk-reset-0123456789abcdef")
+    service.update(language="zh_CN", welcome_done=True)
+    window.reset_action.trigger()
+    await answer(QMessageBox.StandardButton.Reset)
+    await until(lambda: len(service.settings.profiles) == 1)
+    assert service.settings.active_profile.is_sandbox and not service.settings.welcome_done
+    assert service.settings.language == "system"
