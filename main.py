@@ -6,6 +6,7 @@ import time
 
 STARTED = time.perf_counter()
 
+import multiprocessing  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
@@ -33,10 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return services[-1]
 
     try:
-        if not argv or argv == ["--smoke"]:
+        if not argv or argv in (["--smoke"], ["--self-test"]):
             from gui.app import run_app
 
-            return run_app(make_service(), smoke=bool(argv), started=STARTED)
+            return run_app(make_service(), smoke=argv == ["--smoke"], started=STARTED, test=argv == ["--self-test"])
         from core.cli import main as cli_main
 
         return cli_main(argv, make_service)
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_gui() -> None:
+    multiprocessing.freeze_support()  # packaged builds start their worker processes through this executable
     sys.exit(main())
 
 

@@ -7,8 +7,10 @@ import sys
 import time
 
 import qasync
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from core.paths import resource_path
 from core.profiles import ProfileService
 from core.version import APP_ID, APP_NAME, __version__
 from gui.i18n import LanguageManager
@@ -20,6 +22,7 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "finetune-studio.svg"))))
     return app
 
 
@@ -29,9 +32,35 @@ def create_window(service: ProfileService) -> MainWindow:
     return MainWindow(service, languages)
 
 
-async def _run_window(app: QApplication, window: MainWindow, smoke: bool, started: float) -> int:
+async def self_test(window: MainWindow) -> int:
+    """Open the window, have the Sandbox answer a question, quit: 0 when everything works (packaged builds)."""
+    from core.chat import ChatRequest, ask, transcript_messages
+    from core.training.service import connect
+
+    try:
+        training = await connect(window.service)
+        answer = await ask(training.client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
+                           lambda _: None)
+        await training.close()
+    except Exception as exc:  # the self-test reports any failure as its exit status
+        print(f"self-test failed: {exc!r}", flush=True)
+        return 1
+    print(f"self-test: window shown, Sandbox answered {len(answer.text)} characters", flush=True)
+    return 0
+
+
+async def _run_window(app: QApplication, window: MainWindow, smoke: bool, started: float,
+                      test: bool = False) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    if test:
+        shown = asyncio.Event()
+        window.first_shown.connect(shown.set)
+        window.show()
+        await shown.wait()
+        status = await self_test(window)
+        window.close()
+        return status
     if smoke:
         def report_and_quit() -> None:
             print(f"shown in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
@@ -47,10 +76,11 @@ async def _run_window(app: QApplication, window: MainWindow, smoke: bool, starte
     return 0
 
 
-def run_app(service: ProfileService, smoke: bool = False, started: float | None = None) -> int:
-    """Open the main window and run until it is closed (``smoke``: until it has been shown)."""
+def run_app(service: ProfileService, smoke: bool = False, started: float | None = None, test: bool = False) -> int:
+    """Open the main window and run until it is closed (``smoke``: until it has been shown; ``test``: the
+    self-test)."""
     started = time.perf_counter() if started is None else started
     app = create_application()
     window = create_window(service)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        return runner.run(_run_window(app, window, smoke, started))
+        return runner.run(_run_window(app, window, smoke, started, test))
