@@ -13,6 +13,7 @@ from typing import Any
 
 from core.cli_models import add_model_commands
 from core.cli_training import add_training_commands
+from core.cli_words import translate_argparse
 from core.connection import layer_name, run_checks
 from core.errors import CoreError
 from core.i18n import set_language, tr
@@ -222,6 +223,7 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
     known, _ = early.parse_known_args(argv)
     service = service_factory()
     set_language(known.lang or service.settings.language)
+    translate_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

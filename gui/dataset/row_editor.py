@@ -72,9 +72,10 @@ class MessageEditor(Retranslating, QFrame):
         self.weight.setText(self.tr("learn from this answer"))
         self.weight.setToolTip(self.tr("Unticked: the model sees this answer but is not trained to give it "
                                        "(weight 0)."))
-        self.up.setToolTip(self.tr("Move up"))
-        self.down.setToolTip(self.tr("Move down"))
-        self.remove.setToolTip(self.tr("Remove this message"))
+        for button, text in ((self.up, self.tr("Move up")), (self.down, self.tr("Move down")),
+                             (self.remove, self.tr("Remove this message"))):
+            button.setToolTip(text)
+            button.setAccessibleName(text)  # the buttons show only an arrow or a cross
 
     def _show_weight(self) -> None:
         self.weight.setVisible(self.role.currentText() == "assistant")

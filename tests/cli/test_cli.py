@@ -191,3 +191,8 @@ def test_fix_turns_a_gbk_excel_csv_into_utf8_jsonl(tmp_path):
     assert first == ('{"messages":[{"role":"user","content":"第0个问题是什么？"},'
                      '{"role":"assistant","content":"这是第0个回答。"}]}')
     assert run("check", str(out)).returncode == 0
+
+
+def test_argparse_speaks_chinese_too():
+    result = run("--lang", "zh_CN", "check")
+    assert result.returncode == 2 and "缺少必需的参数：file" in result.stderr and "用法：" in result.stderr

@@ -100,3 +100,27 @@ def test_catalogue_is_complete():
                   if m.find("translation").get("type") == "unfinished" or not m.findtext("translation")]
     assert unfinished == []
     assert catalogue_path("zh_CN").with_suffix(".qm").stat().st_mtime >= 0
+
+
+async def test_dialogs_are_translated_too(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.test_dataset_tab import dialog
+
+    window.languages.apply("zh_CN")
+    window.show_welcome()
+    welcome = dialog("welcome")
+    texts = {welcome.windowTitle(), welcome.title.text(), welcome.intro.text(), welcome.practice_button.text(),
+             welcome.account_button.text(), welcome.account_text.text(), welcome.settings_button.text()}
+    assert untranslated({re.sub(r"<[^>]+>", "", t) for t in texts}) == set()
+    welcome.close()
+    window.reset_action.trigger()  # a question box: its standard buttons come from Qt's own catalogue
+    await until(lambda: dialog() is not None)
+    box = dialog()
+    buttons = {box.button(QMessageBox.StandardButton.Reset).text(),
+               box.button(QMessageBox.StandardButton.Cancel).text()}
+    assert untranslated({box.text(), *buttons}) == set(), buttons
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    window.show_guide()
+    assert "使用指南" in dialog("guide").windowTitle()
+    window.guide.close()
