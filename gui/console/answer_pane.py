@@ -8,6 +8,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.chat import Answer
+from gui.colors import span
 from gui.widgets.retranslating import Retranslating
 
 
@@ -41,7 +42,7 @@ class AnswerPane(Retranslating, QWidget):
     def ask(self, question: str) -> None:
         self.streaming = ""
         you, model = escape(self.tr("You")), escape(self.tr("Model"))
-        self.view.append(f"<p style='color:#0d47a1'><b>{you}:</b> {escape(question).replace(chr(10), '<br>')}</p>")
+        self.view.append(f"<p>{span('info', f'<b>{you}:</b> ' + escape(question).replace(chr(10), '<br>'))}</p>")
         self.view.append(f"<b>{model}:</b> ")
         self.status.setText(self.tr("waiting for the first words…"))
 

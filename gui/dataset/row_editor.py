@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.dataset.model import Row
+from gui.colors import colour
 from gui.widgets.retranslating import Retranslating
 
 ROLES = ("system", "user", "assistant", "tool", "developer")
@@ -206,7 +207,7 @@ class RowEditor(Retranslating, QWidget):
     def _check_json(self) -> None:
         error = self._json_error() if self.row is not None else ""
         self.json_status.setText(error or (self.tr("Valid JSON.") if self.row is not None else ""))
-        self.json_status.setStyleSheet("color:#b00020;" if error else "color:#1b5e20;")
+        self.json_status.setStyleSheet(f"color:{colour('error' if error else 'ok')};")
         if self.tabs.currentIndex() == 1:
             self.apply_button.setEnabled(not error)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from core.dataset.check import CheckReport
 from core.dataset.estimate import MAX_EPOCHS, estimate, price_table
+from gui.colors import span
 from gui.widgets.retranslating import Retranslating
 
 
@@ -66,12 +67,11 @@ class SummaryBar(Retranslating, QWidget):
                  else self.tr("no price known for this model"))
         errors = len(report.errors)
         if self.loading:
-            verdict = f"<span style='color:#555'>{self.tr('checking…')}</span>"
+            verdict = span("muted", self.tr("checking…"))
         elif errors:
-            verdict = "<span style='color:#b00020'><b>{}</b></span>".format(
-                self.tr("Errors to fix before training: {n}").format(n=errors))
+            verdict = span("error", "<b>{}</b>".format(self.tr("Errors to fix before training: {n}").format(n=errors)))
         else:
-            verdict = "<span style='color:#1b5e20'><b>{}</b></span>".format(self.tr("Ready to train"))
+            verdict = span("ok", "<b>{}</b>".format(self.tr("Ready to train")))
         self.facts.setText(self.tr("{examples} examples · {format} · {tokens} tokens (longest {max}) · {price}"
                                    " — {verdict}").format(examples=f"{report.examples:,}", format=report.format.value,
                                                           tokens=f"{tokens.total:,}", max=f"{tokens.max:,}",

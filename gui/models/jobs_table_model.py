@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor
 
 from core.i18n import tr
 from core.training.records import Job
+from gui.colors import colour
 
 Index = QModelIndex | QPersistentModelIndex
-COLOURS = {"succeeded": "#1b5e20", "failed": "#b00020", "cancelled": "#6d6d6d", "running": "#0d47a1",
-           "paused": "#8d6e00"}
+COLOURS = {"succeeded": "ok", "failed": "error", "cancelled": "muted", "running": "info", "paused": "warning"}
 
 
 def status_text(status: str) -> str:
@@ -48,7 +48,7 @@ class JobsTableModel(QAbstractTableModel):
             return (status_text(job.status), time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at)),
                     job.model, job.fine_tuned_model or "")[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and job.status in COLOURS:
-            return QColor(COLOURS[job.status])
+            return QColor(colour(COLOURS[job.status]))
         if role == Qt.ItemDataRole.ToolTipRole:
             return job.id + (f"\n{job.error_message}" if job.error_message else "")
         return None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.training.records import Checkpoint, Job, JobEvent, MetricPoint
+from gui.colors import span
 from gui.models.jobs_table_model import status_text
 from gui.training.loss_chart import LossChart
 from gui.widgets.retranslating import Retranslating
@@ -98,7 +99,7 @@ class JobDetail(Retranslating, QWidget):
                 if job.trained_tokens else ""
             self.model_label.setText(self.tr("Your model: {model}").format(model=job.fine_tuned_model) + tokens)
         elif job.status == "failed":
-            self.model_label.setText("<span style='color:#b00020'>{}</span>".format(self.tr(
+            self.model_label.setText(span("error", self.tr(
                 "The job failed: {why} Fix the data or settings it names and start a new job; nothing more "
                 "is billed for this one.").format(why=job.error_message or self.tr("no reason given."))))
         else:

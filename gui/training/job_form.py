@@ -24,6 +24,7 @@ from core.errors import CoreError
 from core.training.jobs import check_suffix, model_name_preview
 from core.training.records import Hyperparameters
 from core.training.service import BaseModel
+from gui.colors import span
 from gui.widgets.retranslating import Retranslating
 
 
@@ -119,16 +120,16 @@ class JobForm(Retranslating, QWidget):
         try:
             suffix = check_suffix(self.suffix_edit.text())
         except CoreError as error:
-            self.preview.setText(f"<span style='color:#b00020'>{error.user_message} {error.hint}</span>")
+            self.preview.setText(span("error", f"{error.user_message} {error.hint}"))
             return
         model = self.model_combo.currentText().strip()
         text = model_name_preview(model or "?", suffix)
         shutdown = self.shutdowns.get(model) or self.shutdowns.get(model.removeprefix("ft:").split(":")[0])
         if shutdown:
             past = shutdown <= time.strftime("%Y-%m-%d")
-            text += "<br><span style='color:#b00020'>{}</span>".format(
-                self.tr("This model was shut down on {date}: choose another.").format(date=shutdown) if past
-                else self.tr("This model and models trained from it shut down on {date}.").format(date=shutdown))
+            warning = (self.tr("This model was shut down on {date}: choose another.") if past
+                       else self.tr("This model and models trained from it shut down on {date}."))
+            text += "<br>" + span("error", warning.format(date=shutdown))
         self.preview.setText(text)
 
     # -- what the user chose ---------------------------------------------------------------------
