@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import openai
 
 LEGACY_MODELS = ("davinci-002", "babbage-002")
-BUFFERED_SECONDS = 0.05  # every chunk within this of the last one, after a long wait: the gateway buffered
+BUFFERED_WAIT = 0.3  # seconds before the first piece, above which one single delivery means a buffering gateway
 
 
 def is_legacy(model: str) -> bool:
@@ -96,6 +96,7 @@ class _Reader:
         self.times: list[float] = []
         self.usage: tuple[int | None, int | None] = (None, None)
         self.finish: str | None = None
+        self.reads = 0  # network reads of the body: a buffering gateway delivers everything in one or two
 
     def take(self, data: dict[str, Any]) -> None:
         for choice in data.get("choices") or []:
@@ -125,8 +126,9 @@ class _Reader:
         return True
 
     def answer(self, streamed: bool) -> Answer:
-        spread = self.times[-1] - self.times[0] if len(self.times) > 2 else None
-        buffered = streamed and spread is not None and spread < BUFFERED_SECONDS and self.times[0] > 0.5
+        # Held back: a long wait, then every piece in one delivery.
+        buffered = (streamed and self.reads <= 2 and self.reads < len(self.parts)  # several pieces per delivery
+                    and self.times[0] > BUFFERED_WAIT)
         return Answer("".join(self.parts), time.perf_counter() - self.started, self.times[0] if self.times else None,
                       *self.usage, streamed=streamed, buffered=buffered, finish_reason=self.finish)
 
@@ -142,9 +144,14 @@ async def ask(client: openai.AsyncOpenAI, request: ChatRequest, on_text: Callabl
             if "text/event-stream" not in response.headers.get("content-type", ""):
                 reader.take(json.loads(await response.read()))  # one plain JSON body
                 return reader.answer(streamed=False)
-            done = False
-            async for line in response.iter_lines():  # read to the end (no break): every stream is closed here
-                done = done or not reader.line(line)
+            done, rest = False, ""
+            async for chunk in response.iter_text():  # read to the end (no break): every stream is closed here
+                reader.reads += bool(chunk)
+                *lines, rest = (rest + chunk).split("\n")
+                for line in lines:
+                    done = done or not reader.line(line.rstrip("\r"))
+            if rest and not done:
+                reader.line(rest)
     except Exception as exc:
         error = from_exception(exc)
         if reader.parts and isinstance(error, NetworkError | TimeoutError_):

@@ -129,6 +129,7 @@ class ConsoleTab(Retranslating, QWidget):
         self.clear_button.clicked.connect(self._clear)
         self.stream_box.toggled.connect(self._remember_streaming)
         self._retry_question = ""
+        self._told_buffering: set[str] = set()
         self.messages.action_clicked.connect(self._retry)
         self._set_busy(False)
 
@@ -276,8 +277,11 @@ class ConsoleTab(Retranslating, QWidget):
                                             "this profile."), self.tr("Answers appear when they are complete."))
             return self.tr("not streamed")
         if answer.buffered:
-            self.messages.show_info(self.tr("A proxy or gateway on the way holds streamed answers back until they "
-                                            "are complete."), self.tr("Nothing is lost; answers just appear at once."))
+            if self._profile_id() not in self._told_buffering:  # once per profile is enough
+                self._told_buffering.add(self._profile_id())
+                self.messages.show_info(self.tr("A proxy or gateway on the way holds streamed answers back until "
+                                                "they are complete."), self.tr("Nothing is lost; answers just appear "
+                                                                               "at once."))
             return self.tr("buffered by the gateway")
         return ""
 

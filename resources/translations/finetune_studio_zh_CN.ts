@@ -2575,6 +2575,10 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>没有这个模型的价格</translation>
     </message>
     <message>
+        <source>checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Errors to fix before training: {n}</source>
         <translation>训练前需要修正的错误：{n} 个</translation>
     </message>

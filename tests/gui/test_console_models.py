@@ -80,6 +80,7 @@ async def test_ask_compare_keep_and_delete(trained, qtbot):
 @pytest.mark.parametrize("faults, expect", [
     (Faults(ping=True), "answer"), (Faults(first_byte_delay=0.5), "answer"), (Faults(no_stream=True), "not streamed"),
     (Faults(drop_stream_after=3), "cut off"), (Faults(status=429, path="/v1/chat"), "429"),
+    (Faults(buffer=True, chunk_delay=0.2), "buffered"),
 ])
 async def test_every_gateway_habit_gives_an_answer_or_a_clear_message(trained, qtbot, faults, expect):
     window, model, launcher = trained
@@ -91,6 +92,9 @@ async def test_every_gateway_habit_gives_an_answer_or_a_clear_message(trained, q
     pane = console.panes[0]
     if expect == "answer":
         assert pane.turns[-1][1] == "2 plus 2 is 4."
+    elif expect == "buffered":
+        assert pane.turns[-1][1] == "2 plus 2 is 4." and "buffered by the gateway" in pane.status.text()
+        assert "holds streamed answers back" in console.messages.text()
     elif expect == "not streamed":
         assert pane.turns[-1][1] == "2 plus 2 is 4." and not console.stream_box.isChecked()
         assert "does not stream" in console.messages.text()
