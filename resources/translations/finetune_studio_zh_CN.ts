@@ -2576,7 +2576,7 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     </message>
     <message>
         <source>checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>检查中…</translation>
     </message>
     <message>
         <source>Errors to fix before training: {n}</source>
