@@ -167,3 +167,22 @@ def transcript_messages(system: str, turns: Sequence[tuple[str, str]], question:
         messages += [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
     messages.append({"role": "user", "content": question})
     return tuple(messages)
+
+
+def show_controls(text: str) -> str:
+    """Line breaks and tabs as \\n and \\t, so separators and stop sequences fit in one line to edit."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def read_controls(text: str) -> str:
+    """The inverse of show_controls."""
+    out, index = [], 0
+    while index < len(text):
+        pair = text[index:index + 2]
+        if pair in ("\\n", "\\t", "\\\\"):
+            out.append({"\\n": "\n", "\\t": "\t", "\\\\": "\\"}[pair])
+            index += 2
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)

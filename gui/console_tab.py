@@ -29,7 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from core import history, streaming
-from core.chat import Answer, ChatRequest, PartialAnswerError, ask, is_legacy, transcript_messages
+from core.chat import (
+    Answer,
+    ChatRequest,
+    PartialAnswerError,
+    ask,
+    is_legacy,
+    read_controls,
+    show_controls,
+    transcript_messages,
+)
 from core.dataset.model import Row
 from core.errors import CoreError
 from core.models import list_models, parse_fine_tuned, training_markers
@@ -41,15 +50,6 @@ from gui.console.evaluation import EvaluationPanel
 from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
-
-
-def _escaped(text: str) -> str:
-    """Show line breaks and tabs as \\n and \\t so they can be seen and edited in one line."""
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
-
-
-def _unescaped(text: str) -> str:
-    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
 
 
 class ConsoleTab(Retranslating, QWidget):
@@ -217,8 +217,8 @@ class ConsoleTab(Retranslating, QWidget):
         """Legacy models answer well only with the separator and stop sequence they were trained with."""
         separator, stop = await training_markers((await self.session()).client, model)
         if self.model_combo.currentText() == model:
-            self.separator_edit.setText(_escaped(separator))
-            self.stop_edit.setText(_escaped(stop))
+            self.separator_edit.setText(show_controls(separator))
+            self.stop_edit.setText(show_controls(stop))
 
     def _chosen_models(self) -> list[str]:
         models = [self.model_combo.currentText().strip()]
@@ -228,11 +228,11 @@ class ConsoleTab(Retranslating, QWidget):
 
     # -- asking -----------------------------------------------------------------------------------------
     def _request(self, pane: AnswerPane, question: str) -> ChatRequest:
-        stops = tuple(_unescaped(s) for s in self.stop_edit.text().split(",") if s.strip())
+        stops = tuple(read_controls(s) for s in self.stop_edit.text().split(",") if s.strip())
         temperature = None if self.temperature.value() < 0 else self.temperature.value()
         return ChatRequest(pane.model, transcript_messages(self.system_edit.text(), pane.turns, question),
                            temperature, self.max_tokens.value() or None, stops,
-                           _unescaped(self.separator_edit.text()) if is_legacy(pane.model) else "")
+                           read_controls(self.separator_edit.text()) if is_legacy(pane.model) else "")
 
     def send(self) -> None:
         question = self.question.toPlainText().strip()
@@ -329,12 +329,8 @@ class ConsoleTab(Retranslating, QWidget):
             pane.clear()
         turns = history.load(self._profile_id())
         if turns:
-            pane = self.panes[0]
-            pane.set_model(turns[-1].model)
-            for turn in turns:
-                pane.ask(turn.question)
-                pane.add_text(turn.answer)
-                pane.finish(turn.question, None, "")
+            self.panes[0].set_model(turns[-1].model)
+            self.panes[0].show_turns([(t.question, t.answer) for t in turns])
 
     def _clear(self) -> None:
         for pane in self.panes:

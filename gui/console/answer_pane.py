@@ -67,3 +67,10 @@ class AnswerPane(Retranslating, QWidget):
         self.status.setText(self.tr("{seconds:.1f} s (first words after {first:.1f} s) · {tokens}").format(
             seconds=answer.seconds, first=answer.first_token_seconds or answer.seconds, tokens=tokens)
             + (f" · {note}" if note else ""))
+
+    def show_turns(self, turns: list[tuple[str, str]]) -> None:
+        """Earlier questions and answers (from the saved history)."""
+        for question, answer in turns:
+            self.ask(question)
+            self.add_text(answer)
+            self.finish(question, None)

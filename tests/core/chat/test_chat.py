@@ -78,3 +78,11 @@ async def test_non_streaming_requests_and_legacy_completion_models(client):
     assert is_legacy("ft:davinci-002:org::abc")
     answer, pieces = await collect(client, legacy)
     assert answer.text and len(pieces) >= 1
+
+
+@pytest.mark.parametrize("text", ["\n\n###\n\n", " ->", "a\\nb", "\t END", "\\"])
+def test_control_characters_round_trip_through_one_line(text):
+    from core.chat import read_controls, show_controls
+
+    shown = show_controls(text)
+    assert "\n" not in shown and "\t" not in shown and read_controls(shown) == text
