@@ -60,7 +60,8 @@ class PartialAnswerError(CoreError):
         self.text = text
 
 
-def _options(request: ChatRequest, stream: bool) -> dict[str, Any]:
+def request_body(request: ChatRequest, stream: bool) -> dict[str, Any]:
+    """The request's JSON body for /chat/completions, or /completions for legacy models."""
     options: dict[str, Any] = {"model": request.model, "stream": stream}
     if is_legacy(request.model):
         prompt = next((str(m.get("content", "")) for m in reversed(request.messages) if m.get("role") == "user"), "")
@@ -140,7 +141,7 @@ async def ask(client: openai.AsyncOpenAI, request: ChatRequest, on_text: Callabl
     endpoint = client.completions if is_legacy(request.model) else client.chat.completions
     reader = _Reader(on_text, time.perf_counter())
     try:
-        async with endpoint.with_streaming_response.create(**_options(request, stream)) as response:
+        async with endpoint.with_streaming_response.create(**request_body(request, stream)) as response:
             if "text/event-stream" not in response.headers.get("content-type", ""):
                 reader.take(json.loads(await response.read()))  # one plain JSON body
                 return reader.answer(streamed=False)

@@ -15,7 +15,7 @@ from core.cli_models import add_model_commands
 from core.cli_training import add_training_commands
 from core.cli_words import translate_argparse
 from core.connection import layer_name, run_checks
-from core.errors import CoreError
+from core.errors import CoreError, file_error
 from core.i18n import set_language, tr
 from core.profiles import ProfileService
 from core.version import APP_NAME, __version__
@@ -234,6 +234,9 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
         return int(handler(service, args))
     except CoreError as error:
         _print_error(error)
+        return 2
+    except OSError as exc:
+        _print_error(file_error(exc))
         return 2
     except KeyboardInterrupt:
         print(tr("Interrupted."), file=sys.stderr)

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from core.chat import ChatRequest, PartialAnswerError, ask, transcript_messages
-from core.cli_training import add_connection_options, session
+from core.cli_training import add_connection_options, confirm, session
 from core.i18n import tr
 from core.models import delete_model, list_models
 from core.profiles import ProfileService
@@ -44,8 +44,8 @@ def cmd_models(service: ProfileService, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with session(service, args) as training:
             if args.action == "delete":
-                if not args.yes and input(tr("Delete {model}? This cannot be undone. [y/N] ").format(
-                        model=args.model)).strip().lower() not in ("y", "yes", "是"):
+                if not args.yes and not confirm(tr("Delete {model}? This cannot be undone. [y/N] ").format(
+                        model=args.model)):
                     print(tr("Nothing was deleted."))
                     return 1
                 await delete_model(training.client, args.model)

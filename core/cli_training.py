@@ -32,9 +32,18 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sandbox", action="store_true", help=tr("use a private offline Sandbox (nothing is billed)"))
 
 
+def confirm(question: str) -> bool:
+    """Yes from the terminal; no when nobody can answer (input is not a terminal and --yes was not given)."""
+    try:
+        return input(question).strip().lower() in ("y", "yes", "是")
+    except EOFError:
+        return False
+
+
 @contextlib.asynccontextmanager
 async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIterator[Training]:
     """A training session for the connection the options name."""
+    found = env_profile()  # OPENAI_API_KEY / OPENAI_BASE_URL, if set
     with contextlib.ExitStack() as stack:
         if args.sandbox:
             from sandbox.server import SandboxServer
@@ -42,17 +51,16 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
             server = stack.enter_context(SandboxServer(job_seconds=5.0))
             profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, server.base_url
         elif args.base_url or args.api_key:
-            found = env_profile()
             key = args.api_key or (found[1] if found else "")
             base_url = normalise_base_url(args.base_url or (found[0].base_url if found else "")).url
             profile = replace(new_profile(ProfileKind.COMPATIBLE, "cli"), base_url=base_url,
                               proxy=check_proxy_url(args.proxy or ""))
-        elif args.profile or env_profile() is None:
+        elif found is not None and not args.profile:
+            profile, key = found
+            base_url = profile.base_url
+        else:
             profile = service.find(args.profile) if args.profile else service.settings.active_profile
             base_url, key = await service.endpoint(profile)
-        else:
-            profile, key = env_profile()  # type: ignore[misc]
-            base_url = profile.base_url
         if args.proxy and not args.base_url and not args.api_key:
             profile = replace(profile, proxy=check_proxy_url(args.proxy))
         training = Training(build_client(profile, key, base_url))
@@ -103,7 +111,7 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
              "{price} (prices as of {date}; an estimate).").format(
         n=report.examples, tokens=report.tokens.total, model=args.model, epochs=args.epochs or cost.epochs,
         billed=report.tokens.total * (args.epochs or cost.epochs), price=price, date=cost.prices_as_of))
-    if not args.yes and input(tr("Start training? [y/N] ")).strip().lower() not in ("y", "yes", "是"):
+    if not args.yes and not confirm(tr("Start training? [y/N] ")):
         print(tr("Nothing was started."))
         return 1
 
@@ -118,17 +126,13 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def _job_json(job: Job) -> dict[str, Any]:
-    return asdict(job)
-
-
 def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with session(service, args) as training:
             if args.action == "list":
                 jobs, _ = await training.jobs.list(limit=args.limit)
                 if args.json:
-                    print(json.dumps([_job_json(j) for j in jobs], ensure_ascii=False, indent=1))
+                    print(json.dumps([asdict(j) for j in jobs], ensure_ascii=False, indent=1))
                 for job in [] if args.json else jobs:
                     print(f"{job.id}  {job.status:<16} {_clock(job.created_at)}  {job.model}  "
                           f"{job.fine_tuned_model or ''}")
@@ -138,7 +142,7 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
             job = (await training.jobs.get(args.id) if args.action == "show"
                    else await training.jobs.control(args.id, args.action))
             if args.json:
-                print(json.dumps(_job_json(job), ensure_ascii=False, indent=1))
+                print(json.dumps(asdict(job), ensure_ascii=False, indent=1))
             else:
                 print(f"{job.id}: {job.status}  {job.model} → {job.fine_tuned_model or '…'}")
                 if job.error_message:

@@ -7,6 +7,7 @@ so the GUI and the CLI only ever show ``user_message`` and ``hint``; ``detail`` 
 from __future__ import annotations
 
 import ssl
+from pathlib import Path
 
 from core.i18n import tr
 
@@ -106,6 +107,15 @@ def _reason(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
     error = body.get("error", body) if isinstance(body, dict) else None
     return str(error.get("message") or "")[:300] if isinstance(error, dict) else ""
+
+
+def file_error(exc: OSError) -> CoreError:
+    """A file that could not be read or written (full disk, no permission, opened by another program)."""
+    name = Path(exc.filename).name if getattr(exc, "filename", None) else ""
+    return CoreError(tr("The file {name} could not be read or written ({reason}).").format(
+                         name=name, reason=exc.strerror or type(exc).__name__),
+                     tr("Check that the folder exists, that you may write there, that the disk is not full and "
+                        "that no other program has the file open."), repr(exc))
 
 
 def _cause_chain(exc: BaseException) -> list[BaseException]:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.chat import ChatRequest, ask
 from core.dataset.model import Format, Row
+from core.dataset.tabular import write_excel_csv
 from core.errors import CoreError
-from core.fileio import write_atomically
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,15 +92,17 @@ async def run_cases(client: openai.AsyncOpenAI, cases: Sequence[Case], models: S
     return list(await asyncio.gather(*(one(i, case) for i, case in enumerate(cases))))
 
 
+def _records(outcomes: Sequence[Outcome], models: Sequence[str]) -> list[list[object]]:
+    header = ["question", "expected", *[f"{m} answer" for m in models], *[f"{m} similarity" for m in models]]
+    return [header, *([o.case.question, o.case.expected, *o.answers, *o.scores] for o in outcomes)]
+
+
 def outcomes_csv(outcomes: Sequence[Outcome], models: Sequence[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["question", "expected", *[f"{m} answer" for m in models], *[f"{m} similarity" for m in models]])
-    for outcome in outcomes:
-        writer.writerow([outcome.case.question, outcome.case.expected, *outcome.answers, *outcome.scores])
+    csv.writer(buffer, lineterminator="\r\n").writerows(_records(outcomes, models))
     return buffer.getvalue()
 
 
 def save_outcomes(path: Path, outcomes: Sequence[Outcome], models: Sequence[str]) -> None:
-    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM)."""
-    write_atomically(path, "\ufeff" + outcomes_csv(outcomes, models))
+    """A CSV that Excel opens with Chinese intact."""
+    write_excel_csv(path, _records(outcomes, models))

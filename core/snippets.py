@@ -6,22 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.chat import ChatRequest, is_legacy
+from core.chat import ChatRequest, is_legacy, request_body
 
 
 def _body(request: ChatRequest) -> dict[str, Any]:
-    body: dict[str, Any] = {"model": request.model}
-    if is_legacy(request.model):
-        prompt = next((m["content"] for m in reversed(request.messages) if m.get("role") == "user"), "")
-        body["prompt"] = prompt + request.separator
-    else:
-        body["messages"] = list(request.messages)
-    if request.temperature is not None:
-        body["temperature"] = request.temperature
-    if request.max_tokens is not None:
-        body["max_tokens"] = request.max_tokens
-    if request.stop:
-        body["stop"] = list(request.stop)
+    body = request_body(request, stream=False)
+    body.pop("stream")
     return body
 
 

@@ -44,9 +44,10 @@ from core.errors import CoreError
 from core.models import list_models, parse_fine_tuned, training_markers
 from core.profiles import ProfileService
 from core.snippets import as_curl, as_node, as_python
-from core.training.service import Training, connect
+from core.training.service import Training
 from gui.console.answer_pane import AnswerPane
 from gui.console.evaluation import EvaluationPanel
+from gui.session import Session
 from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
@@ -58,10 +59,10 @@ class ConsoleTab(Retranslating, QWidget):
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self.training: Training | None = None
         self.activated = False
         self.messages = MessageBar()
         self.tasks = Tasks(self.messages, "console")
+        self.connection = Session(service, self.tasks)
         self._asking: asyncio.Task[object] | None = None
         self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
         self.compare = QCheckBox()
@@ -163,17 +164,13 @@ class ConsoleTab(Retranslating, QWidget):
     # -- the profile and its models -------------------------------------------------------------------
     def activate(self) -> None:
         self.activated = True
-        if self.training is not None:
-            self.tasks.run(self.training.close())
-            self.training = None
+        self.connection.reset()
         self.stream_box.setChecked(self._streaming_preference())
         self._restore_history()
         self.tasks.run(self._load_models())
 
     async def session(self) -> Training:
-        if self.training is None:
-            self.training = await connect(self.service)
-        return self.training
+        return await self.connection.get()
 
     async def _load_models(self) -> None:
         current = self.model_combo.currentText()

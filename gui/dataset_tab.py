@@ -287,7 +287,7 @@ class DatasetTab(Retranslating, QWidget):
             return
         self.service.update(dataset_model=name)
         if self.model.document.set_model(name):
-            self.model.set_all(list(self.model.document.rows))  # another tokenizer: count every row again
+            self.model.uncheck_all()
             self.check_pending()
         self.schedule_report()
 

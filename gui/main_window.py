@@ -227,8 +227,7 @@ class MainWindow(Retranslating, QMainWindow):
         if not demo.exists():
             write_atomically(demo, resource_path("samples", "demo_support.jsonl").read_bytes())
         if self.service.settings.active_profile_id != SANDBOX_ID:  # practice never bills: use the Sandbox
-            self.settings_tab._select(SANDBOX_ID)
-            self.settings_tab.activate_profile()
+            self.settings_tab.use_profile(SANDBOX_ID)
         self.tabs.setCurrentWidget(self.dataset_tab)
         self.dataset_tab.run(self.dataset_tab.files.open_path(demo))
         self.dataset_tab.messages.show_info(self.tr("This is a small demo project in English and Chinese."), self.tr(
@@ -246,7 +245,7 @@ class MainWindow(Retranslating, QMainWindow):
         path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
                                  suggested=Path.home() / "finetune-studio-diagnostics.zip")
         if path is not None:
-            saved = write_diagnostics(path)
+            saved = await asyncio.get_running_loop().run_in_executor(None, write_diagnostics, path)
             self.statusBar().showMessage(self.tr("Diagnostics saved to {path} (no keys inside).").format(
                 path=saved), 10_000)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from core.i18n import tr
 from core.models import ModelInfo, delete_model, list_models
 from core.profiles import ProfileService
-from core.training.service import Training, connect
+from gui.session import Session
 from gui.tasks import Tasks
 from gui.widgets.dialogs import ask_text
 from gui.widgets.message_bar import MessageBar
@@ -68,10 +68,10 @@ class ModelsTab(Retranslating, QWidget):
         super().__init__(parent)
         self.service = service
         self.activated = False
-        self.training: Training | None = None
         self.all_models: list[ModelInfo] = []
         self.messages = MessageBar()
         self.tasks = Tasks(self.messages, "models")
+        self.connection = Session(service, self.tasks)
         self.table, self.view = ModelsTableModel(), QTableView()
         self.search, self.mine_only = QLineEdit(), QCheckBox()
         self.try_button, self.continue_button = QPushButton(), QPushButton()
@@ -115,15 +115,11 @@ class ModelsTab(Retranslating, QWidget):
 
     def activate(self) -> None:
         self.activated = True
-        if self.training is not None:
-            self.tasks.run(self.training.close())
-            self.training = None
+        self.connection.reset()
         self.tasks.run(self.refresh())
 
     async def refresh(self) -> None:
-        if self.training is None:
-            self.training = await connect(self.service)
-        self.all_models = await list_models(self.training.client)
+        self.all_models = await list_models((await self.connection.get()).client)
         self._filter()
 
     def _filter(self) -> None:
@@ -142,7 +138,7 @@ class ModelsTab(Retranslating, QWidget):
 
     async def _delete(self) -> None:
         chosen = [name for name in self._selected() if name.startswith("ft:")]
-        if not chosen or self.training is None:
+        if not chosen:
             return
         expected = chosen[0] if len(chosen) == 1 else str(len(chosen))
         typed = await ask_text(self, self.tr("Delete models"), self.tr(
@@ -151,7 +147,7 @@ class ModelsTab(Retranslating, QWidget):
         if (typed or "").strip() != expected:
             return
         for name in chosen:
-            await delete_model(self.training.client, name)
+            await delete_model((await self.connection.get()).client, name)
         self.messages.show_info(self.tr("Deleted {n} model(s).").format(n=len(chosen)))
         await self.refresh()
 

@@ -209,6 +209,11 @@ class SettingsTab(Retranslating, QWidget):
             self._select(self.service.settings.active_profile_id)
             self.active_profile_changed.emit()
 
+    def use_profile(self, profile_id: str) -> None:
+        """Select ``profile_id`` and make it the active profile."""
+        self._select(profile_id)
+        self.activate_profile()
+
     def activate_profile(self) -> None:
         profile_id = self.selected_profile_id()
         if self._run("activated", lambda: self.service.activate(profile_id)):

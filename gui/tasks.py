@@ -7,7 +7,7 @@ import inspect
 import logging
 from collections.abc import Awaitable
 
-from core.errors import CoreError
+from core.errors import CoreError, file_error
 from gui.widgets.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ class Tasks:
         """The coroutine's result; a CoreError is logged and shown in the tab's message bar instead."""
         try:
             return await coroutine
+        except OSError as exc:  # a file that could not be written or read: say so, in the user's language
+            error = file_error(exc)
+            log.warning("%s: %s (%s)", self.name, error.user_message, error.detail)
+            self.messages.show_error(error.user_message, error.hint)
         except CoreError as error:
             log.warning("%s: %s (%s)", self.name, error.user_message, error.detail)
             self.messages.show_error(error.user_message, error.hint)

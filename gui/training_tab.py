@@ -26,8 +26,9 @@ from core.profiles import ProfileService
 from core.training.export import export_all
 from core.training.metrics import points_from_events
 from core.training.records import Job, JobEvent
-from core.training.service import Training, connect
+from core.training.service import Training
 from gui.models.jobs_table_model import JobsTableModel, status_text
+from gui.session import Session
 from gui.tasks import Tasks
 from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
@@ -47,11 +48,13 @@ class TrainingTab(Retranslating, QWidget):
         super().__init__(parent)
         self.service = service
         self.activated = False
-        self.training: Training | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._start_task: asyncio.Task[object] | None = None
+        self._busy_task: asyncio.Task[object] | None = None  # what the Cancel button stops
         self.events: list[JobEvent] = []
         self.messages, self.form, self.detail = MessageBar(), JobForm(), JobDetail()
         self.tasks = Tasks(self.messages, "training")
+        self.connection = Session(service, self.tasks)
         self.jobs_model, self.jobs_view = JobsTableModel(), QTableView()
         self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
@@ -104,7 +107,7 @@ class TrainingTab(Retranslating, QWidget):
         self.cancel_button.clicked.connect(self._cancel_start)
         self.refresh_button.clicked.connect(lambda: self.run(self.refresh()))
         self.more_button.clicked.connect(lambda: self.run(self._load_more()))
-        self.export_button.clicked.connect(lambda: self.run(self._export()))
+        self.export_button.clicked.connect(self._start_export)
         self.jobs_view.selectionModel().currentRowChanged.connect(lambda current, _: self._selected(current.row()))
         self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
         self.detail.try_clicked.connect(self.try_model)
@@ -127,24 +130,21 @@ class TrainingTab(Retranslating, QWidget):
         self.timer.stop()
         self.tasks.cancel_all(self._watch_task)
 
-    def set_busy(self, busy: bool, text: str = "") -> None:
+    def set_busy(self, busy: bool, text: str = "", cancellable: bool = True) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(cancellable)  # not once a job may already exist at the provider
         self.progress.setFormat(text or "%p%")
         self.form.start_button.setEnabled(not busy)
 
     async def session(self) -> Training:
-        if self.training is None:
-            self.training = await connect(self.service)
-        return self.training
+        return await self.connection.get()
 
     # -- the profile, the list --------------------------------------------------------------------------
     def activate(self) -> None:
         """Shown for the first time, or the profile changed: (re)load models and jobs, keep refreshing."""
         self.activated = True
-        if self.training is not None:
-            self.run(self.training.close())
-            self.training = None
+        self.connection.reset()
         if self._watch_task is not None:
             self._watch_task.cancel()
         self.jobs_model.set_jobs([])
@@ -172,6 +172,9 @@ class TrainingTab(Retranslating, QWidget):
         self.jobs_model.set_jobs(known + older)
         self.more_button.setVisible(self._has_more)
 
+    def _start_export(self) -> None:
+        self._busy_task = self.run(self._export())
+
     async def _export(self) -> None:
         folder = await choose_folder(self, self.tr("Choose a folder for the export"))
         if folder is None:
@@ -198,12 +201,16 @@ class TrainingTab(Retranslating, QWidget):
 
     # -- starting ---------------------------------------------------------------------------------------
     def _start(self) -> None:
-        self._start_task = self.run(self._start_job())
+        self._start_task = self._busy_task = self.run(self._start_job())
 
     def _cancel_start(self) -> None:
-        self._start_task.cancel()
+        """Stop what the progress bar shows: starting a job (before it was sent) or an export."""
+        if self._busy_task is None:
+            return
+        self._busy_task.cancel()
         self.set_busy(False)
-        self.messages.show_info(self.tr("Cancelled: no job was started."))
+        if self._busy_task is self._start_task:
+            self.messages.show_info(self.tr("Cancelled: no job was started."))
 
     async def _start_job(self) -> None:
         self.messages.hide()

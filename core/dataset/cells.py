@@ -11,11 +11,10 @@ from typing import Any
 
 import orjson
 
-from core.dataset.io import parse_lines
+from core.dataset.io import jsonl_bytes, parse_lines
 from core.dataset.model import Format, Row, content_text
-from core.dataset.tabular import rows_from_table
+from core.dataset.tabular import rows_from_table, write_excel_csv
 from core.errors import CoreError
-from core.fileio import write_atomically
 
 
 class Column(StrEnum):
@@ -102,27 +101,26 @@ def with_cell(row: Row, column: Column, text: str) -> Row:
     return Row(row.line, data)
 
 
+def _records(rows: list[Row], fmt: Format) -> list[list[str]]:
+    """A header line of the format's text columns, then one line per row."""
+    columns = TEXT_COLUMNS[fmt]
+    return [[c.value for c in columns], *([cell_text(row, c) for c in columns] for row in rows)]
+
+
 def rows_to_tsv(rows: list[Row], fmt: Format) -> str:
     """Tab-separated text with a header line, as Excel pastes and copies it."""
-    columns = TEXT_COLUMNS[fmt]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
-    writer.writerow([c.value for c in columns])
-    writer.writerows([cell_text(row, c) for c in columns] for row in rows)
+    csv.writer(buffer, dialect="excel-tab", lineterminator="\n").writerows(_records(rows, fmt))
     return buffer.getvalue()
 
 
 def save_csv(path: Path, rows: list[Row], fmt: Format) -> None:
-    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM), header line first."""
-    text = rows_to_tsv(rows, fmt)
-    records = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(records)
-    write_atomically(path, "\ufeff" + buffer.getvalue())
+    """A CSV that Excel opens with Chinese intact, header line first."""
+    write_excel_csv(path, _records(rows, fmt))
 
 
 def rows_to_jsonl(rows: list[Row]) -> str:
-    return "".join((orjson.dumps(r.data).decode() if r.data is not None else r.raw) + "\n" for r in rows)
+    return jsonl_bytes(rows).decode("utf-8")
 
 
 def rows_from_text(text: str, fmt: Format) -> list[Row]:

@@ -76,6 +76,15 @@ def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[lis
     return rows, mapping
 
 
+def write_excel_csv(path: Path, records: Iterable[Sequence[object]]) -> None:
+    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM, CRLF)."""
+    from core.fileio import write_atomically
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(records)
+    write_atomically(path, "\ufeff" + buffer.getvalue())
+
+
 def read_delimited(text: str, delimiter: str, name: str) -> tuple[list[Row], tuple[str, ...]]:
     return rows_from_table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), name)
 

@@ -31,12 +31,14 @@ async def all_jobs(training: Training) -> list[Job]:
 
 
 async def _save_file(training: Training, file_id: str, path: Path, decode: bool = False) -> None:
+    """Download a file; one the provider no longer has leaves a note instead of stopping the export."""
     if path.exists():
         return  # saved by an earlier, interrupted export
     try:
         content = (await training.client.files.content(file_id)).read()
     except Exception as exc:
-        raise from_exception(exc) from exc
+        path.with_name(path.name + ".missing.txt").write_text(from_exception(exc).user_message, encoding="utf-8")
+        return
     write_atomically(path, decode_result_file(content).encode() if decode else content, sync=False)
 
 
@@ -60,10 +62,7 @@ async def export_all(training: Training, folder: Path, on_progress: Progress | N
             await _save_file(training, file_id, target / f"result_{number + 1}.csv", decode=True)
         for name, file_id in (("training.jsonl", job.training_file), ("validation.jsonl", job.validation_file)):
             if file_id:
-                try:
-                    await _save_file(training, file_id, target / name)
-                except Exception as error:  # a deleted file must not stop the export of everything else
-                    (target / f"{name}.missing.txt").write_text(str(error), encoding="utf-8")
+                await _save_file(training, file_id, target / name)
         index.append({"id": job.id, "status": job.status, "model": job.model,
                       "fine_tuned_model": job.fine_tuned_model, "created_at": job.created_at, "folder": job.id})
     _json(folder / "index.json", index)

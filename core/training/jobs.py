@@ -130,9 +130,9 @@ class Jobs:
     async def get(self, job_id: str) -> Job:
         return job_from_sdk(await self._call(self.client.fine_tuning.jobs.retrieve(job_id)))
 
-    async def events(self, job_id: str, limit: int = 100) -> list[JobEvent]:
-        """The job's latest events, oldest first (the API lists them newest first)."""
-        page = await self._call(self.client.fine_tuning.jobs.list_events(job_id, limit=limit))
+    async def events(self, job_id: str) -> list[JobEvent]:
+        """The job's latest 100 events, oldest first (the API lists them newest first)."""
+        page = await self._call(self.client.fine_tuning.jobs.list_events(job_id, limit=100))
         return [event_from_sdk(e) for e in reversed(page.data)]
 
     async def all_events(self, job_id: str) -> list[JobEvent]:

@@ -7,7 +7,7 @@ import binascii
 import contextlib
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from core.training.records import JobEvent, MetricPoint
 
@@ -28,21 +28,19 @@ def decode_result_file(content: bytes) -> str:
     return stripped.decode("utf-8", errors="replace")
 
 
+def _point(values: Mapping[str, object]) -> MetricPoint | None:
+    step = _number(values.get("step"))
+    if step is None:
+        return None
+    valid = _number(values.get("valid_loss"))
+    return MetricPoint(int(step), _number(values.get("train_loss")),
+                       valid if valid is not None else _number(values.get("full_valid_loss")))
+
+
 def points_from_csv(text: str) -> list[MetricPoint]:
-    points = []
-    for row in csv.DictReader(io.StringIO(text)):
-        step = _number(row.get("step"))
-        if step is not None:
-            valid = _number(row.get("valid_loss")) or _number(row.get("full_valid_loss"))
-            points.append(MetricPoint(int(step), _number(row.get("train_loss")), valid))
-    return points
+    return [p for row in csv.DictReader(io.StringIO(text)) if (p := _point(row)) is not None]
 
 
 def points_from_events(events: Iterable[JobEvent]) -> list[MetricPoint]:
-    points = {}
-    for event in events:
-        step = _number(event.data.get("step")) if event.type == "metrics" else None
-        if step is not None:
-            valid = _number(event.data.get("valid_loss")) or _number(event.data.get("full_valid_loss"))
-            points[int(step)] = MetricPoint(int(step), _number(event.data.get("train_loss")), valid)
-    return [points[s] for s in sorted(points)]
+    points = {p.step: p for e in events if e.type == "metrics" and (p := _point(e.data)) is not None}
+    return [points[step] for step in sorted(points)]

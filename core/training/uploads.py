@@ -57,9 +57,6 @@ class UploadCache:
         found = self._load().get(f"{provider} {digest}")
         return found if isinstance(found, str) else None
 
-    def put(self, provider: str, digest: str, file_id: str) -> None:
-        self.put_state(provider, digest, file_id)
-
     def get_state(self, provider: str, key: str) -> dict[str, Any] | None:
         found = self._load().get(f"{provider} {key}")
         return found if isinstance(found, dict) else None
@@ -98,7 +95,7 @@ class Uploader:
             raise
         except Exception as exc:
             raise from_exception(exc) from exc
-        self.cache.put(self.provider, digest, file_id)
+        self.cache.put_state(self.provider, digest, file_id)
         return UploadedFile(file_id, path.name, size)
 
     async def _known(self, file_id: str | None) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -136,8 +137,13 @@ class EvaluationPanel(Retranslating, QWidget):
             self._running = self.tasks.run(self._run())
 
     async def _run(self) -> None:
-        from pathlib import Path
+        try:
+            await self._run_cases()
+        finally:  # also after a file that could not be read: Run works again
+            self._busy(False)
+            self._running = None
 
+    async def _run_cases(self) -> None:
         rows, _ = await asyncio.get_running_loop().run_in_executor(None, read_rows, Path(self.file_edit.text()))
         cases = cases_from_rows(rows, self.sample.value() or None)
         models = self.models()
@@ -155,11 +161,7 @@ class EvaluationPanel(Retranslating, QWidget):
             self.summary.setText("  ·  ".join(self.tr("{model}: {score:.0%} similar on average").format(
                 model=model, score=score) for model, score in zip(models, averages, strict=True)))
 
-        try:
-            await run_cases((await self.session()).client, cases, models, arrived)
-        finally:
-            self._busy(False)
-            self._running = None
+        await run_cases((await self.session()).client, cases, models, arrived)
 
     async def _export(self) -> None:
         outcomes = [o for o in self.table.outcomes if o is not None]
@@ -167,4 +169,4 @@ class EvaluationPanel(Retranslating, QWidget):
             return
         path = await choose_file(self, self.tr("Export the results"), "CSV (*.csv)", save=True)
         if path is not None:
-            save_outcomes(path.with_suffix(".csv"), outcomes, self.table.models)
+            save_outcomes(path, outcomes, self.table.models)

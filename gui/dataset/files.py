@@ -15,7 +15,6 @@ from core.dataset.cells import save_csv
 from core.dataset.document import Document
 from core.dataset.io import read_rows, save_jsonl
 from core.dataset.model import Row, SourceInfo
-from core.errors import CoreError
 from core.i18n import tr
 from core.paths import resource_path
 from core.settings import RECENT_FILES
@@ -43,10 +42,10 @@ class Files(QObject):
     def __init__(self, tab: DatasetTab) -> None:
         super().__init__(tab)
         self.tab = tab
-        self.load: FileLoad | None = None
         self._load_task: asyncio.Task[SourceInfo] | None = None
         self.autosave_name = uuid.uuid4().hex
-        self._autosaved_index = 0
+        self._changes = self._autosaved_changes = 0  # edits made / edits in the last autosave
+        tab.undo.indexChanged.connect(self._count_change)
         self.disk_stamp: tuple[float, int] | None = None
         self.recovered: autosave.Autosave | None = None
         self.watcher = QFileSystemWatcher(self)
@@ -90,7 +89,10 @@ class Files(QObject):
         return answer == Button.Discard
 
     def _show(self, document: Document) -> None:
+        """Put ``document`` in the table; a file still opening is abandoned (it no longer owns the table)."""
         self.cancel_load()
+        self._load_task = None
+        self.tab.set_loading(False)
         self.tab.model.reset(document)
         self.tab.undo.clear()
         self.tab.apply_filter(clear=True)
@@ -116,18 +118,16 @@ class Files(QObject):
         self.tab.messages.hide()
         self._show(Document(model=self.document.model, path=path))
         self.tab.set_loading(True)
-        self.load = FileLoad(self.tab.model, path, self._progress)
-        self._load_task = asyncio.ensure_future(self.load.run())
+        task = self._load_task = asyncio.ensure_future(FileLoad(self.tab.model, path, self._progress).run())
         try:
-            info = await self._load_task
-        except (CoreError, asyncio.CancelledError) as error:
-            self._show(Document(model=self.document.model))
-            if isinstance(error, CoreError):
-                raise
-            return
-        finally:
-            self.tab.set_loading(False)
-            self.load = None
+            info = await task
+        except BaseException as error:
+            if self._load_task is task:  # not replaced by another document: never leave half a file editable
+                self._show(Document(model=self.document.model))
+            if isinstance(error, asyncio.CancelledError):
+                return
+            raise
+        self.tab.set_loading(False)
         self.document.info = info
         self._remember(path)
         self._watch(path)
@@ -235,10 +235,13 @@ class Files(QObject):
                                        tr("Reload"))
 
     # -- autosave and recovery ----------------------------------------------------------------------------
+    def _count_change(self, _index: int) -> None:
+        self._changes += 1
+
     async def autosave(self) -> None:
-        if not self.dirty or self.tab.undo.index() == self._autosaved_index:
+        if not self.dirty or self._changes == self._autosaved_changes:
             return
-        self._autosaved_index = self.tab.undo.index()
+        self._autosaved_changes = self._changes
         rows, document = list(self.document.rows), self.document
         await asyncio.get_running_loop().run_in_executor(
             None, autosave.write, self.autosave_name, rows, document.path, document.format)

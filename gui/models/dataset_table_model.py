@@ -158,14 +158,13 @@ class DatasetTableModel(QAbstractTableModel):
             self.beginResetModel()
             self.document.format = fmt
             self.endResetModel()
-        if not rows or self.visible is not None:
-            self.document.rows += rows
-            self.document.results += [None] * len(rows)
-            return
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        shown = bool(rows) and self.visible is None  # a filtered view shows the new rows when refiltered
+        if shown:
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self.document.rows += rows
         self.document.results += [None] * len(rows)
-        self.endInsertRows()
+        if shown:
+            self.endInsertRows()
 
     def set_results(self, results: Sequence[tuple[int, RowResult]]) -> None:
         """Check results for (document index, result) pairs."""
@@ -180,6 +179,12 @@ class DatasetTableModel(QAbstractTableModel):
                                                                    self.columnCount() - 1))
         elif self.visible is not None:
             self.dataChanged.emit(self.index(0, 0), self.index(max(self.rowCount() - 1, 0), self.columnCount() - 1))
+
+    def uncheck_all(self) -> None:
+        """Every row waits to be checked again (another tokenizer counts differently)."""
+        self.document.results = [None] * len(self.document)
+        if self.rowCount():
+            self._changed(0, len(self.document) - 1)
 
     def replace_rows(self, start: int, rows: Sequence[Row]) -> list[Row]:
         old = self.document.replace_rows(start, rows)

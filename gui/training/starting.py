@@ -56,6 +56,6 @@ async def start_job(tab: TrainingTab, training: Training) -> Job | None:
     uploaded = await training.uploader.upload(path, progress)
     validation = form.validation_path()
     validation_id = (await training.uploader.upload(validation, progress)).id if validation else None
-    tab.set_busy(True, tr("Starting the job…"))
+    tab.set_busy(True, tr("Starting the job…"), cancellable=False)
     return await training.jobs.create(JobRequest(model, uploaded.id, validation_id, suffix or None, form.method(),
                                                  hyper, form.seed_value(), metadata))

@@ -4,6 +4,7 @@ awaited through a future (exec() inside a coroutine breaks qasync)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -35,8 +36,9 @@ async def choose_file(parent: QWidget, title: str, name_filter: str, save: bool 
     dialog.setObjectName("file_dialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
-    if save:
-        dialog.setDefaultSuffix("jsonl")
+    found = re.search(r"\*\.(\w+)", name_filter)
+    if save and found:
+        dialog.setDefaultSuffix(found.group(1))  # the first filter's extension, typed or not
     return await _chosen_path(dialog)
 
 

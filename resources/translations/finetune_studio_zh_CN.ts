@@ -396,6 +396,14 @@
         <translation>详情请查看日志，可能是请求格式有误。</translation>
     </message>
     <message>
+        <source>The file {name} could not be read or written ({reason}).</source>
+        <translation>无法读取或写入文件 {name}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Check that the folder exists, that you may write there, that the disk is not full and that no other program has the file open.</source>
+        <translation>请确认文件夹存在、你有写入权限、磁盘没有满，并且没有其他程序正打开这个文件。</translation>
+    </message>
+    <message>
         <source>The proxy asks for a user name and password (407).</source>
         <translation>代理要求输入用户名和密码（407）。</translation>
     </message>

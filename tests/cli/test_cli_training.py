@@ -65,3 +65,15 @@ def test_export_saves_every_job_and_can_resume(data, tmp_path):
         assert (job_dir / "result_1.csv").read_text().startswith("step,")
         assert len(json.loads((job_dir / "events.json").read_text())) > 20
         assert run("export", str(folder), *connect).returncode == 0  # again: resumes, nothing breaks
+
+
+def test_without_a_terminal_and_without_yes_nothing_is_started(data):
+    import subprocess
+    import sys
+
+    from tests.cli.test_cli import ROOT
+
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", str(data), "--model",
+                             "gpt-4o-mini-2024-07-18", "--sandbox"], stdin=subprocess.DEVNULL, capture_output=True,
+                            text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and "Nothing was started." in result.stdout and "Traceback" not in result.stderr

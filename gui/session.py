@@ -1,0 +1,29 @@
+"""One connection to the active profile per tab, shared by the tab's coroutines (connecting twice at
+once would start two clients and leak one)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from core.profiles import ProfileService
+from core.training.service import Training, connect
+from gui.tasks import Tasks
+
+
+class Session:
+    def __init__(self, service: ProfileService, tasks: Tasks) -> None:
+        self.service, self.tasks = service, tasks
+        self.training: Training | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Training:
+        async with self._lock:
+            if self.training is None:
+                self.training = await connect(self.service)
+            return self.training
+
+    def reset(self) -> None:
+        """The profile changed: close this connection; the next get() connects anew."""
+        if self.training is not None:
+            self.tasks.run(self.training.close())
+            self.training = None
