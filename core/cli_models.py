@@ -12,7 +12,6 @@ from typing import Any
 from core.chat import ChatRequest, PartialAnswerError, ask, transcript_messages
 from core.cli_training import add_connection_options, confirm, session
 from core.i18n import tr
-from core.models import delete_model, list_models
 from core.profiles import ProfileService
 
 
@@ -27,7 +26,7 @@ def cmd_chat(service: ProfileService, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with session(service, args) as training:
             try:
-                answer = await ask(training.client, request, show, stream=not args.no_stream)
+                answer = await ask(training.chat_client, request, show, stream=not args.no_stream)
             except PartialAnswerError as error:
                 print()
                 raise error
@@ -48,10 +47,10 @@ def cmd_models(service: ProfileService, args: argparse.Namespace) -> int:
                         model=args.model)):
                     print(tr("Nothing was deleted."))
                     return 1
-                await delete_model(training.client, args.model)
+                await training.delete_model(args.model)
                 print(tr("Deleted {model}.").format(model=args.model))
                 return 0
-            models = [m for m in await list_models(training.client) if m.fine_tuned or not args.fine_tuned]
+            models = [m for m in await training.list_models() if m.fine_tuned or not args.fine_tuned]
             if args.json:
                 print(json.dumps([{**asdict(m), "fine_tuned": m.fine_tuned} for m in models], ensure_ascii=False,
                                  indent=1))

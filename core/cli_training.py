@@ -13,14 +13,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from core.client import build_client
 from core.dataset.parallel import check_file
 from core.i18n import tr
 from core.profiles import SANDBOX_KEY, ProfileService
+from core.providers import provider_for
+from core.providers.base import Provider, check_suffix
 from core.settings import SANDBOX_ID, ProfileKind, env_profile, new_profile
-from core.training.jobs import check_suffix
+from core.training.jobs import watch
 from core.training.records import Hyperparameters, Job, JobRequest
-from core.training.service import Training
 from core.urls import check_proxy_url, normalise_base_url
 
 
@@ -41,7 +41,7 @@ def confirm(question: str) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIterator[Training]:
+async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIterator[Provider]:
     """A training session for the connection the options name."""
     found = env_profile()  # OPENAI_API_KEY / OPENAI_BASE_URL, if set
     with contextlib.ExitStack() as stack:
@@ -63,7 +63,7 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
             base_url, key = await service.endpoint(profile)
         if args.proxy and not args.base_url and not args.api_key:
             profile = replace(profile, proxy=check_proxy_url(args.proxy))
-        training = Training(build_client(profile, key, base_url))
+        training = provider_for(profile, key, base_url)
         try:
             yield training
         finally:
@@ -74,10 +74,10 @@ def _clock(seconds: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
 
 
-async def follow(training: Training, job_id: str) -> int:
+async def follow(training: Provider, job_id: str) -> int:
     """Print events as they come, like the old `fine_tunes.follow`; 0 when the job succeeded."""
     final: Job | None = None
-    async for update in training.jobs.watch(job_id):
+    async for update in watch(training, job_id):
         if update.reconnecting:
             print(tr("reconnecting… ({reason})").format(reason=update.message), file=sys.stderr)
             continue
@@ -92,10 +92,9 @@ async def follow(training: Training, job_id: str) -> int:
     return 1
 
 
-def _request(args: argparse.Namespace, training_id: str, validation_id: str | None) -> JobRequest:
+def _request(args: argparse.Namespace, suffix: str, training_id: str, validation_id: str | None) -> JobRequest:
     hyper = Hyperparameters(args.epochs, args.batch_size, args.lr_multiplier, args.beta)
-    return JobRequest(args.model, training_id, validation_id, check_suffix(args.suffix or "") or None, args.method,
-                      hyper, args.seed)
+    return JobRequest(args.model, training_id, validation_id, suffix or None, args.method, hyper, args.seed)
 
 
 def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
@@ -117,9 +116,10 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with session(service, args) as training:
-            uploaded = await training.uploader.upload(args.file)
-            validation = await training.uploader.upload(args.validation) if args.validation else None
-            job = await training.jobs.create(_request(args, uploaded.id, validation.id if validation else None))
+            suffix = check_suffix(args.suffix or "", training.capabilities)
+            uploaded = await training.upload(args.file)
+            validation = await training.upload(args.validation) if args.validation else None
+            job = await training.create_job(_request(args, suffix, uploaded.id, validation.id if validation else None))
             print(tr("Started job {id}.").format(id=job.id))
             return 0 if args.no_follow else await follow(training, job.id)
 
@@ -130,7 +130,7 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with session(service, args) as training:
             if args.action == "list":
-                jobs, _ = await training.jobs.list(limit=args.limit)
+                jobs, _ = await training.list_jobs(limit=args.limit)
                 if args.json:
                     print(json.dumps([asdict(j) for j in jobs], ensure_ascii=False, indent=1))
                 for job in [] if args.json else jobs:
@@ -139,8 +139,8 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
                 return 0
             if args.action == "follow":
                 return await follow(training, args.id)
-            job = (await training.jobs.get(args.id) if args.action == "show"
-                   else await training.jobs.control(args.id, args.action))
+            job = (await training.get_job(args.id) if args.action == "show"
+                   else await training.control(args.id, args.action))
             if args.json:
                 print(json.dumps(asdict(job), ensure_ascii=False, indent=1))
             else:

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import ssl
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from core.client import build_client
-from core.errors import CoreError, ProxyError, TLSError, from_exception
+from core.errors import CoreError, ProxyError, TLSError
 from core.i18n import tr
+from core.providers import provider_for
 from core.settings import Profile
 from core.urls import check_proxy_url
 
@@ -113,26 +112,12 @@ async def _tls(host: str, port: int) -> None:
 
 
 async def _api(profile: Profile, api_key: str, base_url: str) -> str:
-    """Call GET /models; returns a success message or raises a CoreError."""
-    client = build_client(profile, api_key, base_url=base_url, max_retries=0,
-                          timeout=min(profile.timeout, 30.0))
+    """The provider's cheapest read call; returns a success message or raises a CoreError."""
+    provider = provider_for(replace(profile, timeout=min(profile.timeout, 30.0)), api_key, base_url)
     try:
-        async with client:
-            response = await client.models.with_raw_response.list()
-            body = response.http_response.text
-    except Exception as exc:
-        raise from_exception(exc, base_url) from exc
-    try:
-        data = json.loads(body)
-        count = len(data["data"])
-    except (ValueError, KeyError, TypeError) as exc:
-        kind = response.headers.get("content-type", "?")
-        raise CoreError(tr("The server answered, but not like an OpenAI-compatible API ({kind}).").format(
-                            kind=kind.split(";")[0]),
-                        tr("The base URL probably points at a web page or a login portal. Check the "
-                            "address your provider gave you; it usually ends with /v1."),
-                        body[:300]) from exc
-    return tr("The key works: {count} models available.").format(count=count)
+        return await provider.probe()
+    finally:
+        await provider.close()
 
 
 async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> AsyncIterator[LayerResult]:

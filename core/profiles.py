@@ -8,7 +8,16 @@ from typing import Protocol
 from core.errors import ConfigError, CoreError
 from core.i18n import tr
 from core.secrets import KeyStore, open_key_store
-from core.settings import SANDBOX_ID, AppSettings, KeyStorage, Profile, ProfileKind, SettingsStore
+from core.settings import (
+    BAILIAN_URLS,
+    SANDBOX_ID,
+    TRAINING_TYPES,
+    AppSettings,
+    KeyStorage,
+    Profile,
+    ProfileKind,
+    SettingsStore,
+)
 from core.urls import azure_base_url, check_proxy_url, normalise_base_url
 
 SANDBOX_KEY = "sandbox"  # the Sandbox accepts any non-empty key
@@ -67,10 +76,17 @@ class ProfileService:
             raise ConfigError(tr("The timeout must be between 1 and 3600 seconds."), "")
         if profile.is_sandbox:
             return replace(profile, name=name)
+        allowed = TRAINING_TYPES.get(profile.kind.value)
+        if allowed and profile.training_type not in ("", *allowed):
+            raise ConfigError(tr("“{value}” is not a training type of this provider.").format(
+                value=profile.training_type), tr("Choose one of: {types}.").format(types=", ".join(allowed)))
         if profile.kind is ProfileKind.AZURE and profile.azure_resource.strip():
             base_url = azure_base_url(profile.azure_resource)
+        elif profile.kind is ProfileKind.BAILIAN and not profile.base_url.strip():
+            base_url = BAILIAN_URLS.get(profile.region, BAILIAN_URLS["cn-beijing"])
         else:
-            base_url = normalise_base_url(profile.base_url, add_v1=profile.kind is not ProfileKind.COMPATIBLE).url
+            add_v1 = profile.kind in (ProfileKind.OPENAI, ProfileKind.AZURE)
+            base_url = normalise_base_url(profile.base_url, add_v1=add_v1).url
         return replace(profile, name=name, base_url=base_url, proxy=check_proxy_url(profile.proxy),
                        organization=profile.organization.strip(), project=profile.project.strip())
 

@@ -25,6 +25,10 @@ SETTINGS_VERSION = 2
 RECENT_FILES = 10
 SANDBOX_ID = "sandbox"
 OPENAI_URL = "https://api.openai.com/v1"
+ZHIPU_URL = "https://open.bigmodel.cn/api/paas/v4"
+BAILIAN_URLS = {"cn-beijing": "https://dashscope.aliyuncs.com/api/v1",
+                "ap-southeast-1": "https://dashscope-intl.aliyuncs.com/api/v1"}
+TRAINING_TYPES = {"azure": ("Standard", "GlobalStandard", "Developer"), "bailian": ("efficient_sft", "sft")}
 SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the sandbox starts
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,8 @@ class ProfileKind(StrEnum):
     OPENAI = "openai"
     AZURE = "azure"
     COMPATIBLE = "compatible"
+    ZHIPU = "zhipu"
+    BAILIAN = "bailian"
     SANDBOX = "sandbox"
 
 
@@ -53,6 +59,8 @@ class Profile:
     project: str = ""
     timeout: float = 60.0
     azure_resource: str = ""
+    training_type: str = ""  # Azure: Standard, GlobalStandard, Developer; Bailian: efficient_sft (LoRA), sft
+    region: str = ""  # Bailian: cn-beijing or ap-southeast-1
 
     @property
     def is_sandbox(self) -> bool:
@@ -65,8 +73,12 @@ def sandbox_profile() -> Profile:
 
 def new_profile(kind: ProfileKind, name: str) -> Profile:
     """A fresh profile of a preset kind with its usual defaults."""
-    base_url = OPENAI_URL if kind is ProfileKind.OPENAI else ""
-    return Profile(id=uuid.uuid4().hex[:12], name=name, kind=kind, base_url=base_url)
+    base_url = {ProfileKind.OPENAI: OPENAI_URL, ProfileKind.ZHIPU: ZHIPU_URL,
+                ProfileKind.BAILIAN: BAILIAN_URLS["cn-beijing"]}.get(kind, "")
+    region = "cn-beijing" if kind is ProfileKind.BAILIAN else ""
+    training_type = TRAINING_TYPES.get(kind.value, ("",))[1 if kind is ProfileKind.AZURE else 0]
+    return Profile(id=uuid.uuid4().hex[:12], name=name, kind=kind, base_url=base_url, region=region,
+                   training_type=training_type)
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,8 @@ class AppSettings:
 def _profile_from_dict(data: Mapping[str, Any]) -> Profile:
     known = {f.name for f in fields(Profile)}
     values = {k: v for k, v in data.items() if k in known}
-    values["kind"] = ProfileKind(values.get("kind", "compatible"))
+    kind = values.get("kind", "compatible")
+    values["kind"] = ProfileKind(kind) if kind in set(ProfileKind) else ProfileKind.COMPATIBLE
     values["timeout"] = float(values.get("timeout", 60.0))
     return Profile(**values)
 

@@ -39,7 +39,7 @@ async def self_test(window: MainWindow) -> int:
 
     try:
         training = await connect(window.service)
-        answer = await ask(training.client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
+        answer = await ask(training.chat_client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
                            lambda _: None)
         await training.close()
     except Exception as exc:  # the self-test reports any failure as its exit status

@@ -41,10 +41,10 @@ from core.chat import (
 )
 from core.dataset.model import Row
 from core.errors import CoreError
-from core.models import list_models, parse_fine_tuned, training_markers
+from core.models import ModelInfo, parse_fine_tuned
 from core.profiles import ProfileService
+from core.providers.base import Provider
 from core.snippets import as_curl, as_node, as_python
-from core.training.service import Training
 from gui.console.answer_pane import AnswerPane
 from gui.console.evaluation import EvaluationPanel
 from gui.session import Session
@@ -64,6 +64,7 @@ class ConsoleTab(Retranslating, QWidget):
         self.tasks = Tasks(self.messages, "console")
         self.connection = Session(service, self.tasks)
         self._asking: asyncio.Task[object] | None = None
+        self.known: dict[str, ModelInfo] = {}  # the listed models by id
         self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
         self.compare = QCheckBox()
         self.system_edit, self.stop_edit, self.separator_edit = QLineEdit(), QLineEdit(), QLineEdit()
@@ -169,18 +170,19 @@ class ConsoleTab(Retranslating, QWidget):
         self._restore_history()
         self.tasks.run(self._load_models())
 
-    async def session(self) -> Training:
+    async def session(self) -> Provider:
         return await self.connection.get()
 
     async def _load_models(self) -> None:
         current = self.model_combo.currentText()
         training = await self.session()
-        models = await list_models(training.client)
+        models = await training.list_models()
+        self.known = {m.id: m for m in models}
         mine = [m for m in models if m.fine_tuned]
         checkpoints = []
         for model in mine[:5]:  # the newest models' checkpoints, to compare steps of one run
-            if model.job_id:
-                checkpoints += [c.model for c in await training.jobs.checkpoints(model.job_id)
+            if model.job_id and training.capabilities.supports_checkpoints:
+                checkpoints += [c.model for c in await training.checkpoints(model.job_id)
                                 if c.model != model.id]
         names = [m.id for m in mine] + checkpoints + [m.id for m in models if not m.fine_tuned]
         tips = {m.id: self.tr("from {base} · job {job}").format(base=m.base, job=m.job_id or "?") for m in mine}
@@ -205,14 +207,14 @@ class ConsoleTab(Retranslating, QWidget):
         self.separator_edit.setVisible(is_legacy(model))
         if is_legacy(model) and model.startswith("ft:"):
             self.tasks.run(self._find_markers(model))
-        base, _ = parse_fine_tuned(model)
+        base = self.known[model].base if model in self.known else parse_fine_tuned(model)[0]
         if base:
             self.other_combo.setCurrentText(base)
         self.panes[1].set_model(self.other_combo.currentText())
 
     async def _find_markers(self, model: str) -> None:
         """Legacy models answer well only with the separator and stop sequence they were trained with."""
-        separator, stop = await training_markers((await self.session()).client, model)
+        separator, stop = await (await self.session()).training_markers(model)
         if self.model_combo.currentText() == model:
             self.separator_edit.setText(show_controls(separator))
             self.stop_edit.setText(show_controls(stop))
@@ -252,7 +254,7 @@ class ConsoleTab(Retranslating, QWidget):
         training = await self.session()
         pane.ask(question)
         try:
-            answer = await ask(training.client, self._request(pane, question), pane.add_text,
+            answer = await ask(training.chat_client, self._request(pane, question), pane.add_text,
                                stream=self.stream_box.isChecked())
         except asyncio.CancelledError:
             pane.finish(question, None, self.tr("stopped; what arrived is kept"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import tr
-from core.models import ModelInfo, delete_model, list_models
+from core.models import ModelInfo
 from core.profiles import ProfileService
 from gui.session import Session
 from gui.tasks import Tasks
@@ -119,7 +119,7 @@ class ModelsTab(Retranslating, QWidget):
         self.tasks.run(self.refresh())
 
     async def refresh(self) -> None:
-        self.all_models = await list_models((await self.connection.get()).client)
+        self.all_models = await (await self.connection.get()).list_models()
         self._filter()
 
     def _filter(self) -> None:
@@ -147,7 +147,7 @@ class ModelsTab(Retranslating, QWidget):
         if (typed or "").strip() != expected:
             return
         for name in chosen:
-            await delete_model((await self.connection.get()).client, name)
+            await (await self.connection.get()).delete_model(name)
         self.messages.show_info(self.tr("Deleted {n} model(s).").format(n=len(chosen)))
         await self.refresh()
 

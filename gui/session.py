@@ -6,17 +6,18 @@ from __future__ import annotations
 import asyncio
 
 from core.profiles import ProfileService
-from core.training.service import Training, connect
+from core.providers.base import Provider
+from core.training.service import connect
 from gui.tasks import Tasks
 
 
 class Session:
     def __init__(self, service: ProfileService, tasks: Tasks) -> None:
         self.service, self.tasks = service, tasks
-        self.training: Training | None = None
+        self.training: Provider | None = None
         self._lock = asyncio.Lock()
 
-    async def get(self) -> Training:
+    async def get(self) -> Provider:
         async with self._lock:
             if self.training is None:
                 self.training = await connect(self.service)

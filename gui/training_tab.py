@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.profiles import ProfileService
+from core.providers import capabilities_for
+from core.providers.base import Provider
 from core.training.export import export_all
-from core.training.metrics import points_from_events
+from core.training.jobs import watch
 from core.training.records import Job, JobEvent
-from core.training.service import Training
 from gui.models.jobs_table_model import JobsTableModel, status_text
 from gui.session import Session
 from gui.tasks import Tasks
@@ -137,7 +138,7 @@ class TrainingTab(Retranslating, QWidget):
         self.progress.setFormat(text or "%p%")
         self.form.start_button.setEnabled(not busy)
 
-    async def session(self) -> Training:
+    async def session(self) -> Provider:
         return await self.connection.get()
 
     # -- the profile, the list --------------------------------------------------------------------------
@@ -145,6 +146,9 @@ class TrainingTab(Retranslating, QWidget):
         """Shown for the first time, or the profile changed: (re)load models and jobs, keep refreshing."""
         self.activated = True
         self.connection.reset()
+        capabilities = capabilities_for(self.service.settings.active_profile)
+        self.form.set_capabilities(capabilities)
+        self.detail.set_capabilities(capabilities)
         if self._watch_task is not None:
             self._watch_task.cancel()
         self.jobs_model.set_jobs([])
@@ -159,7 +163,7 @@ class TrainingTab(Retranslating, QWidget):
 
     async def refresh(self) -> None:
         shown = max(len(self.jobs_model.jobs), PAGE)
-        jobs, self._has_more = await (await self.session()).jobs.list(limit=min(shown, 100))
+        jobs, self._has_more = await (await self.session()).list_jobs(limit=min(shown, 100))
         self.jobs_model.set_jobs(jobs)
         self.more_button.setVisible(self._has_more)
         if jobs and not self.jobs_view.currentIndex().isValid():
@@ -168,7 +172,7 @@ class TrainingTab(Retranslating, QWidget):
     async def _load_more(self) -> None:
         known = self.jobs_model.jobs
         training = await self.session()
-        older, self._has_more = await training.jobs.list(limit=PAGE, after=known[-1].id if known else None)
+        older, self._has_more = await training.list_jobs(limit=PAGE, after=known[-1].id if known else None)
         self.jobs_model.set_jobs(known + older)
         self.more_button.setVisible(self._has_more)
 
@@ -237,7 +241,7 @@ class TrainingTab(Retranslating, QWidget):
     async def _watch(self, job: Job) -> None:
         training = await self.session()
         status = job.status
-        async for update in training.jobs.watch(job.id):
+        async for update in watch(training, job.id):
             self.detail.set_reconnecting(update.message if update.reconnecting else "")
             if update.job is None:
                 continue
@@ -245,14 +249,15 @@ class TrainingTab(Retranslating, QWidget):
             self.detail.show_job(update.job)
             self.detail.add_events(update.events)
             self.events += update.events
-            self.detail.show_points(points_from_events(self.events))
+            self.detail.show_points(await training.metrics(update.job, self.events))
             if update.job.status != status:
                 status = update.job.status
                 self._notify(update.job)
         final = self.detail.job
         if final is not None and final.result_files:
-            self.detail.show_points(await training.result_points(final) or points_from_events(self.events))
-        self.detail.show_checkpoints(await training.jobs.checkpoints(job.id))
+            self.detail.show_points(await training.metrics(final, self.events))
+        if training.capabilities.supports_checkpoints:
+            self.detail.show_checkpoints(await training.checkpoints(job.id))
 
     def _notify(self, job: Job) -> None:
         if self.tray is not None and not self.window().isActiveWindow():
@@ -268,6 +273,6 @@ class TrainingTab(Retranslating, QWidget):
                 "Cancel {id}? Training stops; what was already trained is still billed.").format(id=job.id),
                 Button.Yes | Button.No, Button.No) != Button.Yes:
             return
-        updated = await (await self.session()).jobs.control(job.id, action)
+        updated = await (await self.session()).control(job.id, action)
         self.jobs_model.update_job(updated)
         self.detail.show_job(updated)

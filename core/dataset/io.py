@@ -147,6 +147,12 @@ def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -
     return rows, info
 
 
+def reencoded(data: bytes, path: Path, bom: bool = False) -> bytes:
+    """A text file's content as UTF-8, with a byte-order mark when ``bom`` (some providers require it)."""
+    text, _ = decode(data, path)
+    return (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
+
+
 def jsonl_bytes(rows: Sequence[Row]) -> bytes:
     """UTF-8 without BOM, LF, one compact object per line (broken rows exactly as they were)."""
     return b"".join(orjson.dumps(r.data) + b"\n" if r.data is not None else r.raw.encode() + b"\n" for r in rows)

@@ -12,30 +12,30 @@ from pathlib import Path
 from core.errors import from_exception
 from core.fileio import write_atomically
 from core.i18n import tr
+from core.providers.base import Provider
 from core.training.metrics import decode_result_file
 from core.training.records import Job
-from core.training.service import Training
 
 Progress = Callable[[int, int, str], None]  # jobs done, jobs in all, what is being saved
 
 
-async def all_jobs(training: Training) -> list[Job]:
+async def all_jobs(training: Provider) -> list[Job]:
     jobs: list[Job] = []
     after = None
     while True:
-        page, more = await training.jobs.list(limit=100, after=after)
+        page, more = await training.list_jobs(limit=100, after=after)
         jobs += page
         if not more or not page:
             return jobs
         after = page[-1].id
 
 
-async def _save_file(training: Training, file_id: str, path: Path, decode: bool = False) -> None:
+async def _save_file(training: Provider, file_id: str, path: Path, decode: bool = False) -> None:
     """Download a file; one the provider no longer has leaves a note instead of stopping the export."""
     if path.exists():
         return  # saved by an earlier, interrupted export
     try:
-        content = (await training.client.files.content(file_id)).read()
+        content = await training.file_content(file_id)
     except Exception as exc:
         path.with_name(path.name + ".missing.txt").write_text(from_exception(exc).user_message, encoding="utf-8")
         return
@@ -46,7 +46,7 @@ def _json(path: Path, value: object) -> None:
     write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1), sync=False)
 
 
-async def export_all(training: Training, folder: Path, on_progress: Progress | None = None) -> Path:
+async def export_all(training: Provider, folder: Path, on_progress: Progress | None = None) -> Path:
     """Write every job of the account into ``folder``; returns the index file."""
     jobs = await all_jobs(training)
     index = []
@@ -56,8 +56,8 @@ async def export_all(training: Training, folder: Path, on_progress: Progress | N
         target = folder / job.id
         target.mkdir(parents=True, exist_ok=True)
         _json(target / "job.json", asdict(job))
-        _json(target / "events.json", [asdict(e) for e in await training.jobs.all_events(job.id)])
-        _json(target / "checkpoints.json", [asdict(c) for c in await training.jobs.checkpoints(job.id)])
+        _json(target / "events.json", [asdict(e) for e in await training.all_events(job.id)])
+        _json(target / "checkpoints.json", [asdict(c) for c in await training.checkpoints(job.id)])
         for number, file_id in enumerate(job.result_files):
             await _save_file(training, file_id, target / f"result_{number + 1}.csv", decode=True)
         for name, file_id in (("training.jsonl", job.training_file), ("validation.jsonl", job.validation_file)):

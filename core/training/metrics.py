@@ -28,19 +28,24 @@ def decode_result_file(content: bytes) -> str:
     return stripped.decode("utf-8", errors="replace")
 
 
-def _point(values: Mapping[str, object]) -> MetricPoint | None:
-    step = _number(values.get("step"))
+def _first(values: Mapping[str, object], *names: str) -> float | None:
+    return next((found for name in names if (found := _number(values.get(name))) is not None), None)
+
+
+def point(values: Mapping[str, object]) -> MetricPoint | None:
+    """A point from any provider's names: step/current_steps, train_loss/loss, valid_loss/eval_loss."""
+    step = _first(values, "step", "current_steps", "global_step")
     if step is None:
         return None
-    valid = _number(values.get("valid_loss"))
-    return MetricPoint(int(step), _number(values.get("train_loss")),
-                       valid if valid is not None else _number(values.get("full_valid_loss")))
+    train = _first(values, "train_loss", "loss")
+    valid = _first(values, "valid_loss", "full_valid_loss", "eval_loss", "validation_loss")
+    return MetricPoint(int(step), train, valid) if train is not None or valid is not None else None
 
 
 def points_from_csv(text: str) -> list[MetricPoint]:
-    return [p for row in csv.DictReader(io.StringIO(text)) if (p := _point(row)) is not None]
+    return [p for row in csv.DictReader(io.StringIO(text)) if (p := point(row)) is not None]
 
 
 def points_from_events(events: Iterable[JobEvent]) -> list[MetricPoint]:
-    points = {p.step: p for e in events if e.type == "metrics" and (p := _point(e.data)) is not None}
+    points = {p.step: p for e in events if (p := point(e.data)) is not None}
     return [points[step] for step in sorted(points)]

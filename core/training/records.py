@@ -1,5 +1,5 @@
 """What the Training tab and the CLI see of files, jobs, events and checkpoints: frozen dataclasses made
-from the SDK's objects, so nothing outside core touches the SDK."""
+by the provider adapters (core/providers), so nothing outside core touches a provider's payloads."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ class Job:
     method: str = "supervised"
     metadata: dict[str, str] = field(default_factory=dict)
     estimated_finish: int | None = None
+    raw_status: str = ""  # the provider's own word for the status, shown when it differs from ours
 
     @property
     def finished(self) -> bool:
@@ -78,26 +79,3 @@ class MetricPoint:
     step: int
     train_loss: float | None = None
     valid_loss: float | None = None
-
-
-def _dump(value: Any) -> dict[str, Any]:
-    return value.model_dump() if hasattr(value, "model_dump") else dict(value or {})
-
-
-def job_from_sdk(job: Any) -> Job:
-    error = _dump(getattr(job, "error", None)) if getattr(job, "error", None) else {}
-    method = getattr(getattr(job, "method", None), "type", None) or "supervised"
-    return Job(job.id, job.model, job.status, job.created_at, job.fine_tuned_model, job.finished_at,
-               job.trained_tokens, job.training_file or "", job.validation_file, tuple(job.result_files or ()),
-               error.get("code"), error.get("message"), method,
-               dict(job.metadata or {}), getattr(job, "estimated_finish", None))
-
-
-def event_from_sdk(event: Any) -> JobEvent:
-    return JobEvent(event.id, event.created_at, event.level, event.message, getattr(event, "type", None) or "message",
-                    _dump(getattr(event, "data", None)))
-
-
-def checkpoint_from_sdk(checkpoint: Any) -> Checkpoint:
-    metrics = {k: v for k, v in _dump(checkpoint.metrics).items() if isinstance(v, int | float)}
-    return Checkpoint(checkpoint.id, checkpoint.fine_tuned_model_checkpoint, checkpoint.step_number, metrics)

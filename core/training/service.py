@@ -1,23 +1,17 @@
-"""One connected training session for a profile: uploads, jobs, results and the models to start from."""
+"""Connect to a profile's provider, and the models a job can start from."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.client import build_client
 from core.dataset.estimate import price_table
-from core.errors import from_exception
 from core.settings import Profile
-from core.training.jobs import Jobs
-from core.training.metrics import decode_result_file, points_from_csv
-from core.training.records import Job, MetricPoint
-from core.training.uploads import Uploader
 
 if TYPE_CHECKING:
-    import openai
-
     from core.profiles import ProfileService
+    from core.providers.base import Provider
 
 
 @dataclass(frozen=True)
@@ -29,44 +23,22 @@ class BaseModel:
     shutdown: str | None = None  # announced shutdown date, YYYY-MM-DD
 
 
-class Training:
-    def __init__(self, client: openai.AsyncOpenAI) -> None:
-        self.client = client
-        self.jobs = Jobs(client)
-        self.uploader = Uploader(client)
-
-    async def result_points(self, job: Job) -> list[MetricPoint]:
-        """The loss curve from a finished job's result file (empty when it has none)."""
-        if not job.result_files:
-            return []
-        try:
-            response = await self.client.files.content(job.result_files[0])
-            return points_from_csv(decode_result_file(response.read()))
-        except Exception as exc:
-            raise from_exception(exc) from exc
-
-    async def base_models(self) -> list[BaseModel]:
-        """Models to fine-tune: the known fine-tunable ones, plus this account's own fine-tuned models."""
-        table = price_table()
-        try:
-            listed = {m.id: getattr(m, "shutdown_date", None) for m in (await self.client.models.list()).data}
-        except Exception:
-            listed = {}  # the list is a convenience; a custom model id can still be typed
-
-        def model(name: str, own: bool = False) -> BaseModel:
-            # The provider's own date is newer than our table's when it gives one.
-            shutdown = listed.get(name) or table.shutdown(name)
-            return BaseModel(name, table.price(name), table.context(name), own, str(shutdown) if shutdown else None)
-
-        own = sorted(name for name in listed if name.startswith("ft:"))
-        return [model(name) for name in sorted(table.per_million)] + [model(name, own=True) for name in own]
-
-    async def close(self) -> None:
-        await self.client.close()
+def known_models(listed: Mapping[str, object] | None = None, names: Iterable[str] | None = None) -> list[BaseModel]:
+    """``names`` (by default every model with a known training price) with price, context and shutdown
+    date; ``listed`` maps model ids to the provider's own shutdown date, newer than our table's."""
+    table, listed = price_table(), listed or {}
+    found = []
+    for name in sorted(table.per_million) if names is None else names:
+        shutdown = listed.get(name) or table.shutdown(name)
+        found.append(BaseModel(name, table.price(name), table.context(name), False,
+                               str(shutdown) if shutdown else None))
+    return found
 
 
-async def connect(service: ProfileService, profile: Profile | None = None) -> Training:
-    """A training session for ``profile`` (the active one by default)."""
+async def connect(service: ProfileService, profile: Profile | None = None) -> Provider:
+    """The provider adapter for ``profile`` (the active one by default), connected."""
+    from core.providers import provider_for
+
     profile = profile or service.settings.active_profile
     base_url, key = await service.endpoint(profile)
-    return Training(build_client(profile, key, base_url))
+    return provider_for(profile, key, base_url)

@@ -7,8 +7,6 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,21 +14,13 @@ from core.errors import CoreError, from_exception
 from core.fileio import write_atomically
 from core.i18n import tr
 from core.paths import data_dir
+from core.providers.base import Progress, UploadedFile
 
 if TYPE_CHECKING:
     import openai
 
 SINGLE_REQUEST_BYTES = 512 * 1024 * 1024
 PART_BYTES = 64 * 1024 * 1024
-Progress = Callable[[int, int], None]  # bytes sent, bytes in all
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    id: str
-    filename: str
-    bytes: int
-    reused: bool = False
 
 
 def file_digest(path: Path) -> str:

@@ -17,10 +17,12 @@ Index = QModelIndex | QPersistentModelIndex
 COLOURS = {"succeeded": "ok", "failed": "error", "cancelled": "muted", "running": "info", "paused": "warning"}
 
 
-def status_text(status: str) -> str:
-    return {"validating_files": tr("checking files"), "queued": tr("queued"), "running": tr("running"),
+def status_text(status: str, raw: str = "") -> str:
+    """Our word for a status; the provider's own word is added when it says something else."""
+    ours = {"validating_files": tr("checking files"), "queued": tr("queued"), "running": tr("running"),
             "succeeded": tr("succeeded"), "failed": tr("failed"), "cancelled": tr("cancelled"),
-            "paused": tr("paused"), "cancelling": tr("cancelling")}.get(status, status)
+            "paused": tr("paused"), "cancelling": tr("cancelling"), "unknown": tr("unknown")}.get(status, status)
+    return f"{ours} ({raw})" if raw and raw != status else ours
 
 
 class JobsTableModel(QAbstractTableModel):
@@ -45,8 +47,9 @@ class JobsTableModel(QAbstractTableModel):
             return None
         job = self.jobs[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (status_text(job.status), time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at)),
-                    job.model, job.fine_tuned_model or "")[index.column()]
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at))
+            return (status_text(job.status, job.raw_status), started, job.model,
+                    job.fine_tuned_model or "")[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and job.status in COLOURS:
             return QColor(colour(COLOURS[job.status]))
         if role == Qt.ItemDataRole.ToolTipRole:

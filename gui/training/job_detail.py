@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.providers.base import Capabilities
 from core.training.records import Checkpoint, Job, JobEvent, MetricPoint
 from gui.colors import span
 from gui.models.jobs_table_model import status_text
@@ -32,6 +33,7 @@ class JobDetail(Retranslating, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job: Job | None = None
+        self.capabilities = Capabilities()
         self.title, self.model_label = QLabel(wordWrap=True), QLabel(wordWrap=True)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button, self.try_button = QPushButton(), QPushButton()
@@ -93,7 +95,7 @@ class JobDetail(Retranslating, QWidget):
             self.model_label.clear()
             return
         self.title.setText(self.tr("<b>{status}</b> · {id} · {model}").format(
-            status=status_text(job.status), id=job.id, model=job.model))
+            status=status_text(job.status, job.raw_status), id=job.id, model=job.model))
         if job.fine_tuned_model:
             tokens = f" · {self.tr('{n} tokens trained').format(n=f'{job.trained_tokens:,}')}" \
                 if job.trained_tokens else ""
@@ -106,9 +108,16 @@ class JobDetail(Retranslating, QWidget):
             self.model_label.setText(self.tr("The model name appears here when training succeeds."))
         self.copy_button.setEnabled(bool(job.fine_tuned_model))
         self.try_button.setEnabled(bool(job.fine_tuned_model))
-        self.controls["pause"].setVisible(job.status == "running")
-        self.controls["resume"].setVisible(job.status == "paused")
+        self.controls["pause"].setVisible(job.status == "running" and self.capabilities.supports_pause)
+        self.controls["resume"].setVisible(job.status == "paused" and self.capabilities.supports_pause)
         self.controls["cancel"].setVisible(not job.finished)
+
+    def set_capabilities(self, capabilities: Capabilities) -> None:
+        """Show only the controls and panes the profile's provider has."""
+        self.capabilities = capabilities
+        self.tabs.setTabVisible(0, capabilities.supports_events)
+        self.tabs.setTabVisible(1, capabilities.supports_checkpoints)
+        self.show_job(self.job)
 
     def add_events(self, events: Sequence[JobEvent]) -> None:
         for event in events:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import CoreError
-from core.training.jobs import check_suffix, model_name_preview
+from core.providers.base import Capabilities, check_suffix, model_name_preview
 from core.training.records import Hyperparameters
 from core.training.service import BaseModel
 from gui.colors import span
@@ -47,6 +47,7 @@ class JobForm(Retranslating, QWidget):
         self.metadata_edit = QLineEdit()
         self.start_button = QPushButton()
         self.shutdowns: dict[str, str] = {}
+        self.capabilities = Capabilities()
         self.form = QFormLayout(self)
         self.labels = [QLabel() for _ in range(12)]
         for label, edit, button in ((self.labels[0], self.training_edit, self.browse_training),
@@ -94,6 +95,24 @@ class JobForm(Retranslating, QWidget):
         self.metadata_edit.setPlaceholderText(self.tr("optional, e.g. team=support, data=v3"))
         self.metadata_edit.setToolTip(self.tr("Labels kept with the job (metadata) to find it later"))
         self.start_button.setText(self.tr("Check, estimate and start…"))
+        self.set_capabilities(self.capabilities)
+
+    def set_capabilities(self, capabilities: Capabilities) -> None:
+        """Offer only what the profile's provider can do, and say why the rest is disabled."""
+        self.capabilities = capabilities
+        dpo = self.method_combo.model().item(1)  # type: ignore[attr-defined]
+        dpo.setEnabled(capabilities.supports_dpo)
+        dpo.setToolTip("" if capabilities.supports_dpo else self.tr("This provider does not offer DPO training."))
+        if not capabilities.supports_dpo:
+            self.method_combo.setCurrentIndex(0)
+        for widget in (self.validation_edit, self.browse_validation):
+            widget.setEnabled(capabilities.supports_validation_file)
+            widget.setToolTip("" if capabilities.supports_validation_file
+                              else self.tr("This provider does not take a validation file."))
+        if not capabilities.supports_validation_file:
+            self.validation_edit.clear()
+        self.seed.setEnabled(capabilities.supports_seed)
+        self.seed.setToolTip("" if capabilities.supports_seed else self.tr("This provider does not take a seed."))
         self._show_preview()
 
     def set_models(self, models: Sequence[BaseModel], current: str = "") -> None:
@@ -118,12 +137,12 @@ class JobForm(Retranslating, QWidget):
 
     def _show_preview(self) -> None:
         try:
-            suffix = check_suffix(self.suffix_edit.text())
+            suffix = check_suffix(self.suffix_edit.text(), self.capabilities)
         except CoreError as error:
             self.preview.setText(span("error", f"{error.user_message} {error.hint}"))
             return
         model = self.model_combo.currentText().strip()
-        text = model_name_preview(model or "?", suffix)
+        text = model_name_preview(model or "?", suffix, self.capabilities)
         shutdown = self.shutdowns.get(model) or self.shutdowns.get(model.removeprefix("ft:").split(":")[0])
         if shutdown:
             past = shutdown <= time.strftime("%Y-%m-%d")
@@ -148,7 +167,7 @@ class JobForm(Retranslating, QWidget):
                                (self.beta.value() or None) if self.method() == "dpo" else None)
 
     def seed_value(self) -> int | None:
-        return None if self.seed.value() < 0 else self.seed.value()
+        return None if self.seed.value() < 0 or not self.capabilities.supports_seed else self.seed.value()
 
     def metadata(self) -> dict[str, str]:
         """``key=value`` pairs, comma separated; raises CoreError for a pair without "=" ."""

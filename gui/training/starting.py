@@ -10,9 +10,8 @@ from core.dataset.estimate import estimate
 from core.dataset.parallel import check_file
 from core.errors import CoreError
 from core.i18n import tr
-from core.training.jobs import check_suffix, model_name_preview
+from core.providers.base import Provider, check_suffix, model_name_preview
 from core.training.records import Job, JobRequest
-from core.training.service import Training
 from gui.widgets.dialogs import Button, ask
 
 if TYPE_CHECKING:
@@ -25,13 +24,13 @@ def _problems_text(report: object) -> str:
     return "\n".join(lines) + (("\n" + tr("… and {n} more").format(n=len(errors) - 8)) if len(errors) > 8 else "")
 
 
-async def start_job(tab: TrainingTab, training: Training) -> Job | None:
+async def start_job(tab: TrainingTab, training: Provider) -> Job | None:
     """The created job, or None when the user stopped before anything was billed."""
     form = tab.form
     path, model = form.training_path(), form.model_combo.currentText().strip()
     if path is None or not model:
         raise CoreError(tr("Choose a training file and a base model first."), "")
-    suffix, metadata = check_suffix(form.suffix_edit.text()), form.metadata()
+    suffix, metadata = check_suffix(form.suffix_edit.text(), training.capabilities), form.metadata()
     tab.set_busy(True, tr("Checking the file…"))
     report, _ = await asyncio.get_running_loop().run_in_executor(None, check_file, path, model)
     if not report.usable:
@@ -45,7 +44,7 @@ async def start_job(tab: TrainingTab, training: Training) -> Job | None:
             model=model, n=f"{report.examples:,}", epochs=cost.epochs, billed=f"{cost.billed_tokens:,}", price=price),
         Button.Yes | Button.Cancel, Button.Cancel,
         tr("Prices as of {date}; this is an estimate. The new model will be called {name}.").format(
-            date=cost.prices_as_of, name=model_name_preview(model, suffix)))
+            date=cost.prices_as_of, name=model_name_preview(model, suffix, training.capabilities)))
     if answer != Button.Yes:
         return None
 
@@ -53,9 +52,9 @@ async def start_job(tab: TrainingTab, training: Training) -> Job | None:
         tab.progress.setValue(int(done / max(total, 1) * 1000))
 
     tab.set_busy(True, tr("Uploading {name}… %p%").format(name=path.name))
-    uploaded = await training.uploader.upload(path, progress)
+    uploaded = await training.upload(path, progress)
     validation = form.validation_path()
-    validation_id = (await training.uploader.upload(validation, progress)).id if validation else None
+    validation_id = (await training.upload(validation, progress)).id if validation else None
     tab.set_busy(True, tr("Starting the job…"), cancellable=False)
-    return await training.jobs.create(JobRequest(model, uploaded.id, validation_id, suffix or None, form.method(),
+    return await training.create_job(JobRequest(model, uploaded.id, validation_id, suffix or None, form.method(),
                                                  hyper, form.seed_value(), metadata))

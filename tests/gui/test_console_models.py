@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 
 from core.profiles import ProfileService
 from core.settings import SettingsStore
+from core.training.jobs import watch
 from core.training.records import JobRequest
 from sandbox.faults import Faults
 from sandbox.launcher import SandboxLauncher
@@ -24,9 +25,9 @@ async def trained(qtbot, memory_keyring, tmp_path):
     training = await window.training_tab.session()
     data = tmp_path / "sums.jsonl"
     data.write_bytes(jsonl(chat_rows(12)))
-    uploaded = await training.uploader.upload(data)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="sums"))
-    async for update in training.jobs.watch(job.id, interval=0.2):
+    uploaded = await training.upload(data)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="sums"))
+    async for update in watch(training, job.id, interval=0.2):
         final = update.job
     yield window, final.fine_tuned_model, launcher
     window.dataset_tab.undo.setClean()
@@ -136,9 +137,9 @@ async def test_legacy_models_get_the_separator_and_stop_of_their_training_data(t
     training = await window.training_tab.session()
     data = tmp_path / "capitals.jsonl"
     data.write_bytes(jsonl(completion_rows(12)))
-    uploaded = await training.uploader.upload(data)
-    job = await training.jobs.create(JobRequest("davinci-002", uploaded.id))
-    async for update in training.jobs.watch(job.id, interval=0.2):
+    uploaded = await training.upload(data)
+    job = await training.create_job(JobRequest("davinci-002", uploaded.id))
+    async for update in watch(training, job.id, interval=0.2):
         legacy = update.job.fine_tuned_model if update.job else None
     window.tabs.setCurrentWidget(window.console_tab)
     console = window.console_tab

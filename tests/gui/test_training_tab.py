@@ -87,8 +87,8 @@ async def test_a_running_job_is_picked_up_after_a_restart_and_can_be_cancelled(q
     first.show()
     first.tabs.setCurrentWidget(first.training_tab)
     training = await first.training_tab.session()
-    uploaded = await training.uploader.upload(data)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, metadata={"team": "cs"}))
+    uploaded = await training.upload(data)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, metadata={"team": "cs"}))
     assert job.metadata["team"] == "cs"
     first.close()  # the app quits; the job keeps running at the provider
     launcher.stop()

@@ -8,10 +8,11 @@ import pytest
 
 import core.training.uploads as uploads
 from core.errors import CoreError
-from core.training.jobs import check_suffix, model_name_preview
+from core.providers.base import check_suffix, model_name_preview
+from core.providers.openai_api import OpenAIProvider
+from core.training.jobs import watch
 from core.training.metrics import decode_result_file, points_from_csv
 from core.training.records import CLIENT_ID_KEY, Hyperparameters, JobRequest
-from core.training.service import Training
 from core.training.uploads import UploadCache
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
@@ -27,8 +28,7 @@ def server():
 @pytest.fixture
 async def training(server, tmp_path):
     client = openai.AsyncOpenAI(api_key="sk-test", base_url=server.base_url, timeout=5)
-    session = Training(client)
-    session.uploader.cache = UploadCache(tmp_path / "uploads.json")
+    session = OpenAIProvider(client, UploadCache(tmp_path / "uploads.json"))
     yield session
     await session.close()
 
@@ -41,14 +41,14 @@ def data(tmp_path):
 
 
 async def fast_watch(training, job_id):
-    return [update async for update in training.jobs.watch(job_id, interval=0.1)]
+    return [update async for update in watch(training, job_id, interval=0.1)]
 
 
 async def test_upload_with_progress_and_reuse(training, data):
     progress = []
-    first = await training.uploader.upload(data, lambda done, total: progress.append((done, total)))
+    first = await training.upload(data, lambda done, total: progress.append((done, total)))
     assert progress[-1] == (data.stat().st_size,) * 2 and not first.reused
-    again = await training.uploader.upload(data)
+    again = await training.upload(data)
     assert again.id == first.id and again.reused
 
 
@@ -56,28 +56,28 @@ async def test_big_files_go_through_the_uploads_api_in_parts(training, data, mon
     monkeypatch.setattr(uploads, "SINGLE_REQUEST_BYTES", 100)
     monkeypatch.setattr(uploads, "PART_BYTES", 300)
     progress = []
-    uploaded = await training.uploader.upload(data, lambda done, total: progress.append(done))
+    uploaded = await training.upload(data, lambda done, total: progress.append(done))
     assert len(progress) >= 3 and progress == sorted(progress)
     content = await training.client.files.content(uploaded.id)
     assert content.read() == data.read_bytes()
 
 
 async def test_create_with_every_option_watch_to_success_and_read_the_curve(training, data):
-    file = await training.uploader.upload(data)
+    file = await training.upload(data)
     request = JobRequest("gpt-4o-mini-2024-07-18", file.id, validation_file=file.id, suffix="support-v1",
                          hyperparameters=Hyperparameters(3, 2, 0.5), seed=7, metadata={"team": "cs"})
-    job = await training.jobs.create(request)
+    job = await training.create_job(request)
     assert job.metadata["team"] == "cs" and CLIENT_ID_KEY in job.metadata
     updates = await fast_watch(training, job.id)
     final = updates[-1].job
     assert final.status == "succeeded" and final.fine_tuned_model.startswith("ft:gpt-4o-mini-2024-07-18:")
     assert final.fine_tuned_model.split(":")[3] == "support-v1"
     assert any(e.type == "metrics" for u in updates for e in u.events)
-    points = await training.result_points(final)
+    points = await training.metrics(final, [])
     assert points and points[0].step == 1 and points[-1].train_loss is not None
-    checkpoints = await training.jobs.checkpoints(job.id)
+    checkpoints = await training.checkpoints(job.id)
     assert checkpoints and checkpoints[-1].model.startswith(final.fine_tuned_model)
-    continued = await training.jobs.create(JobRequest(final.fine_tuned_model, file.id, suffix="v2"))
+    continued = await training.create_job(JobRequest(final.fine_tuned_model, file.id, suffix="v2"))
     assert continued.model == final.fine_tuned_model
     assert any(m.id == final.fine_tuned_model and m.own for m in await training.base_models())
 
@@ -88,31 +88,30 @@ async def test_dpo_with_beta(training, tmp_path):
              "preferred_output": [{"role": "assistant", "content": f"good {i}"}],
              "non_preferred_output": [{"role": "assistant", "content": f"bad {i}"}]} for i in range(12)]
     path.write_bytes(jsonl(rows))
-    file = await training.uploader.upload(path)
-    job = await training.jobs.create(JobRequest("gpt-4.1-mini-2025-04-14", file.id, method="dpo",
+    file = await training.upload(path)
+    job = await training.create_job(JobRequest("gpt-4.1-mini-2025-04-14", file.id, method="dpo",
                                                 hyperparameters=Hyperparameters(beta=0.2)))
     assert job.method == "dpo"
 
 
 async def test_cancel_pause_and_resume(server, training, data):
     server.app.state.sandbox.job_seconds = 8
-    file = await training.uploader.upload(data)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+    file = await training.upload(data)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
     for _ in range(100):
-        if (await training.jobs.get(job.id)).status == "running":
+        if (await training.get_job(job.id)).status == "running":
             break
         await asyncio.sleep(0.1)
-    assert (await training.jobs.control(job.id, "pause")).status == "paused"
-    assert (await training.jobs.control(job.id, "resume")).status in ("running", "queued", "validating_files")
-    assert (await training.jobs.control(job.id, "cancel")).status in ("cancelled", "cancelling")
+    assert (await training.control(job.id, "pause")).status == "paused"
+    assert (await training.control(job.id, "resume")).status in ("running", "queued", "validating_files")
+    assert (await training.control(job.id, "cancel")).status in ("cancelled", "cancelling")
 
 
 async def test_a_lost_answer_never_creates_a_second_job(server, training, data):
-    file = await training.uploader.upload(data)
+    file = await training.upload(data)
     server.set_faults(Faults(answer_delay=3.0, path="/v1/fine_tuning/jobs"))
     training.client = training.client.with_options(timeout=1.0)
-    training.jobs.client = training.client
-    task = asyncio.ensure_future(training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id)))
+    task = asyncio.ensure_future(training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id)))
     await asyncio.sleep(1.5)
     server.set_faults(Faults())
     job = await task
@@ -122,8 +121,8 @@ async def test_a_lost_answer_never_creates_a_second_job(server, training, data):
 
 @pytest.mark.parametrize("status", [429, 503])
 async def test_watching_rides_out_429_and_5xx(server, training, data, status):
-    file = await training.uploader.upload(data)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+    file = await training.upload(data)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
     server.set_faults(Faults(status=status, retry_after=0.1, times=4, path="/v1/fine_tuning"))
     updates = await fast_watch(training, job.id)
     assert sum(u.reconnecting for u in updates) >= 1 and updates[-1].job.status == "succeeded"
@@ -132,8 +131,8 @@ async def test_watching_rides_out_429_and_5xx(server, training, data, status):
 async def test_a_failed_job_says_why(training, tmp_path):
     path = tmp_path / "few.jsonl"
     path.write_bytes(jsonl(chat_rows(3)))  # too few examples: the Sandbox fails the job like the API
-    file = await training.uploader.upload(path)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+    file = await training.upload(path)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
     final = (await fast_watch(training, job.id))[-1].job
     assert final.status == "failed" and final.error_message
 
@@ -155,10 +154,10 @@ def test_result_files_may_be_base64():
 
 
 async def test_a_provider_that_refuses_fine_tuning_is_explained(server, training, data):
-    file = await training.uploader.upload(data)
+    file = await training.upload(data)
     server.set_faults(Faults(status=403, path="/v1/fine_tuning/jobs"))
     with pytest.raises(CoreError) as caught:
-        await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+        await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
     assert "does not let this account" in caught.value.user_message and "Azure OpenAI" in caught.value.hint
 
 
@@ -173,8 +172,8 @@ async def test_an_interrupted_upload_in_parts_resumes(training, data, monkeypatc
             raise asyncio.CancelledError  # the user cancels, or the app is closed
 
     with pytest.raises(asyncio.CancelledError):
-        await training.uploader.upload(data, stop_after_two)
+        await training.upload(data, stop_after_two)
     resumed = []
-    uploaded = await training.uploader.upload(data, lambda done, total: resumed.append(done))
+    uploaded = await training.upload(data, lambda done, total: resumed.append(done))
     assert resumed[0] == 600 and resumed[-1] == data.stat().st_size  # only the rest was sent
     assert (await training.client.files.content(uploaded.id)).read() == data.read_bytes()

@@ -1,0 +1,65 @@
+"""Azure OpenAI through its v1 API (https://RESOURCE.openai.azure.com/openai/v1): the OpenAI shape, plus
+a training type in the job body, UTF-8 files with a byte-order mark, ``BASE.ft-<id>`` model names, and
+deployments that only the Azure portal (or the control plane) can create."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.dataset.io import reencoded
+from core.fileio import write_atomically
+from core.models import ModelInfo
+from core.paths import cache_dir
+from core.providers.base import MIB, Capabilities, Progress, UploadedFile
+from core.providers.openai_api import STATUSES, OpenAIProvider
+from core.providers.payloads import as_dict, text
+from core.training.records import JobRequest
+
+if TYPE_CHECKING:
+    from core.training.service import BaseModel
+
+AZURE_MODELS = ("gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-4o-2024-08-06",
+                "gpt-4o-mini-2024-07-18")
+DEFAULT_TRAINING_TYPE = "GlobalStandard"  # creation may fail without one; Global is offered for every model
+DEPLOY_HELP_URL = "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning-deploy"
+
+
+class AzureProvider(OpenAIProvider):
+    capabilities = Capabilities(
+        supports_delete_model=False, requires_deployment=True, can_deploy=False, file_bom=True,
+        suffix_pattern=r"[A-Za-z0-9_-]{1,18}", suffix_rule="azure", max_file_bytes=512 * MIB,
+        model_name="{base}.ft-<id>")
+    statuses = STATUSES | {"pending": "queued", "notrunning": "queued", "cancelling": "cancelling"}
+
+    def create_options(self, request: JobRequest) -> dict[str, Any]:
+        options = super().create_options(request)
+        training_type = (self.profile.training_type if self.profile else "") or DEFAULT_TRAINING_TYPE
+        options["extra_body"] = {"trainingType": training_type}
+        return options
+
+    async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
+        """Azure wants UTF-8 with a byte-order mark: a copy is made that way when the file is not."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return await super().upload(path, on_progress)  # the uploader reports the file error
+        prepared = reencoded(data, path, bom=True)
+        if prepared != data:
+            copy = cache_dir() / "azure-uploads" / path.name
+            write_atomically(copy, prepared, sync=False)
+            path = copy
+        return await super().upload(path, on_progress)
+
+    def model_info(self, value: Any, job_of: dict[str, str]) -> ModelInfo:
+        data = as_dict(value)
+        model_id = text(data.get("id"))
+        base, marker, _ = model_id.partition(".ft-")
+        return ModelInfo(model_id, int(data.get("created") or data.get("created_at") or 0),
+                         text(data.get("owned_by")), base if marker else "", "", job_of.get(model_id, ""),
+                         fine_tuned=bool(marker))
+
+    async def base_models(self) -> list[BaseModel]:
+        from core.training.service import known_models
+
+        return known_models(names=AZURE_MODELS) + await self.own_models()

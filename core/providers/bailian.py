@@ -1,0 +1,197 @@
+"""Alibaba Bailian / DashScope (dashscope.aliyuncs.com/api/v1): its own REST shape for files, fine-tunes,
+logs and deployments, called through the SDK's generic request methods. A fine-tuned model answers only
+once deployed (billed while the deployment exists); chat goes to the OpenAI-compatible
+``compatible-mode/v1`` address."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.client import build_client
+from core.errors import CoreError, file_error
+from core.i18n import tr
+from core.models import ModelInfo, in_order
+from core.providers.bailian_payloads import (
+    deployment_from_bailian,
+    events_from_logs,
+    job_from_bailian,
+    output,
+    points_from_logs,
+)
+from core.providers.base import MIB, Capabilities, Deployment, Progress, Provider, UploadedFile
+from core.providers.openai_api import call
+from core.providers.payloads import as_dict, integer, text
+from core.training.records import Job, JobEvent, JobRequest, MetricPoint
+
+if TYPE_CHECKING:
+    import openai
+
+    from core.settings import Profile
+    from core.training.service import BaseModel
+
+BAILIAN_MODELS = ("qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen2.5-7b-instruct", "qwen2.5-14b-instruct",
+                  "qwen2.5-72b-instruct", "qwen-turbo-0624", "qwen-plus-0723")
+LOG_LINES = 1000  # the most the logs call returns at once
+MULTIPART = {"Content-Type": "multipart/form-data"}
+
+
+def chat_url(api_url: str) -> str:
+    """…/api/v1 → …/compatible-mode/v1 (the OpenAI-compatible address of the same region)."""
+    root = api_url.rstrip("/").removesuffix("/v1").removesuffix("/api")
+    return root + "/compatible-mode/v1"
+
+
+class BailianProvider(Provider):
+    capabilities = Capabilities(
+        supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_delete_model=False,
+        supports_seed=False, requires_deployment=True, can_deploy=True, suffix_pattern=r"[A-Za-z0-9_-]{1,40}",
+        suffix_rule="short", max_file_bytes=300 * MIB, model_name="{base}-{suffix}-ft-<id>")
+
+    def __init__(self, api: openai.AsyncOpenAI, chat_client: openai.AsyncOpenAI) -> None:
+        super().__init__(chat_client)
+        self.api = api
+        self._pages: dict[str, int] = {}  # the last job id of a page → the next page number
+
+    @classmethod
+    def connect(cls, profile: Profile, api_key: str, base_url: str) -> Provider:
+        provider = cls(build_client(profile, api_key, base_url), build_client(profile, api_key, chat_url(base_url)))
+        provider.profile = profile
+        return provider
+
+    async def _get(self, path: str, **params: Any) -> dict[str, Any]:
+        return output(await call(self.api.get(path, cast_to=object, options={"params": params})))
+
+    async def _post(self, path: str, body: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
+        return output(await call(self.api.post(path, body=body, cast_to=object, **options)))
+
+    async def probe(self) -> str:
+        found = await self._get("/fine-tunes", page_no=1, page_size=1)
+        return tr("The key works: {count} jobs seen.").format(count=integer(found.get("total")) or 0)
+
+    # -- files -----------------------------------------------------------------------------------------
+    async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
+        try:
+            data = await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            raise file_error(exc) from exc
+        if on_progress:
+            on_progress(0, len(data))
+        answer = await self._post("/files", {"purpose": "fine-tune", "descriptions": path.name},
+                                  files=[("files", (path.name, data))], options={"headers": MULTIPART})
+        uploaded = answer.get("uploaded_files")
+        failed = answer.get("failed_uploads")
+        if not isinstance(uploaded, list) or not uploaded:
+            reason = as_dict(failed[0]).get("message") if isinstance(failed, list) and failed else ""
+            raise CoreError(tr("The provider did not accept {name}: {reason}").format(
+                name=path.name, reason=text(reason) or "?"), tr("Check the file's size and format."), str(answer))
+        if on_progress:
+            on_progress(len(data), len(data))
+        return UploadedFile(text(as_dict(uploaded[0]).get("file_id")), path.name, len(data))
+
+    async def delete_file(self, file_id: str) -> None:
+        await call(self.api.delete(f"/files/{file_id}", cast_to=object))
+
+    async def file_content(self, file_id: str) -> bytes:
+        """Files are downloaded from the address their details give."""
+        url = text((await self._get(f"/files/{file_id}")).get("url"))
+        if not url:
+            raise CoreError(tr("The provider gives no download address for file {id}.").format(id=file_id), "")
+        import httpx2
+
+        response = await call(self.api.get(url, cast_to=httpx2.Response))
+        return response.content
+
+    # -- jobs ------------------------------------------------------------------------------------------
+    async def create_job(self, request: JobRequest) -> Job:
+        hyper = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None and k != "beta"}
+        if "learning_rate_multiplier" in hyper:  # Bailian takes a rate, not a multiplier of its default
+            hyper["learning_rate"] = hyper.pop("learning_rate_multiplier") * 1e-5
+        training_type = (self.profile.training_type if self.profile else "") or "efficient_sft"
+        body: dict[str, Any] = {"model": request.model, "training_file_ids": [request.training_file],
+                                "hyper_parameters": hyper, "training_type": training_type}
+        if request.validation_file:
+            body["validation_file_ids"] = [request.validation_file]
+        if request.suffix:
+            body["finetuned_output_suffix"] = request.suffix
+        created = await call(self.api.with_options(max_retries=0).post("/fine-tunes", body=body, cast_to=object))
+        return job_from_bailian(output(created))
+
+    async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
+        page = self._pages.get(after, 1) if after else 1
+        found = await self._get("/fine-tunes", page_no=page, page_size=min(limit, 100))
+        raw = found.get("jobs")
+        jobs = sorted((job_from_bailian(j) for j in raw), key=lambda j: -j.created_at) if isinstance(raw, list) \
+            else []
+        more = (integer(found.get("total")) or 0) > page * min(limit, 100)
+        if jobs:
+            self._pages[jobs[-1].id] = page + 1
+        return jobs, more
+
+    async def get_job(self, job_id: str) -> Job:
+        return job_from_bailian(await self._get(f"/fine-tunes/{job_id}"))
+
+    async def events(self, job_id: str) -> list[JobEvent]:
+        """The job's log lines (the last thousand)."""
+        found = await self._get(f"/fine-tunes/{job_id}/logs", offset=0, line=LOG_LINES)
+        total = integer(found.get("total")) or 0
+        if total > LOG_LINES:
+            found = await self._get(f"/fine-tunes/{job_id}/logs", offset=total - LOG_LINES, line=LOG_LINES)
+        logs = found.get("logs")
+        return events_from_logs(job_id, logs if isinstance(logs, list) else [], max(total - LOG_LINES, 0))
+
+    async def control(self, job_id: str, action: str) -> Job:
+        if action != "cancel":
+            return await super().control(job_id, action)
+        await self._post(f"/fine-tunes/{job_id}/cancel")
+        return await self.get_job(job_id)
+
+    async def metrics(self, job: Job, events: Sequence[JobEvent]) -> list[MetricPoint]:
+        return points_from_logs(events)
+
+    # -- models and deployments ------------------------------------------------------------------------
+    async def list_models(self) -> list[ModelInfo]:
+        jobs, _ = await self.list_jobs(limit=100)
+        mine = [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
+                for j in jobs if j.status == "succeeded" and j.fine_tuned_model]
+        return in_order(mine + [ModelInfo(name, 0, "bailian") for name in BAILIAN_MODELS])
+
+    async def base_models(self) -> list[BaseModel]:
+        from core.training.service import BaseModel
+
+        return [BaseModel(name, None, None) for name in BAILIAN_MODELS] + await self.own_models()
+
+    async def deployment(self, model_id: str) -> Deployment | None:
+        found = await self._get("/deployments", page_no=1, page_size=200)
+        raw = found.get("deployments")
+        deployments = [deployment_from_bailian(d) for d in raw] if isinstance(raw, list) else []
+        return next((d for d in deployments if model_id in (d.model, d.name) and d.status != "deleting"), None)
+
+    async def deploy(self, model_id: str) -> Deployment:
+        lora = (self.profile.training_type if self.profile else "efficient_sft") in ("", "efficient_sft")
+        body = {"model_name": model_id, "capacity": 1, "plan": "lora" if lora else "mu",
+                "name": model_id[:60]}
+        return deployment_from_bailian(await self._post("/deployments", body))
+
+    async def chat_model(self, model_id: str) -> str:
+        """A fine-tuned model answers under its deployment's name, once the deployment is running."""
+        if model_id in BAILIAN_MODELS:
+            return model_id
+        deployment = await self.deployment(model_id)
+        if deployment is None:
+            return model_id  # perhaps a deployment's own name, typed by the user
+        if not deployment.ready:
+            raise CoreError(tr("The deployment of {model} is not ready yet ({status}).").format(
+                model=model_id, status=deployment.raw_status or deployment.status),
+                tr("Deploying takes a few minutes; try again when the Models tab shows it as ready."))
+        return deployment.name
+
+    async def undeploy(self, deployment: Deployment) -> None:
+        await call(self.api.delete(f"/deployments/{deployment.name}", cast_to=object))
+
+    async def close(self) -> None:
+        await self.api.close()
+        await super().close()

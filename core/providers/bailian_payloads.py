@@ -1,0 +1,87 @@
+"""Alibaba Bailian (DashScope) payloads: jobs under ``output``, files under ``data``, logs as text lines
+from which the loss curve is read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from core.providers.base import Deployment, our_status
+from core.providers.payloads import as_dict, integer, text, timestamp
+from core.training.records import Job, JobEvent, MetricPoint
+
+JOB_STATUSES = {"pending": "queued", "queuing": "queued", "running": "running", "canceling": "cancelling",
+                "succeeded": "succeeded", "failed": "failed", "canceled": "cancelled", "suspended": "paused"}
+DEPLOYMENT_STATUSES = {"running": "ready", "pending": "deploying", "deploying": "deploying", "updating": "deploying",
+                       "failed": "failed", "deleting": "deleting", "stopped": "stopped"}
+_NUMBER = r"['\"]?\s*[:=]\s*['\"]?(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)"
+_LOSS = re.compile(r"['\"]?\b(loss|train_loss)" + _NUMBER)
+_EVAL_LOSS = re.compile(r"['\"]?\b(eval_loss|valid_loss|validation_loss)" + _NUMBER)
+_STEP = re.compile(r"['\"]?\b(step|global_step|current_steps)" + _NUMBER)
+_STAMP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
+
+
+def output(value: Any) -> dict[str, Any]:
+    """The ``output`` (jobs, deployments) or ``data`` (files) part of an answer."""
+    answer = as_dict(value)
+    return as_dict(answer.get("output") or answer.get("data"))
+
+
+def _first(values: Any) -> str:
+    return text(values[0]) if isinstance(values, list) and values else ""
+
+
+def job_from_bailian(value: Any) -> Job:
+    data = as_dict(value)
+    training_type = text(data.get("training_type"))
+    message = text(data.get("message") or data.get("error_message")) or None
+    return Job(
+        id=text(data.get("job_id")), model=text(data.get("model") or data.get("base_model")),
+        status=our_status(data.get("status"), JOB_STATUSES), created_at=timestamp(data.get("create_time")) or 0,
+        fine_tuned_model=text(data.get("finetuned_output")) or None, finished_at=timestamp(data.get("end_time")),
+        trained_tokens=integer(data.get("usage")), training_file=_first(data.get("training_file_ids")),
+        validation_file=_first(data.get("validation_file_ids")) or None,
+        error_code=text(data.get("code")) or None if message else None, error_message=message,
+        method="dpo" if training_type.startswith("dpo") else "supervised", raw_status=text(data.get("status")))
+
+
+def deployment_from_bailian(value: Any) -> Deployment:
+    data = as_dict(value)
+    return Deployment(text(data.get("deployed_model")), text(data.get("model_name")),
+                      our_status(data.get("status"), DEPLOYMENT_STATUSES) if data.get("status") else "unknown",
+                      text(data.get("status")))
+
+
+def _metrics(line: str) -> dict[str, float]:
+    if "train_runtime" in line:  # the closing summary: an average over the run, not a point on the curve
+        return {}
+    found = {}
+    for name, pattern in (("loss", _LOSS), ("eval_loss", _EVAL_LOSS), ("step", _STEP)):
+        if match := pattern.search(line):
+            found[name] = float(match.group(2))
+    return found
+
+
+def events_from_logs(job_id: str, lines: Iterable[Any], first: int = 0) -> list[JobEvent]:
+    """One event per log line; a line with a loss carries it in ``data``."""
+    events = []
+    for number, raw in enumerate(lines, start=first):
+        line = text(raw).rstrip()
+        stamp = _STAMP.match(line)
+        level = "error" if re.search(r"\b(ERROR|Traceback|FAILED)\b", line) else "info"
+        events.append(JobEvent(f"{job_id}:{number}", timestamp(stamp.group(1)) if stamp else 0, level, line,
+                               "log", _metrics(line)))
+    return events
+
+
+def points_from_logs(events: Iterable[JobEvent]) -> list[MetricPoint]:
+    """The loss curve from log lines; lines without a step number are counted in order."""
+    points: list[MetricPoint] = []
+    for event in events:
+        loss, valid = event.data.get("loss"), event.data.get("eval_loss")
+        if loss is None and valid is None:
+            continue
+        step = int(event.data.get("step") or (points[-1].step + 1 if points else 1))
+        points.append(MetricPoint(step, loss, valid))
+    return points

@@ -1,0 +1,217 @@
+"""What every provider adapter offers, and what it cannot do (capabilities drive the GUI and the CLI).
+
+Each adapter turns one provider's API into the same frozen records (Job, JobEvent, Checkpoint,
+MetricPoint, ModelInfo), so nothing outside core/providers knows which provider it talks to.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import CoreError
+from core.i18n import tr
+from core.training.records import Checkpoint, Job, JobEvent, JobRequest, MetricPoint
+
+if TYPE_CHECKING:
+    import openai
+
+    from core.models import ModelInfo
+    from core.settings import Profile
+    from core.training.service import BaseModel
+
+Progress = Callable[[int, int], None]  # bytes sent, bytes in all
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider can do. The GUI hides or disables the rest and says why."""
+
+    supports_dpo: bool = True
+    supports_pause: bool = True
+    supports_events: bool = True
+    supports_checkpoints: bool = True
+    supports_delete_model: bool = True
+    supports_validation_file: bool = True
+    supports_seed: bool = True
+    requires_deployment: bool = False  # a fine-tuned model answers only once it is deployed
+    can_deploy: bool = False  # ...and the app can create that deployment through the API
+    suffix_pattern: str = r"[A-Za-z0-9_-]{1,64}"
+    suffix_rule: str = "letters"  # see suffix_rule_text
+    max_file_bytes: int = 8 * 1024 * MIB
+    file_bom: bool = False  # training files must be UTF-8 with a byte-order mark
+    model_name: str = "ft:{base}:<org>:{suffix}:<id>"  # what a fine-tuned model will be called
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    id: str
+    filename: str
+    bytes: int
+    reused: bool = False
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A fine-tuned model made callable (billed while it exists on some providers)."""
+
+    name: str  # what to send as the chat model
+    model: str
+    status: str  # ours: deploying, ready, failed, unknown
+    raw_status: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+
+def our_status(raw: object, table: dict[str, str]) -> str:
+    """A provider's job status in our words; an unknown one is guessed from its wording, or "unknown"."""
+    text = str(raw or "").strip()
+    key = text.lower()
+    if key in table:
+        return table[key]
+    for word, status in (("cancell", "cancelling"), ("cancel", "cancelled"), ("fail", "failed"),
+                         ("error", "failed"), ("succe", "succeeded"), ("complet", "succeeded"),
+                         ("run", "running"), ("train", "running"), ("queu", "queued"), ("pend", "queued"),
+                         ("pause", "paused"), ("valid", "validating_files")):
+        if word in key:
+            return status
+    return "unknown"
+
+
+def suffix_rule_text(rule: str) -> str:
+    return {"letters": tr("Use up to 64 letters, digits, “-” or “_”, without spaces."),
+            "azure": tr("Use up to 18 letters, digits, “-” or “_”, without spaces or dots."),
+            "short": tr("Use up to 40 letters, digits, “-” or “_”, without spaces or dots."),
+            }.get(rule, rule)
+
+
+def check_suffix(suffix: str, capabilities: Capabilities = Capabilities()) -> str:  # noqa: B008
+    """The suffix as the provider accepts it; raises CoreError with what to change."""
+    suffix = suffix.strip()
+    if suffix and not re.fullmatch(capabilities.suffix_pattern, suffix):
+        raise CoreError(tr("The suffix “{suffix}” cannot be used.").format(suffix=suffix),
+                        suffix_rule_text(capabilities.suffix_rule))
+    return suffix
+
+
+def model_name_preview(base: str, suffix: str, capabilities: Capabilities = Capabilities()) -> str:  # noqa: B008
+    """What the fine-tuned model will be called (the provider fills in the ids)."""
+    base = base.removeprefix("ft:").split(":")[0]
+    return capabilities.model_name.format(base=base, suffix=suffix or "")
+
+
+def not_offered(what: str) -> CoreError:
+    return CoreError(tr("This provider does not offer {what}.").format(what=what),
+                     tr("The button is disabled for this profile; use the provider's own console for it."))
+
+
+class Provider(ABC):
+    """One connected provider account. ``chat_client`` always speaks the OpenAI chat API."""
+
+    capabilities = Capabilities()
+
+    def __init__(self, chat_client: openai.AsyncOpenAI) -> None:
+        self.chat_client = chat_client
+        self.profile: Profile | None = None
+
+    @classmethod
+    def connect(cls, profile: Profile, api_key: str, base_url: str) -> Provider:
+        """An adapter for ``profile`` at ``base_url``."""
+        from core.client import build_client
+
+        provider = cls(build_client(profile, api_key, base_url))
+        provider.profile = profile
+        return provider
+
+    async def probe(self) -> str:
+        """The provider's cheapest read call: a message saying the key works, or a CoreError."""
+        jobs, _ = await self.list_jobs(limit=1)
+        return tr("The key works: {count} jobs seen.").format(count=len(jobs))
+
+    # -- files -----------------------------------------------------------------------------------------
+    @abstractmethod
+    async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile: ...
+
+    @abstractmethod
+    async def delete_file(self, file_id: str) -> None: ...
+
+    @abstractmethod
+    async def file_content(self, file_id: str) -> bytes: ...
+
+    # -- jobs ------------------------------------------------------------------------------------------
+    @abstractmethod
+    async def create_job(self, request: JobRequest) -> Job: ...
+
+    @abstractmethod
+    async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
+        """A page of jobs, newest first, and whether there are more."""
+
+    @abstractmethod
+    async def get_job(self, job_id: str) -> Job: ...
+
+    @abstractmethod
+    async def events(self, job_id: str) -> list[JobEvent]:
+        """The job's latest events (or log lines), oldest first."""
+
+    async def all_events(self, job_id: str) -> list[JobEvent]:
+        return await self.events(job_id)
+
+    async def checkpoints(self, job_id: str) -> list[Checkpoint]:
+        return []
+
+    async def control(self, job_id: str, action: str) -> Job:
+        """``action``: cancel, pause or resume."""
+        raise not_offered(tr("pausing and resuming jobs"))
+
+    @abstractmethod
+    async def metrics(self, job: Job, events: Sequence[JobEvent]) -> list[MetricPoint]:
+        """One step/loss series, from events, a result file or log lines, whichever the provider has."""
+
+    # -- models ----------------------------------------------------------------------------------------
+    @abstractmethod
+    async def list_models(self) -> list[ModelInfo]:
+        """Fine-tuned models first (newest first), then the others by name."""
+
+    async def delete_model(self, model_id: str) -> None:
+        raise not_offered(tr("deleting models through its API"))
+
+    @abstractmethod
+    async def base_models(self) -> list[BaseModel]: ...
+
+    async def own_models(self) -> list[BaseModel]:
+        """This account's fine-tuned models, to continue training them ([] when they cannot be listed)."""
+        from core.training.service import BaseModel
+
+        try:
+            return [BaseModel(m.id, None, None, own=True) for m in await self.list_models() if m.fine_tuned]
+        except CoreError:
+            return []  # the list is a convenience; a model id can still be typed
+
+    async def training_markers(self, model_id: str) -> tuple[str, str]:
+        """(separator, stop) of a legacy completion model's training data; ("", "") if unknown."""
+        return "", ""
+
+    # -- deployments -----------------------------------------------------------------------------------
+    async def deployment(self, model_id: str) -> Deployment | None:
+        """The deployment that makes ``model_id`` callable, if any."""
+        return None
+
+    async def chat_model(self, model_id: str) -> str:
+        """The name to send as the chat model (a deployment's name where the provider needs one)."""
+        return model_id
+
+    async def deploy(self, model_id: str) -> Deployment:
+        raise not_offered(tr("deploying models through its API"))
+
+    async def undeploy(self, deployment: Deployment) -> None:
+        raise not_offered(tr("deploying models through its API"))
+
+    async def close(self) -> None:
+        await self.chat_client.close()

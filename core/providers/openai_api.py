@@ -1,0 +1,223 @@
+"""The OpenAI adapter: the official SDK on OpenAI's paths. Also the base of the adapters whose APIs have
+the OpenAI shape (Azure OpenAI v1, Zhipu), and what "OpenAI-compatible" profiles and the Sandbox use."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import APIStatusError, CoreError, GatewayError, NetworkError, TimeoutError_, from_exception
+from core.i18n import tr
+from core.models import ModelInfo, in_order, parse_fine_tuned
+from core.providers.base import Capabilities, Progress, Provider, UploadedFile, not_offered
+from core.providers.payloads import as_dict, checkpoint_from_openai, event_from_openai, job_from_openai, text
+from core.training.metrics import decode_result_file, points_from_csv, points_from_events
+from core.training.records import CLIENT_ID_KEY, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
+from core.training.uploads import UploadCache, Uploader
+
+if TYPE_CHECKING:
+    import openai
+
+    from core.training.service import BaseModel
+
+STATUSES = {s: s for s in ("validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled")}
+
+
+def refused(error: APIStatusError) -> bool:
+    """The provider refuses fine-tuning itself (not something about this request)."""
+    detail = error.detail.lower()
+    return error.status == 403 or ("fine-tun" in detail and any(
+        word in detail for word in ("not available", "no longer", "disabled", "not allowed", "deprecated")))
+
+
+async def call(coroutine: Any) -> Any:
+    """Await an SDK call; any failure becomes a CoreError."""
+    try:
+        return await coroutine
+    except Exception as exc:
+        raise from_exception(exc) from exc
+
+
+class OpenAIProvider(Provider):
+    capabilities = Capabilities()
+    statuses = STATUSES
+
+    def __init__(self, client: openai.AsyncOpenAI, cache: UploadCache | None = None) -> None:
+        super().__init__(client)
+        self.client = client
+        self.uploader = Uploader(client, cache)
+
+    async def probe(self) -> str:
+        """GET /models, read by hand: a web page or login portal at the base URL is named as such."""
+        try:
+            response = await self.client.with_options(max_retries=0).models.with_raw_response.list()
+            body = response.http_response.text
+        except Exception as exc:
+            raise from_exception(exc, str(self.client.base_url)) from exc
+        try:
+            count = len(json.loads(body)["data"])
+        except (ValueError, KeyError, TypeError) as exc:
+            kind = response.headers.get("content-type", "?")
+            raise GatewayError(tr("The server answered, but not like an OpenAI-compatible API ({kind}).").format(
+                                   kind=kind.split(";")[0]),
+                               tr("The base URL probably points at a web page or a login portal. Check the "
+                                  "address your provider gave you; it usually ends with /v1."), body[:300]) from exc
+        return tr("The key works: {count} models available.").format(count=count)
+
+    # -- files -----------------------------------------------------------------------------------------
+    async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
+        return await self.uploader.upload(path, on_progress)
+
+    async def delete_file(self, file_id: str) -> None:
+        await call(self.client.files.delete(file_id))
+
+    async def file_content(self, file_id: str) -> bytes:
+        return (await call(self.client.files.content(file_id))).read()
+
+    # -- jobs ------------------------------------------------------------------------------------------
+    def job(self, value: Any) -> Job:
+        return job_from_openai(value, self.statuses)
+
+    def create_options(self, request: JobRequest) -> dict[str, Any]:
+        """The body of POST /fine_tuning/jobs for ``request``."""
+        values = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None}
+        if request.method != "dpo":
+            values.pop("beta", None)
+        options: dict[str, Any] = {"model": request.model, "training_file": request.training_file,
+                                   "metadata": request.metadata,
+                                   "method": {"type": request.method, request.method: {"hyperparameters": values}}}
+        for key in ("validation_file", "suffix", "seed"):
+            if getattr(request, key) not in (None, ""):
+                options[key] = getattr(request, key)
+        return options
+
+    async def create_job(self, request: JobRequest) -> Job:
+        """Create the job once. Creation is never retried blindly: after a network error the job is looked
+        up by a client id in its metadata, so an answer lost on the way back does not lead to a second job."""
+        client_id = uuid.uuid4().hex
+        try:
+            return self.job(await self.send_job(request, client_id))
+        except Exception as exc:
+            error = from_exception(exc)
+            if isinstance(error, APIStatusError) and refused(error):
+                raise CoreError(tr("This provider does not let this account start fine-tuning jobs."),
+                                tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
+                                   "(Training tab or `export`), then add a profile for Azure OpenAI or a "
+                                   "compatible gateway in Settings and train there."), error.detail) from exc
+            if not isinstance(error, NetworkError | TimeoutError_):
+                raise error from exc
+            found = await self.find_created(client_id)
+            if found is None:
+                raise CoreError(tr("The job could not be created: the connection failed."),
+                                tr("No job was started, so nothing is billed. Check the connection and try "
+                                   "again."), error.detail) from exc
+            return found
+
+    async def send_job(self, request: JobRequest, client_id: str) -> Any:
+        """POST the job once (no retries), marked with ``client_id``."""
+        options = self.create_options(request)
+        options["metadata"] = {**request.metadata, CLIENT_ID_KEY: client_id}
+        return await self.client.with_options(max_retries=0).fine_tuning.jobs.create(**options)
+
+    async def find_created(self, client_id: str) -> Job | None:
+        """The job created with ``client_id``, if the provider has it."""
+        for _ in range(3):
+            try:
+                page = await self.client.fine_tuning.jobs.list(limit=20, metadata={CLIENT_ID_KEY: client_id})
+            except Exception:
+                await asyncio.sleep(1.0)
+                continue
+            jobs = [self.job(j) for j in page.data]
+            return next((j for j in jobs if j.metadata.get(CLIENT_ID_KEY) == client_id), None)
+        return None
+
+    async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
+        options: dict[str, Any] = {"limit": limit}
+        if after:
+            options["after"] = after
+        page = await call(self.client.fine_tuning.jobs.list(**options))
+        return [self.job(j) for j in page.data], bool(getattr(page, "has_more", False))
+
+    async def get_job(self, job_id: str) -> Job:
+        return self.job(await call(self.client.fine_tuning.jobs.retrieve(job_id)))
+
+    async def events(self, job_id: str) -> list[JobEvent]:
+        """The latest 100 events, oldest first (the API lists them newest first)."""
+        page = await call(self.client.fine_tuning.jobs.list_events(job_id, limit=100))
+        return [event_from_openai(e) for e in reversed(page.data)]
+
+    async def all_events(self, job_id: str) -> list[JobEvent]:
+        found: list[Any] = []
+        options: dict[str, Any] = {"limit": 100}
+        while True:
+            page = await call(self.client.fine_tuning.jobs.list_events(job_id, **options))
+            found += page.data
+            if not getattr(page, "has_more", False) or not page.data:
+                return [event_from_openai(e) for e in reversed(found)]
+            options["after"] = page.data[-1].id
+
+    async def checkpoints(self, job_id: str) -> list[Checkpoint]:
+        page = await call(self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=100))
+        return sorted((checkpoint_from_openai(c) for c in page.data), key=lambda c: c.step)
+
+    async def control(self, job_id: str, action: str) -> Job:
+        if action != "cancel" and not self.capabilities.supports_pause:
+            raise not_offered(tr("pausing and resuming jobs"))
+        jobs = self.client.fine_tuning.jobs
+        method = {"cancel": jobs.cancel, "pause": jobs.pause, "resume": jobs.resume}[action]
+        return self.job(await call(method(job_id)))
+
+    async def metrics(self, job: Job, events: Sequence[JobEvent]) -> list[MetricPoint]:
+        """The finished job's result file when it has one, else the metrics events so far."""
+        if job.result_files:
+            points = points_from_csv(decode_result_file(await self.file_content(job.result_files[0])))
+            if points:
+                return points
+        return points_from_events(events)
+
+    # -- models ----------------------------------------------------------------------------------------
+    def model_info(self, value: Any, job_of: dict[str, str]) -> ModelInfo:
+        data = as_dict(value)
+        model_id = text(data.get("id"))
+        base, suffix = parse_fine_tuned(model_id)
+        return ModelInfo(model_id, int(data.get("created") or 0), text(data.get("owned_by")), base, suffix,
+                         job_of.get(model_id, ""), fine_tuned=model_id.startswith("ft:"))
+
+    async def list_models(self) -> list[ModelInfo]:
+        models = (await call(self.client.models.list())).data
+        jobs, _ = await self.list_jobs(limit=100)
+        job_of = {job.fine_tuned_model: job.id for job in jobs if job.fine_tuned_model}
+        return in_order(self.model_info(m, job_of) for m in models)
+
+    async def delete_model(self, model_id: str) -> None:
+        await call(self.client.models.delete(model_id))
+
+    async def base_models(self) -> list[BaseModel]:
+        """The known fine-tunable models, plus this account's own fine-tuned models (continued training)."""
+        from core.training.service import BaseModel, known_models
+
+        try:
+            listed = {m.id: getattr(m, "shutdown_date", None) for m in (await self.client.models.list()).data}
+        except Exception:
+            listed = {}  # the list is a convenience; a custom model id can still be typed
+        own = [BaseModel(name, None, None, own=True) for name in sorted(listed) if name.startswith("ft:")]
+        return known_models(listed) + own
+
+    async def training_markers(self, model_id: str) -> tuple[str, str]:
+        from core.dataset.check import completion_markers
+        from core.dataset.io import parse_lines
+
+        try:
+            jobs, _ = await self.list_jobs(limit=100)
+            job = next((j for j in jobs if j.fine_tuned_model and model_id.startswith(j.fine_tuned_model)), None)
+            if job is None:
+                return "", ""
+            content = (await self.file_content(job.training_file)).decode("utf-8", errors="replace")
+        except CoreError:
+            return "", ""  # a hint only: the user can still type them
+        return completion_markers([row for batch in parse_lines(content) for row in batch])

@@ -1,0 +1,75 @@
+"""Zhipu BigModel (open.bigmodel.cn/api/paas/v4): files and fine_tuning/jobs on the OpenAI paths, without
+checkpoints, pausing, metadata or seed; loss in the events' data; fine-tuned models deleted on their own
+path. LoRA fine-tunes of text models answer at once, without a deployment."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from core.errors import CoreError
+from core.i18n import tr
+from core.models import ModelInfo, in_order
+from core.providers.base import MIB, Capabilities
+from core.providers.openai_api import STATUSES, OpenAIProvider, call
+from core.providers.payloads import as_dict, text
+from core.training.records import Job, JobRequest
+
+if TYPE_CHECKING:
+    from core.training.service import BaseModel
+
+ZHIPU_MODELS = ("glm-4-flash", "glm-4-9b", "glm-4-air-250414", "chatglm3-6b", "glm-4.5-air")
+
+
+class ZhipuProvider(OpenAIProvider):
+    capabilities = Capabilities(
+        supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_seed=False,
+        suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short", max_file_bytes=100 * MIB,
+        model_name="{base}-<id>-{suffix}")
+    statuses = STATUSES | {"create": "queued", "created": "queued", "pending": "queued"}
+
+    async def probe(self) -> str:
+        jobs, _ = await self.list_jobs(limit=1)
+        return tr("The key works: {count} jobs seen.").format(count=len(jobs))
+
+    def create_options(self, request: JobRequest) -> dict[str, Any]:
+        hyper = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None and k != "beta"}
+        options: dict[str, Any] = {"model": request.model, "training_file": request.training_file}
+        if hyper:
+            options["hyperparameters"] = hyper
+        for key in ("validation_file", "suffix"):
+            if getattr(request, key):
+                options[key] = getattr(request, key)
+        return options
+
+    async def send_job(self, request: JobRequest, client_id: str) -> Any:
+        """Zhipu keeps no metadata: the job carries ``client_id`` as its request id instead."""
+        return await self.client.with_options(max_retries=0).fine_tuning.jobs.create(
+            **self.create_options(request), extra_body={"request_id": client_id})
+
+    async def find_created(self, client_id: str) -> Job | None:
+        try:
+            page = await self.client.get("/fine_tuning/jobs", cast_to=object, options={"params": {"limit": 20}})
+        except Exception:
+            return None
+        jobs = as_dict(page).get("data")
+        return next((self.job(j) for j in jobs if as_dict(j).get("request_id") == client_id), None) \
+            if isinstance(jobs, list) else None
+
+    async def list_models(self) -> list[ModelInfo]:
+        """Your fine-tuned models (from the jobs that made them), then the base models."""
+        jobs, _ = await self.list_jobs(limit=100)
+        mine = [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
+                for j in jobs if j.status == "succeeded" and j.fine_tuned_model]
+        return in_order(mine + [ModelInfo(name, 0, "zhipu") for name in ZHIPU_MODELS])
+
+    async def delete_model(self, model_id: str) -> None:
+        answer = as_dict(await call(self.client.delete(f"/fine_tuning/fine_tuned_models/{model_id}",
+                                                       cast_to=object)))
+        if text(answer.get("delete_status")).lower() not in ("deleting", "deleted", ""):
+            raise CoreError(tr("The model could not be deleted."), tr("Try again later."), str(answer))
+
+    async def base_models(self) -> list[BaseModel]:
+        from core.training.service import BaseModel
+
+        return [BaseModel(name, None, None) for name in ZHIPU_MODELS] + await self.own_models()
