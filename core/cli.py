@@ -62,7 +62,7 @@ def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
     from sandbox.server import SandboxServer
 
     try:
-        server = SandboxServer(args.host, args.port, args.state_dir, args.job_seconds)
+        server = SandboxServer(args.host, args.port, args.state_dir, args.job_seconds, dialect=args.dialect)
     except OSError as exc:
         raise CoreError(tr("The Sandbox could not listen on {host}:{port}.").format(host=args.host, port=args.port),
                         tr("Choose another port, or 0 for any free port."), repr(exc)) from exc
@@ -211,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help=tr("keep files, jobs and models in this folder across restarts"))
     sandbox.add_argument("--job-seconds", type=float, default=60.0,
                          help=tr("how long a simulated fine-tuning job takes (default: 60)"))
+    sandbox.add_argument("--dialect", choices=("openai", "azure", "zhipu", "bailian"), default="openai",
+                         help=tr("which provider's API shape to serve (default: openai)"))
     sandbox.set_defaults(handler=cmd_sandbox)
     add_training_commands(commands)
     add_model_commands(commands)

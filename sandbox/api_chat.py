@@ -17,6 +17,7 @@ from starlette.routing import Route
 from core.dataset.check import messages_tokens
 from core.dataset.tokens import count_text, encoding, encoding_name_for
 from sandbox.answers import chunks, sandbox_reply, trained_answer
+from sandbox.api_bailian import deployment_status
 from sandbox.catalogue import base_model, new_id
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
@@ -28,23 +29,41 @@ class StreamDropped(Exception):
     """Raised inside a stream to cut the connection (the drop_stream_after fault)."""
 
 
+def _missing(model_id: Any) -> ApiError:
+    return ApiError(404, f"The model '{model_id}' does not exist or you do not have access to it.",
+                    code="model_not_found", param="model")
+
+
+def _deployed(sandbox: Sandbox, model_id: Any) -> Any:
+    """Azure and Bailian answer under a deployment's name; their fine-tuned models are not callable as such."""
+    if sandbox.dialect not in ("azure", "bailian") or not isinstance(model_id, str):
+        return model_id
+    deployment = sandbox.state.deployments.get(model_id)
+    if deployment is not None:
+        if deployment_status(sandbox, deployment) != "RUNNING":
+            raise ApiError(400, f"The deployment {model_id} is not running yet.", code="DeploymentNotReady")
+        return deployment.model
+    if model_id in sandbox.state.models:
+        raise ApiError(404, "The API deployment for this resource does not exist. If you created the deployment "
+                       "within the last 5 minutes, please wait a moment and try again.", code="DeploymentNotFound")
+    return model_id
+
+
 def _model_and_facts(sandbox: Sandbox, model_id: Any) -> tuple[Any, FileFacts | None, bool]:
     """(base model, training facts of a fine-tuned model or None, is fine-tuned)."""
-    model = base_model(model_id) if isinstance(model_id, str) else None
-    if model is None:
-        raise ApiError(404, f"The model '{model_id}' does not exist or you do not have access to it.",
-                       code="model_not_found", param="model")
-    if not model_id.startswith("ft:"):
-        return model, None, False
+    model_id = _deployed(sandbox, model_id)
     state = sandbox.state
     with state.lock:
         job = next((j for j in state.jobs.values() if j.fine_tuned_model and (
             model_id in state.models and state.models[model_id].job_id == j.id
             or any(c["fine_tuned_model_checkpoint"] == model_id for c in j.checkpoints))), None)
-        if job is None:
-            raise ApiError(404, f"The model '{model_id}' does not exist or you do not have access to it.",
-                           code="model_not_found", param="model")
-        return model, state.files[job.training_file].facts if job.training_file in state.files else None, True
+        if job is not None:
+            facts = state.files[job.training_file].facts if job.training_file in state.files else None
+            return base_model(job.base), facts, True
+    model = base_model(model_id) if isinstance(model_id, str) and not model_id.startswith("ft:") else None
+    if model is None:
+        raise _missing(model_id)
+    return model, None, False
 
 
 def _limit_answer(answer: str, model: str, max_tokens: int | None, stop: Any) -> tuple[str, str]:
@@ -155,6 +174,6 @@ async def completions(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/v1/chat/completions", chat_completions, methods=["POST"]),
-    Route("/v1/completions", completions, methods=["POST"]),
+    Route("/chat/completions", chat_completions, methods=["POST"]),
+    Route("/completions", completions, methods=["POST"]),
 ]

@@ -146,13 +146,13 @@ async def cancel_upload(request: Request) -> JSONResponse:
 
 
 ROUTES = [
-    Route("/v1/files", create_file, methods=["POST"]),
-    Route("/v1/files", list_files, methods=["GET"]),
-    Route("/v1/files/{file_id}", get_file, methods=["GET"]),
-    Route("/v1/files/{file_id}", delete_file, methods=["DELETE"]),
-    Route("/v1/files/{file_id}/content", file_content, methods=["GET"]),
-    Route("/v1/uploads", create_upload, methods=["POST"]),
-    Route("/v1/uploads/{upload_id}/parts", add_part, methods=["POST"]),
-    Route("/v1/uploads/{upload_id}/complete", complete_upload, methods=["POST"]),
-    Route("/v1/uploads/{upload_id}/cancel", cancel_upload, methods=["POST"]),
+    Route("/files", create_file, methods=["POST"]),
+    Route("/files", list_files, methods=["GET"]),
+    Route("/files/{file_id}", get_file, methods=["GET"]),
+    Route("/files/{file_id}", delete_file, methods=["DELETE"]),
+    Route("/files/{file_id}/content", file_content, methods=["GET"]),
+    Route("/uploads", create_upload, methods=["POST"]),
+    Route("/uploads/{upload_id}/parts", add_part, methods=["POST"]),
+    Route("/uploads/{upload_id}/complete", complete_upload, methods=["POST"]),
+    Route("/uploads/{upload_id}/cancel", cancel_upload, methods=["POST"]),
 ]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.catalogue import base_model, new_id
+from sandbox.catalogue import base_model, fine_tuned_name, new_job_id, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import bad_request, not_found
 from sandbox.lifecycle import advance, control, resolve_hyperparameters, start_job
@@ -73,8 +73,13 @@ def _training_file(sandbox: Sandbox, file_id: Any, param: str) -> Any:
 
 
 def _model(sandbox: Sandbox, model_id: Any) -> Any:
+    """The base model to train: named, or behind one of this account's fine-tuned models."""
+    own = sandbox.state.models.get(model_id) if isinstance(model_id, str) else None
+    job = sandbox.state.jobs.get(own.job_id or "") if own is not None else None
+    if job is not None:
+        return base_model(job.base)
     model = base_model(model_id) if isinstance(model_id, str) else None
-    if model is None or (model_id.startswith("ft:") and model_id not in sandbox.state.models):
+    if model is None or not offered(model, sandbox.dialect) or model_id.startswith("ft:"):
         raise bad_request(f"Model {model_id} is not available for fine-tuning or does not exist.", "model",
                           "model_not_available")
     return model
@@ -96,24 +101,49 @@ async def create_job(request: Request) -> JSONResponse:
     method, requested = _method(body)
     if method == "dpo" and not model.chat:
         raise bad_request(f"DPO is not available for {model.id}.", "method.type")
+    training_type = _training_type(sandbox.dialect, body)
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**31 - 1):
         raise bad_request("seed must be an integer between 0 and 2147483647.", "seed")
+    job = new_job(sandbox, body["model"], model, training, requested, method,
+                  validation_file=body.get("validation_file"), suffix=suffix, seed=seed,
+                  metadata=_check_metadata(body.get("metadata")), request_id=body.get("request_id"),
+                  training_type=training_type)
+    return JSONResponse(job_json(job))
+
+
+def _training_type(dialect: str, body: dict[str, Any]) -> str:
+    """Azure's trainingType: required, one of its deployment types."""
+    if dialect != "azure":
+        return ""
+    value = body.get("trainingType")
+    if not isinstance(value, str) or value.lower() not in ("standard", "globalstandard", "developer", "developertier"):
+        raise bad_request("The specified base model does not support fine-tuning with this trainingType "
+                          f"({value!r}); use Standard, GlobalStandard or Developer.", "trainingType")
+    return value
+
+
+def new_job(sandbox: Sandbox, requested_model: str, model: Any, training: Any, hyperparameters: dict[str, Any],
+            method: str = "supervised", **fields: Any) -> JobRecord:
+    """A job record, started and stored (every dialect's create ends here). ``fields``: more JobRecord fields."""
     facts = training.facts
-    hyper = resolve_hyperparameters(requested, facts.n_examples, method)
+    hyper = resolve_hyperparameters(hyperparameters, facts.n_examples, method)
     steps_per_epoch = math.ceil(facts.n_examples / hyper["batch_size"])
+    job_id = new_job_id(sandbox.dialect)
+    if fields.get("seed") is None:
+        fields["seed"] = random.randint(0, 2**31 - 1)
     job = JobRecord(
-        id=new_id("ftjob-"), created_at=time.time(), model=body["model"], base=model.id,
-        training_file=training.id, validation_file=body.get("validation_file"), suffix=suffix,
-        seed=seed if seed is not None else random.randint(0, 2**31 - 1),
-        metadata=_check_metadata(body.get("metadata")), method=method, hyperparameters=hyper,
+        id=job_id, created_at=time.time(), model=requested_model, base=model.id, training_file=training.id,
+        validation_file=fields.pop("validation_file", None), suffix=fields.pop("suffix", None),
+        seed=fields.pop("seed"), metadata=fields.pop("metadata", None), method=method, hyperparameters=hyper,
         total_steps=steps_per_epoch * hyper["n_epochs"], steps_per_epoch=steps_per_epoch,
-        duration=sandbox.job_seconds)
+        duration=sandbox.job_seconds, dialect=sandbox.dialect, **fields)
+    job.model_name = fine_tuned_name(model.id, job.suffix, job.id, sandbox.dialect)
     start_job(job)
     with sandbox.state.lock:
         sandbox.state.jobs[job.id] = job
         sandbox.state.save()
-    return JSONResponse(job_json(job))
+    return job
 
 
 def _job(request: Request) -> JobRecord:
@@ -165,7 +195,7 @@ async def get_job(request: Request) -> JSONResponse:
 
 async def list_events(request: Request) -> JSONResponse:
     job = _job(request)
-    events = [event_json(e) for e in reversed(job.events)]  # newest first, like the API
+    events = [event_json(e, job.dialect) for e in reversed(job.events)]  # newest first, like the API
     items, has_more = page(events, request.query_params.get("after"), _limit(request, 20))
     return JSONResponse(list_json(items, has_more))
 
@@ -192,11 +222,11 @@ def _control(action: str) -> Any:
 
 
 ROUTES = [
-    Route("/v1/fine_tuning/jobs", create_job, methods=["POST"]),
-    Route("/v1/fine_tuning/jobs", list_jobs, methods=["GET"]),
-    Route("/v1/fine_tuning/jobs/{job_id}", get_job, methods=["GET"]),
-    Route("/v1/fine_tuning/jobs/{job_id}/events", list_events, methods=["GET"]),
-    Route("/v1/fine_tuning/jobs/{job_id}/checkpoints", list_checkpoints, methods=["GET"]),
-    *(Route(f"/v1/fine_tuning/jobs/{{job_id}}/{action}", _control(action), methods=["POST"])
+    Route("/fine_tuning/jobs", create_job, methods=["POST"]),
+    Route("/fine_tuning/jobs", list_jobs, methods=["GET"]),
+    Route("/fine_tuning/jobs/{job_id}", get_job, methods=["GET"]),
+    Route("/fine_tuning/jobs/{job_id}/events", list_events, methods=["GET"]),
+    Route("/fine_tuning/jobs/{job_id}/checkpoints", list_checkpoints, methods=["GET"]),
+    *(Route(f"/fine_tuning/jobs/{{job_id}}/{action}", _control(action), methods=["POST"])
       for action in ("cancel", "pause", "resume")),
 ]

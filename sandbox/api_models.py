@@ -6,19 +6,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.catalogue import BASE_MODELS, MODEL_CREATED, base_model
+from sandbox.catalogue import BASE_MODELS, MODEL_CREATED, base_model, offered
 from sandbox.context import sandbox_of
 from sandbox.errors import ApiError
 from sandbox.shapes import list_json, model_json
 from sandbox.state import ModelRecord
 
-BASE_RECORDS = [ModelRecord(m.id, MODEL_CREATED, "system") for m in BASE_MODELS]
-
 
 def _all_models(request: Request) -> list[ModelRecord]:
-    state = sandbox_of(request).state
-    with state.lock:
-        return BASE_RECORDS + sorted(state.models.values(), key=lambda m: m.created)
+    sandbox = sandbox_of(request)
+    base = [ModelRecord(m.id, MODEL_CREATED, "system") for m in BASE_MODELS if offered(m, sandbox.dialect)]
+    with sandbox.state.lock:
+        return base + sorted(sandbox.state.models.values(), key=lambda m: m.created)
 
 
 def _missing(model_id: str) -> ApiError:
@@ -52,8 +51,21 @@ async def delete_model(request: Request) -> JSONResponse:
     raise _missing(model_id)
 
 
+async def delete_fine_tuned(request: Request) -> JSONResponse:
+    """Zhipu: DELETE /fine_tuning/fine_tuned_models/{id} answers with a delete status, not a model."""
+    model_id = request.path_params["model_id"]
+    state = sandbox_of(request).state
+    with state.lock:
+        if model_id not in state.models:
+            raise ApiError(400, "模型不存在，请检查模型代码。", code="1211", param="model")
+        del state.models[model_id]
+        state.save()
+    return JSONResponse({"request_id": model_id, "model_name": model_id, "delete_status": "deleted"})
+
+
+ZHIPU_ROUTES = [Route("/fine_tuning/fine_tuned_models/{model_id:path}", delete_fine_tuned, methods=["DELETE"])]
 ROUTES = [
-    Route("/v1/models", list_models, methods=["GET"]),
-    Route("/v1/models/{model_id:path}", get_model, methods=["GET"]),
-    Route("/v1/models/{model_id:path}", delete_model, methods=["DELETE"]),
+    Route("/models", list_models, methods=["GET"]),
+    Route("/models/{model_id:path}", get_model, methods=["GET"]),
+    Route("/models/{model_id:path}", delete_model, methods=["DELETE"]),
 ]

@@ -16,6 +16,7 @@ class BaseModel:
     id: str
     context_tokens: int  # per-example training limit
     chat: bool = True  # False: legacy prompt/completion model
+    provider: str = "openai"  # whose catalogue it is in (Azure offers OpenAI's)
 
 
 BASE_MODELS = (
@@ -27,7 +28,24 @@ BASE_MODELS = (
     BaseModel("gpt-3.5-turbo-0125", 16_385),
     BaseModel("davinci-002", 16_384, chat=False),
     BaseModel("babbage-002", 16_384, chat=False),
+    # Zhipu BigModel
+    BaseModel("glm-4-flash", 32_768, provider="zhipu"),
+    BaseModel("glm-4-9b", 32_768, provider="zhipu"),
+    BaseModel("glm-4-air-250414", 32_768, provider="zhipu"),
+    BaseModel("chatglm3-6b", 8_192, provider="zhipu"),
+    BaseModel("glm-4.5-air", 32_768, provider="zhipu"),
+    # Alibaba Bailian
+    BaseModel("qwen3-8b", 32_768, provider="bailian"),
+    BaseModel("qwen3-14b", 32_768, provider="bailian"),
+    BaseModel("qwen3-32b", 32_768, provider="bailian"),
+    BaseModel("qwen2.5-7b-instruct", 32_768, provider="bailian"),
+    BaseModel("qwen2.5-14b-instruct", 32_768, provider="bailian"),
+    BaseModel("qwen2.5-72b-instruct", 32_768, provider="bailian"),
+    BaseModel("qwen-turbo-0624", 32_768, provider="bailian"),
+    BaseModel("qwen-plus-0723", 32_768, provider="bailian"),
 )
+DIALECTS = ("openai", "azure", "zhipu", "bailian")
+PREFIXES = {"openai": "/v1", "azure": "/openai/v1", "zhipu": "/api/paas/v4", "bailian": "/api/v1"}
 ALIASES = {"gpt-4.1": "gpt-4.1-2025-04-14", "gpt-4.1-mini": "gpt-4.1-mini-2025-04-14",
            "gpt-4.1-nano": "gpt-4.1-nano-2025-04-14", "gpt-4o": "gpt-4o-2024-08-06",
            "gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-3.5-turbo": "gpt-3.5-turbo-0125"}
@@ -42,15 +60,34 @@ def base_model(model_id: str) -> BaseModel | None:
     return next((m for m in BASE_MODELS if m.id == root), None)
 
 
+def offered(model: BaseModel, dialect: str) -> bool:
+    """Whether a server of ``dialect`` offers ``model`` to fine-tune."""
+    return model.provider == ("openai" if dialect == "azure" else dialect)
+
+
 def new_id(prefix: str, length: int = 24) -> str:
     alphabet = string.ascii_letters + string.digits
     return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-def fine_tuned_name(base: str, suffix: str | None, job_id: str) -> str:
-    """ft:{base}:{org}:{suffix}:{id}, as the API names models (empty suffix field when none)."""
+def fine_tuned_name(base: str, suffix: str | None, job_id: str, dialect: str = "openai") -> str:
+    """The model a job makes, named as each provider names them: OpenAI ft:{base}:{org}:{suffix}:{id},
+    Azure {base}.ft-{hex}, Zhipu {base}-{number}-{suffix}, Bailian {base}-{suffix}-ft-{job}."""
+    if dialect == "azure":
+        return f"{base}.ft-{secrets.token_hex(16)}"
+    if dialect == "zhipu":
+        return f"{base}-{secrets.randbelow(10**18)}" + (f"-{suffix}" if suffix else "")
+    if dialect == "bailian":
+        return f"{base}-{suffix + '-' if suffix else ''}{job_id}"
     short = job_id.removeprefix("ftjob-")[:8]
     return f"ft:{base}:{ORGANIZATION}:{suffix or ''}:{short}"
+
+
+def new_job_id(dialect: str) -> str:
+    """ftjob-… everywhere but Bailian, whose ids look like ft-202410291653-1c7f."""
+    if dialect == "bailian":
+        return time.strftime("ft-%Y%m%d%H%M-") + secrets.token_hex(2)
+    return new_id("ftjob-")
 
 
 def now() -> int:

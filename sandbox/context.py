@@ -15,6 +15,7 @@ class Sandbox:
     state: SandboxState
     faults: Faults
     job_seconds: float
+    dialect: str = "openai"  # whose API shape to serve: openai, azure, zhipu or bailian
 
 
 def sandbox_of(request: Request) -> Sandbox:

@@ -18,7 +18,7 @@ class Faults:
     status: int = 0  # answer matching requests with this HTTP status (429, 500, 502, 503...)
     retry_after: float | None = None  # the retry-after header sent with the status
     times: int | None = None  # how many requests get the status; None = every request until reset
-    path: str = "/v1/"  # only requests whose path starts with this
+    path: str = "/"  # only requests whose path starts with this
     first_byte_delay: float = 0.0  # seconds before any byte of the answer
     answer_delay: float = 0.0  # seconds between doing the work and answering (a client may give up meanwhile)
     chunk_delay: float = 0.0  # seconds between stream chunks (a slow stream)
@@ -49,7 +49,7 @@ _MESSAGES = {403: ("Fine-tuning job creation is not available for this organizat
 
 
 
-def fault_response(faults: Faults) -> Response | None:
+def fault_response(faults: Faults, dialect: str = "openai") -> Response | None:
     """The error to send instead of the real answer, or None; counts down ``times``."""
     status = faults.status
     if not status:
@@ -60,4 +60,4 @@ def fault_response(faults: Faults) -> Response | None:
             faults.status, faults.times = 0, None
     message, code, kind = _MESSAGES.get(status, (f"Sandbox fault {status}.", None, "server_error"))
     headers = {"retry-after": str(faults.retry_after)} if faults.retry_after is not None else None
-    return error_response(status, message, code, None, kind, headers)
+    return error_response(status, message, code, None, kind, headers, dialect)

@@ -74,11 +74,14 @@ def _effective_elapsed(job: JobRecord, now: float) -> float:
 
 
 def _validate(state: SandboxState, job: JobRecord) -> tuple[str, str, str] | None:
-    model = base_model(job.model)
+    model = base_model(job.base)
     for role, file_id in (("training", job.training_file), ("validation", job.validation_file)):
         record = state.files.get(file_id) if file_id else None
         if file_id and (record is None or record.facts is None):
             return "invalid_file", f"File {file_id} is not available.", f"{role}_file"
+        if record is not None and job.dialect == "azure" and not record.facts.bom:
+            return ("invalid_file_format", f"The {role} file must be UTF-8 encoded with a byte-order mark (BOM).",
+                    f"{role}_file")
         if record is not None:
             problem = job_file_problem(record.facts, model, job.method, role)
             if problem:
@@ -118,8 +121,12 @@ def _run_steps(job: JobRecord, up_to_step: int) -> None:
             _checkpoint(job, step, at, data)
 
 
+def _model_name(job: JobRecord) -> str:
+    return job.model_name or fine_tuned_name(job.base, job.suffix, job.id)
+
+
 def _checkpoint(job: JobRecord, step: int, at: float, data: dict[str, float]) -> None:
-    name = fine_tuned_name(job.base, job.suffix, job.id) + f":ckpt-step-{step}"
+    name = _model_name(job) + f":ckpt-step-{step}"
     metrics = {"step": step, "train_loss": data["train_loss"],
                "train_mean_token_accuracy": data["train_mean_token_accuracy"],
                "valid_loss": data.get("valid_loss", data["train_loss"]),
@@ -143,7 +150,7 @@ def _succeed(state: SandboxState, job: JobRecord) -> None:
     state.add_file(result, content)
     training = state.files[job.training_file].facts
     job.trained_tokens = training.total_tokens * job.hyperparameters["n_epochs"]
-    job.fine_tuned_model = fine_tuned_name(job.base, job.suffix, job.id)
+    job.fine_tuned_model = _model_name(job)
     job.result_files, job.status, job.finished_at = [result.id], "succeeded", int(at)
     state.models[job.fine_tuned_model] = ModelRecord(job.fine_tuned_model, int(at), ORGANIZATION, job.id)
     _event(job, at, f"New fine-tuned model created: {job.fine_tuned_model}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import uvicorn
 
 from sandbox.app import build_app
+from sandbox.catalogue import PREFIXES
 from sandbox.faults import Faults
 from sandbox.state import SandboxState
 
@@ -29,8 +30,9 @@ class SandboxServer:
     """A Sandbox on its own port. ``start()`` returns once it accepts connections; ``stop()`` ends it."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, state_dir: Path | None = None,
-                 job_seconds: float = 60.0, faults: Faults | None = None) -> None:
-        self.app = build_app(SandboxState(state_dir), faults, job_seconds)
+                 job_seconds: float = 60.0, faults: Faults | None = None, dialect: str = "openai") -> None:
+        self.app = build_app(SandboxState(state_dir), faults, job_seconds, dialect)
+        self.dialect = dialect
         self.socket = _bind(host, port)
         self.host, self.port = host, self.socket.getsockname()[1]
         # Keep idle connections longer than clients do (httpx: 5 s), so a client never reuses one the
@@ -41,13 +43,14 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
 
     @property
-    def base_url(self) -> str:
+    def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/v1"
+        return f"http://{host}:{self.port}"
 
     @property
-    def origin(self) -> str:
-        return self.base_url.removesuffix("/v1")
+    def base_url(self) -> str:
+        """The API's base URL in this server's dialect (…/v1 for OpenAI)."""
+        return self.origin + PREFIXES[self.dialect]
 
     def set_faults(self, faults: Faults) -> None:
         self.app.state.sandbox.faults = faults

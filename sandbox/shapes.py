@@ -24,7 +24,12 @@ def model_json(record: ModelRecord) -> dict[str, Any]:
     return shaped(Model, {"id": record.id, "object": "model", "created": record.created, "owned_by": record.owned_by})
 
 
+ZHIPU_STATUSES = {"validating_files": "created", "queued": "pending"}  # the rest as OpenAI's
+
+
 def job_json(job: JobRecord) -> dict[str, Any]:
+    if job.dialect == "zhipu":
+        return _zhipu_job(job)
     hyper = {k: v for k, v in job.hyperparameters.items() if k != "beta"}
     method: dict[str, Any] = {"type": job.method, job.method: {"hyperparameters": job.hyperparameters}}
     data = {
@@ -40,11 +45,29 @@ def job_json(job: JobRecord) -> dict[str, Any]:
     # The SDK's status list has no "paused" yet, although the service reports it: check the shape
     # with a listed status, then give the real one back.
     checked = shaped(FineTuningJob, data | {"status": "running" if job.status == "paused" else job.status})
-    return checked | {"status": job.status, "user_provided_suffix": job.suffix}
+    status = "pending" if job.dialect == "azure" and job.status == "queued" else job.status
+    return checked | {"status": status, "user_provided_suffix": job.suffix}
 
 
-def event_json(event: dict[str, Any]) -> dict[str, Any]:
-    return shaped(FineTuningJobEvent, event)
+def _zhipu_job(job: JobRecord) -> dict[str, Any]:
+    """Zhipu's job: OpenAI's fields minus method and metadata, its own status words, times in milliseconds."""
+    return {"id": job.id, "request_id": job.request_id, "object": "fine_tuning.job",
+            "created_at": int(job.created_at * 1000), "finished_at": job.finished_at and job.finished_at * 1000,
+            "model": job.model, "fine_tuned_model": job.fine_tuned_model,
+            "status": ZHIPU_STATUSES.get(job.status, job.status),
+            "hyperparameters": {"n_epochs": str(job.hyperparameters["n_epochs"])}, "training_file": job.training_file,
+            "validation_file": job.validation_file, "result_files": [], "trained_tokens": job.trained_tokens,
+            "error": job.error}
+
+
+def event_json(event: dict[str, Any], dialect: str = "openai") -> dict[str, Any]:
+    if dialect != "zhipu":
+        return shaped(FineTuningJobEvent, event)
+    data = event.get("data") or {}
+    metrics = {"current_steps": data.get("step"), "total_steps": data.get("total_steps"),
+               "loss": data.get("train_loss"), "eval_loss": data.get("valid_loss")}
+    # Zhipu sends its numbers as text
+    return event | {"data": {k: str(v) for k, v in metrics.items() if v is not None}}
 
 
 def checkpoint_json(checkpoint: dict[str, Any]) -> dict[str, Any]:

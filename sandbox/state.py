@@ -71,6 +71,10 @@ class JobRecord:
     paused_at: float | None = None
     paused_total: float = 0.0
     stage: int = 0  # how far the simulated lifecycle has got (see lifecycle.py)
+    dialect: str = "openai"  # whose API created it: openai, azure, zhipu or bailian
+    model_name: str = ""  # the fine-tuned model's name once it succeeds (each dialect names them its way)
+    request_id: str | None = None  # Zhipu: the client's request id
+    training_type: str = ""  # Azure: trainingType; Bailian: training_type
 
 
 @dataclass
@@ -79,6 +83,16 @@ class ModelRecord:
     created: int
     owned_by: str
     job_id: str | None = None
+
+
+@dataclass
+class DeploymentRecord:
+    """Bailian: a fine-tuned model made callable under ``name``; Azure: one made in the portal."""
+
+    name: str
+    model: str
+    created_at: float
+    plan: str = "lora"
 
 
 class SandboxState:
@@ -90,6 +104,7 @@ class SandboxState:
         self.uploads: dict[str, UploadRecord] = {}
         self.jobs: dict[str, JobRecord] = {}
         self.models: dict[str, ModelRecord] = {}
+        self.deployments: dict[str, DeploymentRecord] = {}
         if state_dir is not None:
             self._load()
 
@@ -108,6 +123,7 @@ class SandboxState:
                 self.contents[record.id] = content.read_bytes()
         self.jobs = {raw["id"]: JobRecord(**raw) for raw in data["jobs"]}
         self.models = {raw["id"]: ModelRecord(**raw) for raw in data["models"]}
+        self.deployments = {raw["name"]: DeploymentRecord(**raw) for raw in data.get("deployments", [])}
 
     def save(self) -> None:
         """Write the state (not uploads in progress) atomically; no-op when in memory only."""
@@ -116,7 +132,8 @@ class SandboxState:
         with self.lock:
             data = {"files": [asdict(f) for f in self.files.values()],
                     "jobs": [asdict(j) for j in self.jobs.values()],
-                    "models": [asdict(m) for m in self.models.values()]}
+                    "models": [asdict(m) for m in self.models.values()],
+                    "deployments": [asdict(d) for d in self.deployments.values()]}
             write_atomically(self.state_dir / "state.json", json.dumps(data).encode(), sync=False)
 
     def add_file(self, record: FileRecord, content: bytes) -> None:

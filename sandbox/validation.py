@@ -6,6 +6,7 @@ count, per-example tokens, chat vs completion) are checked when a job validates 
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ class FileFacts:
     total_tokens: int
     max_tokens: int
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (prompt, answer) to answer from
+    bom: bool = False  # the file starts with a UTF-8 byte-order mark (Azure requires one)
 
 
 def text_of(content: object) -> str:
@@ -94,6 +96,7 @@ def analyse_file(content: bytes) -> FileFacts:
         facts.pairs.append(pair)
     if facts is None:
         raise bad_request("Invalid file format. The file is empty.", "file", "invalid_file_format")
+    facts.bom = content.startswith(codecs.BOM_UTF8)
     return facts
 
 

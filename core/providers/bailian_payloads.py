@@ -76,12 +76,14 @@ def events_from_logs(job_id: str, lines: Iterable[Any], first: int = 0) -> list[
 
 
 def points_from_logs(events: Iterable[JobEvent]) -> list[MetricPoint]:
-    """The loss curve from log lines; lines without a step number are counted in order."""
+    """The loss curve from log lines. Lines without a step number are counted in order; an evaluation
+    line belongs to the training step logged before it."""
     points: list[MetricPoint] = []
     for event in events:
         loss, valid = event.data.get("loss"), event.data.get("eval_loss")
-        if loss is None and valid is None:
-            continue
-        step = int(event.data.get("step") or (points[-1].step + 1 if points else 1))
-        points.append(MetricPoint(step, loss, valid))
+        if loss is None and valid is not None and points and "step" not in event.data:
+            points[-1] = MetricPoint(points[-1].step, points[-1].train_loss, valid)
+        elif loss is not None or valid is not None:
+            step = int(event.data.get("step") or (points[-1].step + 1 if points else 1))
+            points.append(MetricPoint(step, loss, valid))
     return points

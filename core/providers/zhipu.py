@@ -57,11 +57,19 @@ class ZhipuProvider(OpenAIProvider):
             if isinstance(jobs, list) else None
 
     async def list_models(self) -> list[ModelInfo]:
-        """Your fine-tuned models (from the jobs that made them), then the base models."""
+        """Your fine-tuned models (from the jobs that made them, unless /models no longer lists them), then
+        the other models."""
         jobs, _ = await self.list_jobs(limit=100)
+        try:
+            listed: set[str] | None = {text(as_dict(m).get("id")) for m in (await self.client.models.list()).data}
+        except Exception:
+            listed = None  # not every account may list models; the jobs still name them
         mine = [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
-                for j in jobs if j.status == "succeeded" and j.fine_tuned_model]
-        return in_order(mine + [ModelInfo(name, 0, "zhipu") for name in ZHIPU_MODELS])
+                for j in jobs if j.status == "succeeded" and j.fine_tuned_model
+                and (listed is None or j.fine_tuned_model in listed)]
+        names = {m.id for m in mine}
+        others = sorted((listed or set()) - names) if listed else list(ZHIPU_MODELS)
+        return in_order(mine + [ModelInfo(name, 0, "") for name in others])
 
     async def delete_model(self, model_id: str) -> None:
         answer = as_dict(await call(self.client.delete(f"/fine_tuning/fine_tuned_models/{model_id}",

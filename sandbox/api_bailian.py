@@ -1,0 +1,315 @@
+"""Alibaba Bailian's own REST shape under /api/v1: files (answers under ``data``), fine-tunes with logs,
+and deployments (answers under ``output``), errors as {"request_id", "code", "message"}."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox.api_jobs import new_job
+from sandbox.catalogue import base_model, offered
+from sandbox.context import Sandbox, sandbox_of
+from sandbox.errors import ApiError, bad_request
+from sandbox.lifecycle import advance, control
+from sandbox.state import DeploymentRecord, FileRecord, JobRecord
+from sandbox.validation import analyse_file
+
+STATUSES = {"validating_files": "PENDING", "queued": "PENDING", "running": "RUNNING", "paused": "RUNNING",
+            "succeeded": "SUCCEEDED", "failed": "FAILED", "cancelled": "CANCELED"}
+TRAINING_TYPES = ("sft", "efficient_sft", "dpo_full", "dpo_lora", "cpt")
+DEPLOY_FRACTION = 0.2  # a deployment runs after this share of a job's duration
+
+
+def _answer(key: str, value: Any) -> JSONResponse:
+    return JSONResponse({"request_id": uuid.uuid4().hex, key: value})
+
+
+def _clock(seconds: float | None) -> str | None:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds)) if seconds else None
+
+
+def _page(request: Request, items: list[Any], key: str, page_size: int = 10) -> dict[str, Any]:
+    try:
+        page_no = int(request.query_params.get("page_no", 1))
+        size = int(request.query_params.get("page_size", page_size))
+    except ValueError as exc:
+        raise bad_request("page_no and page_size must be integers.") from exc
+    return {"page_no": page_no, "page_size": size, "total": len(items),
+            key: items[(page_no - 1) * size: page_no * size]}
+
+
+# -- files --------------------------------------------------------------------------------------------
+def _file_json(request: Request, record: FileRecord, content: bytes) -> dict[str, Any]:
+    return {"file_id": record.id, "name": record.filename, "description": "", "size": record.bytes,
+            "md5": hashlib.md5(content).hexdigest(), "gmt_create": _clock(record.created_at),
+            "url": f"{str(request.base_url).rstrip('/')}/_sandbox/files/{record.id}", "purpose": record.purpose}
+
+
+async def upload_files(request: Request) -> JSONResponse:
+    form = await request.form()
+    uploaded, failed = [], []
+    for upload in form.getlist("files"):
+        if isinstance(upload, str):
+            continue
+        content = await upload.read()
+        try:
+            facts = analyse_file(content)
+        except ApiError as error:
+            failed.append({"name": upload.filename, "code": "BadRequest.InvalidFormat", "message": error.message})
+            continue
+        record = FileRecord(str(uuid.uuid4()), upload.filename or "train.jsonl", "fine-tune", len(content),
+                            int(time.time()), facts)
+        sandbox_of(request).state.add_file(record, content)
+        uploaded.append({"file_id": record.id, "name": record.filename})
+    if not uploaded and not failed:
+        raise bad_request("Missing files.")
+    return _answer("data", {"uploaded_files": uploaded, "failed_uploads": failed})
+
+
+def _file(request: Request) -> FileRecord:
+    record = sandbox_of(request).state.files.get(request.path_params["file_id"])
+    if record is None:
+        raise ApiError(404, "Not Found!")
+    return record
+
+
+async def list_files(request: Request) -> JSONResponse:
+    state = sandbox_of(request).state
+    files = [_file_json(request, f, state.contents.get(f.id, b"")) for f in state.files.values()]
+    return _answer("data", _page(request, files, "files"))
+
+
+async def get_file(request: Request) -> JSONResponse:
+    record = _file(request)
+    return _answer("data", _file_json(request, record, sandbox_of(request).state.contents.get(record.id, b"")))
+
+
+async def delete_file(request: Request) -> JSONResponse:
+    sandbox_of(request).state.delete_file(_file(request).id)
+    return JSONResponse({"request_id": uuid.uuid4().hex})
+
+
+async def download(request: Request) -> Response:
+    """The file's download address (a signed storage URL at the real service)."""
+    return Response(sandbox_of(request).state.contents.get(_file(request).id, b""),
+                    media_type="application/octet-stream")
+
+
+# -- fine-tunes ---------------------------------------------------------------------------------------
+def job_json(job: JobRecord) -> dict[str, Any]:
+    hyper = job.hyperparameters
+    data = {"job_id": job.id, "job_name": job.id, "status": STATUSES.get(job.status, job.status.upper()),
+            "model": job.model, "base_model": job.base, "training_file_ids": [job.training_file],
+            "validation_file_ids": [job.validation_file] if job.validation_file else [],
+            "hyper_parameters": {"n_epochs": hyper["n_epochs"], "batch_size": hyper["batch_size"],
+                                 "learning_rate": hyper["learning_rate_multiplier"] * 1e-5, "max_length": 2048},
+            "training_type": job.training_type, "create_time": _clock(job.created_at),
+            "workspace_id": "ws-sandbox", "group": "llm"}
+    if job.status == "succeeded":
+        data |= {"finetuned_output": job.fine_tuned_model, "usage": job.trained_tokens}
+    if job.finished_at:
+        data["end_time"] = _clock(job.finished_at)
+    if job.error:
+        data |= {"code": job.error.get("code"), "message": job.error.get("message")}
+    return data
+
+
+async def create_job(request: Request) -> JSONResponse:
+    sandbox = sandbox_of(request)
+    body = await request.json()
+    files = body.get("training_file_ids")
+    if not body.get("model") or not isinstance(files, list) or not files:
+        raise bad_request("Missing training files" if body.get("model") else "Missing model")
+    model = _base(sandbox, body["model"])
+    training = _training(sandbox, files[0])
+    validation = body.get("validation_file_ids") or []
+    if validation:
+        _training(sandbox, validation[0])
+    training_type = body.get("training_type") or "sft"
+    if training_type not in TRAINING_TYPES:
+        raise bad_request(f"training_type must be one of {', '.join(TRAINING_TYPES)}.")
+    hyper = body.get("hyper_parameters") or {}
+    requested = {k: hyper[k] for k in ("n_epochs", "batch_size") if isinstance(hyper.get(k), int)}
+    job = new_job(sandbox, body["model"], model, training, requested,
+                  "dpo" if training_type.startswith("dpo") else "supervised",
+                  validation_file=validation[0] if validation else None,
+                  suffix=body.get("finetuned_output_suffix"), training_type=training_type)
+    return _answer("output", job_json(job))
+
+
+def _base(sandbox: Sandbox, model_id: str) -> Any:
+    own = sandbox.state.models.get(model_id)
+    job = sandbox.state.jobs.get(own.job_id or "") if own else None
+    model = base_model(job.base if job else model_id)
+    if model is None or not offered(model, sandbox.dialect):
+        raise bad_request(f"Model {model_id} is not supported for fine-tuning.")
+    return model
+
+
+def _training(sandbox: Sandbox, file_id: Any) -> FileRecord:
+    record = sandbox.state.files.get(file_id) if isinstance(file_id, str) else None
+    if record is None or record.facts is None:
+        raise bad_request(f"File {file_id} not found.")
+    return record
+
+
+def _job(request: Request) -> JobRecord:
+    sandbox = sandbox_of(request)
+    with sandbox.state.lock:
+        job = sandbox.state.jobs.get(request.path_params["job_id"])
+        if job is None:
+            raise ApiError(404, "Not Found!")
+        advance(sandbox.state, job)
+        sandbox.state.save()
+    return job
+
+
+async def list_jobs(request: Request) -> JSONResponse:
+    state = sandbox_of(request).state
+    with state.lock:
+        jobs = sorted(state.jobs.values(), key=lambda j: j.created_at, reverse=True)
+        for job in jobs:
+            advance(state, job)
+        state.save()
+        return _answer("output", _page(request, [job_json(j) for j in jobs], "jobs"))
+
+
+async def get_job(request: Request) -> JSONResponse:
+    return _answer("output", job_json(_job(request)))
+
+
+async def cancel_job(request: Request) -> JSONResponse:
+    job = _job(request)
+    state = sandbox_of(request).state
+    with state.lock:
+        if control(job, "cancel"):
+            raise ApiError(400, f"The fine-tune job can not be canceled because it is {job.status}.")
+        state.save()
+    return _answer("output", {"status": "success"})
+
+
+async def delete_job(request: Request) -> JSONResponse:
+    job = _job(request)
+    state = sandbox_of(request).state
+    with state.lock:
+        state.jobs.pop(job.id, None)
+        state.save()
+    return _answer("output", {"status": "success"})
+
+
+def log_lines(job: JobRecord) -> list[str]:
+    """The job's log, in the style of the service's training logs."""
+    lines = []
+    for event in job.events:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S,000", time.localtime(event["created_at"]))
+        level = "ERROR" if event["level"] == "error" else "INFO"
+        data = event.get("data") or {}
+        if event.get("type") == "metrics":
+            epoch = round(data["step"] / job.steps_per_epoch, 2)
+            lines.append(f"{stamp} - INFO - {{'loss': {data['train_loss']}, 'learning_rate': 1e-05, 'epoch': {epoch}}}")
+            if "valid_loss" in data:
+                lines.append(f"{stamp} - INFO - {{'eval_loss': {data['valid_loss']}, 'epoch': {epoch}}}")
+        else:
+            lines.append(f"{stamp} - {level} - {event['message']}")
+    if job.status == "succeeded" and job.metrics:
+        average = sum(m["train_loss"] for m in job.metrics) / len(job.metrics)
+        lines.append(f"{{'train_runtime': {job.duration:.1f}, 'train_loss': {average}, "
+                     f"'epoch': {job.hyperparameters['n_epochs']}.0}}")
+        lines.append(f"training usage {job.trained_tokens}")
+        lines.append("##FT_COMPLETE##")
+    return lines
+
+
+async def job_logs(request: Request) -> JSONResponse:
+    lines = log_lines(_job(request))
+    try:
+        offset = int(request.query_params.get("offset", 0))
+        count = min(int(request.query_params.get("line", 100)), 1000)
+    except ValueError as exc:
+        raise bad_request("offset and line must be integers.") from exc
+    return _answer("output", {"total": len(lines), "logs": lines[offset: offset + count]})
+
+
+# -- deployments --------------------------------------------------------------------------------------
+def deployment_status(sandbox: Sandbox, deployment: DeploymentRecord) -> str:
+    ready = deployment.created_at + sandbox.job_seconds * DEPLOY_FRACTION
+    return "RUNNING" if sandbox.dialect != "bailian" or time.time() >= ready else "PENDING"
+
+
+def _deployment_json(sandbox: Sandbox, deployment: DeploymentRecord, status: str | None = None) -> dict[str, Any]:
+    status = status or deployment_status(sandbox, deployment)
+    own = sandbox.state.models.get(deployment.model)
+    job = sandbox.state.jobs.get(own.job_id or "") if own else None
+    return {"deployed_model": deployment.name, "gmt_create": _clock(deployment.created_at),
+            "gmt_modified": _clock(deployment.created_at), "status": status, "model_name": deployment.model,
+            "base_model": job.base if job else "", "base_capacity": 1, "capacity": 1,
+            "ready_capacity": 1 if status == "RUNNING" else 0, "workspace_id": "ws-sandbox",
+            "charge_type": "post_paid", "plan": deployment.plan}
+
+
+async def create_deployment(request: Request) -> JSONResponse:
+    sandbox = sandbox_of(request)
+    body = await request.json()
+    model = body.get("model_name")
+    if model not in sandbox.state.models:
+        raise ApiError(404, f"Model: {model} not found!")
+    suffix = body.get("suffix")
+    with sandbox.state.lock:
+        if not suffix and any(d.model == model for d in sandbox.state.deployments.values()):
+            raise ApiError(409, f"Deployment of {model} already exists, please specify a suffix.")
+        name = f"{model[:40]}-{suffix or secrets.token_hex(4)}"
+        deployment = DeploymentRecord(name, model, time.time(), str(body.get("plan") or "lora"))
+        sandbox.state.deployments[name] = deployment
+        sandbox.state.save()
+    return _answer("output", _deployment_json(sandbox, deployment))
+
+
+def _deployment(request: Request) -> DeploymentRecord:
+    found = sandbox_of(request).state.deployments.get(request.path_params["name"])
+    if found is None:
+        raise ApiError(404, f"Model: {request.path_params['name']} not found!")
+    return found
+
+
+async def list_deployments(request: Request) -> JSONResponse:
+    sandbox = sandbox_of(request)
+    items = [_deployment_json(sandbox, d) for d in sandbox.state.deployments.values()]
+    return _answer("output", _page(request, items, "deployments", 50))
+
+
+async def get_deployment(request: Request) -> JSONResponse:
+    return _answer("output", _deployment_json(sandbox_of(request), _deployment(request)))
+
+
+async def delete_deployment(request: Request) -> JSONResponse:
+    sandbox, deployment = sandbox_of(request), _deployment(request)
+    with sandbox.state.lock:
+        sandbox.state.deployments.pop(deployment.name, None)
+        sandbox.state.save()
+    return _answer("output", _deployment_json(sandbox, deployment, "DELETING"))
+
+
+ROUTES = [
+    Route("/files", upload_files, methods=["POST"]),
+    Route("/files", list_files, methods=["GET"]),
+    Route("/files/{file_id}", get_file, methods=["GET"]),
+    Route("/files/{file_id}", delete_file, methods=["DELETE"]),
+    Route("/fine-tunes", create_job, methods=["POST"]),
+    Route("/fine-tunes", list_jobs, methods=["GET"]),
+    Route("/fine-tunes/{job_id}", get_job, methods=["GET"]),
+    Route("/fine-tunes/{job_id}", delete_job, methods=["DELETE"]),
+    Route("/fine-tunes/{job_id}/cancel", cancel_job, methods=["POST"]),
+    Route("/fine-tunes/{job_id}/logs", job_logs, methods=["GET"]),
+    Route("/deployments", create_deployment, methods=["POST"]),
+    Route("/deployments", list_deployments, methods=["GET"]),
+    Route("/deployments/{name}", get_deployment, methods=["GET"]),
+    Route("/deployments/{name}", delete_deployment, methods=["DELETE"]),
+]
+DOWNLOAD_ROUTES = [Route("/_sandbox/files/{file_id}", download, methods=["GET"])]
