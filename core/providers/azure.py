@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.dataset.io import reencoded
+from core.errors import CoreError
 from core.fileio import write_atomically
+from core.i18n import tr
 from core.models import ModelInfo
 from core.paths import cache_dir
 from core.providers.base import MIB, Capabilities, Progress, UploadedFile
@@ -50,6 +52,12 @@ class AzureProvider(OpenAIProvider):
             write_atomically(copy, prepared, sync=False)
             path = copy
         return await super().upload(path, on_progress)
+
+    async def delete_model(self, model_id: str) -> None:
+        raise CoreError(tr("This provider does not offer deleting models through its API."),
+                        tr("Delete it in the Azure AI Foundry portal (ai.azure.com): Models → Customized models → "
+                           "select it → Delete. Delete its deployments first; a model without deployments costs "
+                           "nothing to keep."))
 
     def model_info(self, value: Any, job_of: dict[str, str]) -> ModelInfo:
         data = as_dict(value)

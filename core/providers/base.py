@@ -76,8 +76,8 @@ def our_status(raw: object, table: dict[str, str]) -> str:
     key = text.lower()
     if key in table:
         return table[key]
-    for word, status in (("cancell", "cancelling"), ("cancel", "cancelled"), ("fail", "failed"),
-                         ("error", "failed"), ("succe", "succeeded"), ("complet", "succeeded"),
+    for word, status in (("cancelling", "cancelling"), ("canceling", "cancelling"), ("cancel", "cancelled"),
+                         ("fail", "failed"), ("error", "failed"), ("succe", "succeeded"), ("complet", "succeeded"),
                          ("run", "running"), ("train", "running"), ("queu", "queued"), ("pend", "queued"),
                          ("pause", "paused"), ("valid", "validating_files")):
         if word in key:

@@ -162,6 +162,8 @@ class OpenAIProvider(Provider):
             options["after"] = page.data[-1].id
 
     async def checkpoints(self, job_id: str) -> list[Checkpoint]:
+        if not self.capabilities.supports_checkpoints:
+            return []
         page = await call(self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=100))
         return sorted((checkpoint_from_openai(c) for c in page.data), key=lambda c: c.step)
 
