@@ -4,7 +4,8 @@ answers as training rows, copy the request as code."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -46,6 +47,7 @@ from core.profiles import ProfileService
 from core.providers.base import Provider
 from core.snippets import as_curl, as_node, as_python
 from gui.console.answer_pane import AnswerPane
+from gui.console.deployment_steps import DeploymentSteps
 from gui.console.evaluation import EvaluationPanel
 from gui.session import Session
 from gui.tasks import Tasks
@@ -132,7 +134,9 @@ class ConsoleTab(Retranslating, QWidget):
         self.stream_box.toggled.connect(self._remember_streaming)
         self._retry_question = ""
         self._told_buffering: set[str] = set()
-        self.messages.action_clicked.connect(self._retry)
+        self._message_action: Callable[[], object] = self._retry  # what the message bar's button does
+        self.messages.action_clicked.connect(lambda: self._message_action())
+        self.deployment_steps = DeploymentSteps(self)
         self._set_busy(False)
 
     def retranslate(self) -> None:
@@ -250,19 +254,27 @@ class ConsoleTab(Retranslating, QWidget):
             self._asking = None
             self._save_history()
 
+    def offer(self, message: str, hint: str, action: str, do: Callable[[], object], error: bool = False) -> None:
+        """Show ``message`` with a button that does ``do``."""
+        self._message_action = do
+        (self.messages.show_error if error else self.messages.show_info)(message, hint, action)
+
     async def _ask(self, pane: AnswerPane, question: str) -> None:
         training = await self.session()
+        name = await self.deployment_steps.chat_name(training, pane.model)
+        if name is None:
+            return
         pane.ask(question)
         try:
-            answer = await ask(training.chat_client, self._request(pane, question), pane.add_text,
-                               stream=self.stream_box.isChecked())
+            answer = await ask(training.chat_client, replace(self._request(pane, question), model=name),
+                               pane.add_text, stream=self.stream_box.isChecked())
         except asyncio.CancelledError:
             pane.finish(question, None, self.tr("stopped; what arrived is kept"))
             raise
         except PartialAnswerError as error:
             pane.finish(question, None, error.user_message)
             self._retry_question = question
-            self.messages.show_error(error.user_message, error.hint, self.tr("Ask again"))
+            self.offer(error.user_message, error.hint, self.tr("Ask again"), self._retry, error=True)
             return
         except CoreError:
             pane.finish(question, None, self.tr("no answer"))

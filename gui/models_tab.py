@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
 from core.i18n import tr
 from core.models import ModelInfo
 from core.profiles import ProfileService
+from core.providers import capabilities_for
+from core.providers.base import Capabilities, Deployment
+from gui.deploying import deploy_with_confirmation, deployment_text
 from gui.session import Session
 from gui.tasks import Tasks
-from gui.widgets.dialogs import ask_text
+from gui.widgets.dialogs import Button, ask, ask_text
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
 
@@ -35,22 +38,25 @@ class ModelsTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.models: list[ModelInfo] = []
+        self.deployments: dict[str, Deployment] = {}  # by model id
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.models)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else 6
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        return (tr("Model"), tr("Base model"), tr("Suffix"), tr("Created"), tr("Job"))[section]
+        return (tr("Model"), tr("Base model"), tr("Suffix"), tr("Created"), tr("Job"), tr("Deployment"))[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         model = self.models[index.row()]
+        if index.column() == 5:
+            return deployment_text(self.deployments.get(model.id)) if model.fine_tuned else ""
         return (model.id, model.base, model.suffix, time.strftime("%Y-%m-%d %H:%M", time.localtime(model.created)),
                 model.job_id)[index.column()]
 
@@ -76,6 +82,8 @@ class ModelsTab(Retranslating, QWidget):
         self.search, self.mine_only = QLineEdit(), QCheckBox()
         self.try_button, self.continue_button = QPushButton(), QPushButton()
         self.delete_button, self.refresh_button = QPushButton(), QPushButton()
+        self.deploy_button, self.undeploy_button = QPushButton(), QPushButton()
+        self.capabilities = Capabilities()
         self.view.setModel(self.table)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -87,7 +95,8 @@ class ModelsTab(Retranslating, QWidget):
         top.addWidget(self.refresh_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.try_button, self.continue_button, self.delete_button):
+        for button in (self.try_button, self.continue_button, self.deploy_button, self.undeploy_button,
+                       self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -101,6 +110,8 @@ class ModelsTab(Retranslating, QWidget):
         self.try_button.clicked.connect(lambda: self._emit(self.try_model))
         self.continue_button.clicked.connect(lambda: self._emit(self.continue_training))
         self.delete_button.clicked.connect(lambda: self.tasks.run(self._delete()))
+        self.deploy_button.clicked.connect(lambda: self.tasks.run(self._deploy()))
+        self.undeploy_button.clicked.connect(lambda: self.tasks.run(self._undeploy()))
         self.view.doubleClicked.connect(lambda _: self._emit(self.try_model))
         self.retranslate()
 
@@ -112,14 +123,33 @@ class ModelsTab(Retranslating, QWidget):
         self.continue_button.setToolTip(self.tr("Train this model further with new data"))
         self.delete_button.setText(self.tr("Delete…"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self.deploy_button.setText(self.tr("Deploy…"))
+        self.deploy_button.setToolTip(self.tr("Make the model callable (billed while the deployment exists)"))
+        self.undeploy_button.setText(self.tr("Remove deployment…"))
+        self.undeploy_button.setToolTip(self.tr("Stop paying for the deployment; the model itself is kept"))
+        self.set_capabilities(self.capabilities)
+
+    def set_capabilities(self, capabilities: Capabilities) -> None:
+        """Offer only what the profile's provider can do, and say why the rest is disabled."""
+        self.capabilities = capabilities
+        self.delete_button.setEnabled(capabilities.supports_delete_model)
+        self.delete_button.setToolTip("" if capabilities.supports_delete_model else self.tr(
+            "This provider does not offer deleting models through its API; delete them in its own console."))
+        for button in (self.deploy_button, self.undeploy_button):
+            button.setVisible(capabilities.can_deploy)
+        self.view.setColumnHidden(5, not capabilities.can_deploy)
 
     def activate(self) -> None:
         self.activated = True
         self.connection.reset()
+        self.set_capabilities(capabilities_for(self.service.settings.active_profile))
         self.tasks.run(self.refresh())
 
     async def refresh(self) -> None:
-        self.all_models = await (await self.connection.get()).list_models()
+        provider = await self.connection.get()
+        self.all_models = await provider.list_models()
+        if self.capabilities.can_deploy:
+            self.table.deployments = {d.model: d for d in await provider.deployments() if d.status != "deleting"}
         self._filter()
 
     def _filter(self) -> None:
@@ -136,8 +166,31 @@ class ModelsTab(Retranslating, QWidget):
         if chosen:
             signal.emit(chosen[0])  # type: ignore[attr-defined]
 
+    async def _deploy(self) -> None:
+        for name in self._selected():
+            if await deploy_with_confirmation(self, await self.connection.get(), name) is None:
+                return
+            self.messages.show_info(self.tr("Deploying {model}… it can answer once the deployment is ready.").format(
+                model=name))
+        await self.refresh()
+
+    async def _undeploy(self) -> None:
+        found = [self.table.deployments[name] for name in self._selected() if name in self.table.deployments]
+        if not found:
+            return
+        question = self.tr("Remove the deployment of {model}? It stops answering; the fine-tuned model is kept and "
+                           "can be deployed again.").format(model=found[0].model)
+        if await ask(self, self.tr("Remove the deployment?"), question, Button.Yes | Button.Cancel,
+                     Button.Cancel) != Button.Yes:
+            return
+        for deployment in found:
+            await (await self.connection.get()).undeploy(deployment)
+        self.messages.show_info(self.tr("The deployment was removed; it is no longer billed."))
+        await self.refresh()
+
     async def _delete(self) -> None:
-        chosen = [name for name in self._selected() if name.startswith("ft:")]
+        own = {m.id for m in self.table.models if m.fine_tuned}
+        chosen = [name for name in self._selected() if name in own]
         if not chosen:
             return
         expected = chosen[0] if len(chosen) == 1 else str(len(chosen))

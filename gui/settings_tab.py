@@ -96,7 +96,8 @@ class SettingsTab(Retranslating, QWidget):
 
     def _connect(self) -> None:
         self.profile_list.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
-        for kind in (ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.COMPATIBLE):
+        for kind in (ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.ZHIPU, ProfileKind.BAILIAN,
+                     ProfileKind.COMPATIBLE):
             action = self.add_menu.addAction("")
             action.setData(kind)
             action.triggered.connect(lambda _=False, k=kind: self.add_profile(k))
@@ -120,10 +121,8 @@ class SettingsTab(Retranslating, QWidget):
         self.activate_button.setText(self.tr("Use this profile"))
         self.save_button.setText(self.tr("Save"))
         self._set_test_button_text()
-        kinds = {ProfileKind.OPENAI: self.tr("OpenAI account"), ProfileKind.AZURE: self.tr("Azure OpenAI"),
-                 ProfileKind.COMPATIBLE: self.tr("OpenAI-compatible gateway or relay")}
         for action in self.add_menu.actions():
-            action.setText(kinds[action.data()])
+            action.setText(self.form.kind_text(action.data()))
         self.language_combo.blockSignals(True)
         self.language_combo.clear()
         self.language_combo.addItems([self.tr("Follow the system"), "English", "简体中文"])
@@ -180,8 +179,8 @@ class SettingsTab(Retranslating, QWidget):
     def add_profile(self, kind: ProfileKind) -> None:
         """Show a new profile in the form; it joins the list when the user saves it."""
         names = {p.name for p in self.service.settings.profiles}
-        base = {ProfileKind.OPENAI: "OpenAI", ProfileKind.AZURE: "Azure OpenAI",
-                ProfileKind.COMPATIBLE: self.tr("Gateway")}[kind]
+        base = {ProfileKind.OPENAI: "OpenAI", ProfileKind.AZURE: "Azure OpenAI", ProfileKind.ZHIPU: self.tr("Zhipu"),
+                ProfileKind.BAILIAN: self.tr("Bailian"), ProfileKind.COMPATIBLE: self.tr("Gateway")}[kind]
         name = next(n for n in (base, *(f"{base} {i}" for i in range(2, 100))) if n not in names)
         self.profile_list.selectionModel().clear()
         self.form.load(new_profile(kind, name), has_key=False)

@@ -53,6 +53,12 @@ class AzureProvider(OpenAIProvider):
             path = copy
         return await super().upload(path, on_progress)
 
+    def deployment_help(self) -> str:
+        return tr("In the Azure AI Foundry portal (ai.azure.com): Fine-tuning → select the model → Deploy → enter a "
+                  "deployment name → Create. Wait until the deployment shows as succeeded, then enter its name here. "
+                  "A deployment is billed by the hour while it exists (Developer deployments are not, and end after "
+                  "a day). Steps: {url}").format(url=DEPLOY_HELP_URL)
+
     async def delete_model(self, model_id: str) -> None:
         raise CoreError(tr("This provider does not offer deleting models through its API."),
                         tr("Delete it in the Azure AI Foundry portal (ai.azure.com): Models → Customized models → "

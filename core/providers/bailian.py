@@ -164,11 +164,10 @@ class BailianProvider(Provider):
 
         return [BaseModel(name, None, None) for name in BAILIAN_MODELS] + await self.own_models()
 
-    async def deployment(self, model_id: str) -> Deployment | None:
+    async def deployments(self) -> list[Deployment]:
         found = await self._get("/deployments", page_no=1, page_size=200)
         raw = found.get("deployments")
-        deployments = [deployment_from_bailian(d) for d in raw] if isinstance(raw, list) else []
-        return next((d for d in deployments if model_id in (d.model, d.name) and d.status != "deleting"), None)
+        return [deployment_from_bailian(d) for d in raw] if isinstance(raw, list) else []
 
     async def deploy(self, model_id: str) -> Deployment:
         lora = (self.profile.training_type if self.profile else "efficient_sft") in ("", "efficient_sft")

@@ -199,9 +199,18 @@ class Provider(ABC):
         return "", ""
 
     # -- deployments -----------------------------------------------------------------------------------
+    async def deployments(self) -> list[Deployment]:
+        """Every deployment this app can see ([] where the provider's API has none)."""
+        return []
+
     async def deployment(self, model_id: str) -> Deployment | None:
         """The deployment that makes ``model_id`` callable, if any."""
-        return None
+        found = [d for d in await self.deployments() if model_id in (d.model, d.name) and d.status != "deleting"]
+        return found[0] if found else None
+
+    def deployment_help(self) -> str:
+        """How to make a fine-tuned model callable where the app cannot do it itself."""
+        return ""
 
     async def chat_model(self, model_id: str) -> str:
         """The name to send as the chat model (a deployment's name where the provider needs one)."""
