@@ -69,15 +69,15 @@ async def start_a_job(window: MainWindow, path: Path, out: Path) -> str:
     rows = [line for line in path.read_text(encoding="utf-8").splitlines() if '"content": ""' not in line]
     clean = Path(tempfile.mkdtemp()) / "support.jsonl"
     clean.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    uploaded = await training.uploader.upload(clean)
-    job = await training.jobs.create(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
+    uploaded = await training.upload(clean)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
     await window.training_tab.refresh()
     window.training_tab.use_file(clean)
     window.training_tab.form.suffix_edit.setText("support-v2")
     await asyncio.sleep(12)  # part of the run: the chart shows the first steps
     await capture(window, out, ("training",))
     window.languages.apply("en")
-    while not (finished := await training.jobs.get(job.id)).finished:
+    while not (finished := await training.get_job(job.id)).finished:
         await asyncio.sleep(1)
     return finished.fine_tuned_model or ""
 

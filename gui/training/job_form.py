@@ -127,7 +127,7 @@ class JobForm(Retranslating, QWidget):
                 tip += " · " + self.tr("shuts down {date}").format(date=model.shutdown)
             self.model_combo.setItemData(self.model_combo.count() - 1, tip, 3)  # 3: tooltip role
         self.shutdowns = {m.id: m.shutdown for m in models if m.shutdown}
-        if current:
+        if current and self.model_combo.findText(current) >= 0:  # a model of another provider is not kept
             self.model_combo.setCurrentText(current)
 
     def _show_method(self) -> None:

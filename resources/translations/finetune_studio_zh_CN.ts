@@ -220,6 +220,10 @@
         <translation>模拟一次微调任务所需的秒数（默认：60）</translation>
     </message>
     <message>
+        <source>which provider&apos;s API shape to serve (default: openai)</source>
+        <translation>模拟哪家服务商的 API 格式（默认：openai）</translation>
+    </message>
+    <message>
         <source>Interrupted.</source>
         <translation>已中断。</translation>
     </message>
@@ -474,6 +478,14 @@
     <message>
         <source>The timeout must be between 1 and 3600 seconds.</source>
         <translation>超时时间必须在 1 到 3600 秒之间。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a training type of this provider.</source>
+        <translation>“{value}”不是这家服务商支持的训练类型。</translation>
+    </message>
+    <message>
+        <source>Choose one of: {types}.</source>
+        <translation>请从以下选项中选择：{types}。</translation>
     </message>
     <message>
         <source>The Sandbox profile is built in and cannot be deleted.</source>
@@ -1328,8 +1340,36 @@ after:
         <translation>把所有任务及其事件、结果和文件保存到一个文件夹</translation>
     </message>
     <message>
+        <source>Use up to 18 letters, digits, “-” or “_”, without spaces or dots.</source>
+        <translation>最多 18 个字符，只能用字母、数字、“-”或“_”，不能有空格或点号。</translation>
+    </message>
+    <message>
+        <source>Use up to 40 letters, digits, “-” or “_”, without spaces or dots.</source>
+        <translation>最多 40 个字符，只能用字母、数字、“-”或“_”，不能有空格或点号。</translation>
+    </message>
+    <message>
         <source>The suffix “{suffix}” cannot be used.</source>
         <translation>后缀“{suffix}”不可用。</translation>
+    </message>
+    <message>
+        <source>This provider does not offer {what}.</source>
+        <translation>这家服务商不支持{what}。</translation>
+    </message>
+    <message>
+        <source>The button is disabled for this profile; use the provider&apos;s own console for it.</source>
+        <translation>此配置下该按钮不可用，请到服务商自己的控制台操作。</translation>
+    </message>
+    <message>
+        <source>pausing and resuming jobs</source>
+        <translation>暂停和恢复任务</translation>
+    </message>
+    <message>
+        <source>deleting models through its API</source>
+        <translation>通过 API 删除模型</translation>
+    </message>
+    <message>
+        <source>deploying models through its API</source>
+        <translation>通过 API 部署模型</translation>
     </message>
     <message>
         <source>Use up to 64 letters, digits, “-” or “_”, without spaces.</source>
@@ -1376,8 +1416,48 @@ after:
         <translation>已成功</translation>
     </message>
     <message>
+        <source>not deployed</source>
+        <translation>未部署</translation>
+    </message>
+    <message>
         <source>failed</source>
         <translation>失败</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>部署中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>being removed</source>
+        <translation>正在删除</translation>
+    </message>
+    <message>
+        <source>Deploy the model?</source>
+        <translation>部署这个模型吗？</translation>
+    </message>
+    <message>
+        <source>Deploy {model} so that it can answer? The provider bills a deployment while it exists, even when nobody uses it.</source>
+        <translation>要部署 {model}，让它可以回答问题吗？部署存在期间，服务商会一直计费，即使没有人调用。</translation>
+    </message>
+    <message>
+        <source>Remove the deployment in the Models tab when you no longer need it. Deploying takes a few minutes.</source>
+        <translation>不再需要时，请在“模型”页删除部署。部署需要几分钟。</translation>
+    </message>
+    <message>
+        <source>Deployment name</source>
+        <translation>部署名称</translation>
+    </message>
+    <message>
+        <source>Name of the deployment of {model}:</source>
+        <translation>{model} 的部署名称：</translation>
     </message>
     <message>
         <source>cancelled</source>
@@ -1390,6 +1470,10 @@ after:
     <message>
         <source>cancelling</source>
         <translation>正在取消</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
     </message>
     <message>
         <source>Started</source>
@@ -1520,6 +1604,10 @@ after:
         <translation>任务</translation>
     </message>
     <message>
+        <source>Deployment</source>
+        <translation>部署</translation>
+    </message>
+    <message>
         <source>Question</source>
         <translation>问题</translation>
     </message>
@@ -1580,6 +1668,74 @@ after:
     <message>
         <source>expected one argument</source>
         <translation>需要一个参数值</translation>
+    </message>
+    <message>
+        <source>In the Azure AI Foundry portal (ai.azure.com): Fine-tuning → select the model → Deploy → enter a deployment name → Create. Wait until the deployment shows as succeeded, then enter its name here. A deployment is billed by the hour while it exists (Developer deployments are not, and end after a day). Steps: {url}</source>
+        <translation>在 Azure AI Foundry 门户（ai.azure.com）中：微调 → 选择该模型 → 部署 → 填写部署名称 → 创建。等部署显示成功后，在这里填入部署名称。部署存在期间按小时计费（Developer 类型的部署不按小时计费，一天后自动结束）。详细步骤：{url}</translation>
+    </message>
+    <message>
+        <source>This provider does not offer deleting models through its API.</source>
+        <translation>这家服务商不支持通过 API 删除模型。</translation>
+    </message>
+    <message>
+        <source>Delete it in the Azure AI Foundry portal (ai.azure.com): Models → Customized models → select it → Delete. Delete its deployments first; a model without deployments costs nothing to keep.</source>
+        <translation>请在 Azure AI Foundry 门户（ai.azure.com）中删除：模型 → 自定义模型 → 选中它 → 删除。需要先删除它的部署；没有部署的模型保留着不收费。</translation>
+    </message>
+    <message>
+        <source>The key works: {count} jobs seen.</source>
+        <translation>密钥有效：看到 {count} 个任务。</translation>
+    </message>
+    <message>
+        <source>The provider did not accept {name}: {reason}</source>
+        <translation>服务商没有接收 {name}：{reason}</translation>
+    </message>
+    <message>
+        <source>Check the file&apos;s size and format.</source>
+        <translation>请检查文件的大小和格式。</translation>
+    </message>
+    <message>
+        <source>The provider gives no download address for file {id}.</source>
+        <translation>服务商没有提供文件 {id} 的下载地址。</translation>
+    </message>
+    <message>
+        <source>The deployment of {model} is not ready yet ({status}).</source>
+        <translation>{model} 的部署还没有就绪（{status}）。</translation>
+    </message>
+    <message>
+        <source>Deploying takes a few minutes; try again when the Models tab shows it as ready.</source>
+        <translation>部署需要几分钟，等“模型”页显示可用后再试。</translation>
+    </message>
+    <message>
+        <source>The model could not be deleted.</source>
+        <translation>无法删除这个模型。</translation>
+    </message>
+    <message>
+        <source>Try again later.</source>
+        <translation>请稍后再试。</translation>
+    </message>
+    <message>
+        <source>{model} answers only once it is deployed in the provider&apos;s portal.</source>
+        <translation>{model} 需要先在服务商的门户中部署，才能回答问题。</translation>
+    </message>
+    <message>
+        <source>Enter deployment name…</source>
+        <translation>填写部署名称…</translation>
+    </message>
+    <message>
+        <source>{model} answers only once it is deployed.</source>
+        <translation>{model} 需要先部署，才能回答问题。</translation>
+    </message>
+    <message>
+        <source>A deployment is billed while it exists; remove it in the Models tab when you no longer need it.</source>
+        <translation>部署存在期间会一直计费；不再需要时，请在“模型”页删除部署。</translation>
+    </message>
+    <message>
+        <source>Deploy…</source>
+        <translation>部署…</translation>
+    </message>
+    <message>
+        <source>Deploying {model}… ask again once the deployment is ready (the Models tab shows it).</source>
+        <translation>正在部署 {model}……部署就绪后再提问（可以在“模型”页查看状态）。</translation>
     </message>
 </context>
 <context>
@@ -2055,6 +2211,18 @@ after:
         <translation>检查、估算并开始…</translation>
     </message>
     <message>
+        <source>This provider does not offer DPO training.</source>
+        <translation>这家服务商不支持 DPO 训练。</translation>
+    </message>
+    <message>
+        <source>This provider does not take a validation file.</source>
+        <translation>这家服务商不接受验证集文件。</translation>
+    </message>
+    <message>
+        <source>This provider does not take a seed.</source>
+        <translation>这家服务商不接受随机种子。</translation>
+    </message>
+    <message>
         <source>training {price} tokens · longest example {context} tokens</source>
         <translation>训练价格 {price} token · 单条样本最长 {context} 个 token</translation>
     </message>
@@ -2273,6 +2441,42 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Deploy…</source>
+        <translation>部署…</translation>
+    </message>
+    <message>
+        <source>Make the model callable (billed while the deployment exists)</source>
+        <translation>让模型可以被调用（部署存在期间计费）</translation>
+    </message>
+    <message>
+        <source>Remove deployment…</source>
+        <translation>删除部署…</translation>
+    </message>
+    <message>
+        <source>Stop paying for the deployment; the model itself is kept</source>
+        <translation>停止部署计费，模型本身会保留</translation>
+    </message>
+    <message>
+        <source>This provider does not offer deleting models through its API; delete them in its own console.</source>
+        <translation>这家服务商不支持通过 API 删除模型，请到它自己的控制台删除。</translation>
+    </message>
+    <message>
+        <source>Deploying {model}… it can answer once the deployment is ready.</source>
+        <translation>正在部署 {model}……部署就绪后即可回答问题。</translation>
+    </message>
+    <message>
+        <source>Remove the deployment of {model}? It stops answering; the fine-tuned model is kept and can be deployed again.</source>
+        <translation>删除 {model} 的部署吗？它会停止回答问题；微调好的模型会保留，之后可以重新部署。</translation>
+    </message>
+    <message>
+        <source>Remove the deployment?</source>
+        <translation>删除部署吗？</translation>
+    </message>
+    <message>
+        <source>The deployment was removed; it is no longer billed.</source>
+        <translation>部署已删除，不再计费。</translation>
+    </message>
+    <message>
         <source>Delete models</source>
         <translation>删除模型</translation>
     </message>
@@ -2315,8 +2519,16 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>Azure 资源(&amp;R)</translation>
     </message>
     <message>
+        <source>Re&amp;gion</source>
+        <translation>地域(&amp;G)</translation>
+    </message>
+    <message>
         <source>&amp;Base URL</source>
         <translation>Base URL(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Training t&amp;ype</source>
+        <translation>训练类型(&amp;Y)</translation>
     </message>
     <message>
         <source>API &amp;key</source>
@@ -2337,6 +2549,14 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>&amp;Timeout</source>
         <translation>超时(&amp;T)</translation>
+    </message>
+    <message>
+        <source>China (Beijing)</source>
+        <translation>中国内地（北京）</translation>
+    </message>
+    <message>
+        <source>International (Singapore)</source>
+        <translation>国际（新加坡）</translation>
     </message>
     <message>
         <source>e.g. my-openai-resource</source>
@@ -2375,12 +2595,40 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>Azure OpenAI</translation>
     </message>
     <message>
+        <source>Zhipu BigModel (智谱)</source>
+        <translation>智谱 BigModel 开放平台</translation>
+    </message>
+    <message>
+        <source>Alibaba Cloud Bailian (百炼)</source>
+        <translation>阿里云百炼</translation>
+    </message>
+    <message>
         <source>OpenAI-compatible gateway or relay</source>
         <translation>兼容 OpenAI 的网关或中转服务</translation>
     </message>
     <message>
         <source>Sandbox (offline practice server)</source>
         <translation>沙盒（离线练习服务）</translation>
+    </message>
+    <message>
+        <source>Standard (training stays in the resource&apos;s region)</source>
+        <translation>Standard（训练留在资源所在区域）</translation>
+    </message>
+    <message>
+        <source>Global Standard (cheaper; may train in other regions)</source>
+        <translation>Global Standard（更便宜，可能在其他区域训练）</translation>
+    </message>
+    <message>
+        <source>Developer (cheapest; may be paused and resumed by Azure)</source>
+        <translation>Developer（最便宜，Azure 可能会暂停后再继续）</translation>
+    </message>
+    <message>
+        <source>LoRA (efficient; pay-per-token deployment)</source>
+        <translation>LoRA（高效微调，部署按 token 计费）</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning (deployment billed by the hour)</source>
+        <translation>全参数微调（部署按小时计费）</translation>
     </message>
     <message>
         <source>The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse every step for free: no real model is trained and nothing is billed. Add a profile with your own key when you are ready.</source>
@@ -2480,18 +2728,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>保存</translation>
     </message>
     <message>
-        <source>OpenAI account</source>
-        <translation>OpenAI 账号</translation>
-    </message>
-    <message>
-        <source>Azure OpenAI</source>
-        <translation>Azure OpenAI</translation>
-    </message>
-    <message>
-        <source>OpenAI-compatible gateway or relay</source>
-        <translation>兼容 OpenAI 的网关或中转服务</translation>
-    </message>
-    <message>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -2504,8 +2740,16 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>测试连接</translation>
     </message>
     <message>
+        <source>Zhipu</source>
+        <translation>智谱</translation>
+    </message>
+    <message>
         <source>Gateway</source>
         <translation>网关</translation>
+    </message>
+    <message>
+        <source>Bailian</source>
+        <translation>百炼</translation>
     </message>
     <message>
         <source>New profile: fill in the fields, then click Save.</source>

@@ -1,0 +1,138 @@
+"""Screenshots of the tabs with other providers' profiles, each served by a Sandbox dialect, in English and
+Chinese: Training with a Zhipu profile (no pause, no checkpoints), Try it with an Azure profile (deploying
+in the portal explained), Models and Settings with a Bailian profile (deployments, region, training type).
+
+Run: QT_QPA_PLATFORM=offscreen python docs/screenshots_providers.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ft-shots-")
+
+import qasync  # noqa: E402
+
+from core.profiles import ProfileService  # noqa: E402
+from core.secrets import SessionStore  # noqa: E402
+from core.settings import ProfileKind, SettingsStore, new_profile  # noqa: E402
+from core.training.jobs import watch  # noqa: E402
+from core.training.records import JobRequest  # noqa: E402
+from gui.app import create_application, create_window  # noqa: E402
+from gui.main_window import MainWindow  # noqa: E402
+from sandbox.server import SandboxServer  # noqa: E402
+
+DATA = ROOT / "resources" / "samples" / "demo_support.jsonl"
+OUT = ROOT / "docs" / "screenshots"
+BASES = {"zhipu": "glm-4-flash", "azure": "gpt-4o-mini-2024-07-18", "bailian": "qwen3-8b"}
+KINDS = {"zhipu": ProfileKind.ZHIPU, "azure": ProfileKind.AZURE, "bailian": ProfileKind.BAILIAN}
+
+
+async def capture(window: MainWindow, name: str, again: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Screenshots in both languages; ``again`` redoes what shows a message (messages keep their language)."""
+    for language in ("en", "zh_CN"):
+        window.languages.apply(language)
+        if again is not None:
+            await again()
+        await asyncio.sleep(0.5)
+        window.grab().save(str(OUT / f"{name}-{language}.png"))
+    window.languages.apply("en")
+
+
+async def open_window(dialect: str, server: SandboxServer) -> MainWindow:
+    service = ProfileService(SettingsStore(), keys=SessionStore())
+    profile = replace(new_profile(KINDS[dialect], {"zhipu": "智谱", "azure": "Azure OpenAI",
+                                                   "bailian": "百炼"}[dialect]), base_url=server.base_url)
+    service.activate(service.save_profile(profile, "sk-sandbox").id)
+    window = create_window(service)
+    window.resize(1100, 720)
+    window.show()
+    return window
+
+
+async def train(window: MainWindow, dialect: str, wait: bool = True) -> str:
+    provider = await window.models_tab.connection.get()
+    uploaded = await provider.upload(DATA)
+    job = await provider.create_job(JobRequest(BASES[dialect], uploaded.id, suffix="support"))
+    if not wait:
+        return job.id
+    async for update in watch(provider, job.id, interval=0.3):
+        final = update.job
+    return final.fine_tuned_model or ""
+
+
+async def zhipu_training() -> None:
+    with SandboxServer(job_seconds=40.0, dialect="zhipu") as server:
+        window = await open_window("zhipu", server)
+        window.tabs.setCurrentWidget(window.training_tab)
+        await train(window, "zhipu", wait=False)
+        await window.training_tab.refresh()
+        window.training_tab.use_file(DATA)
+        window.training_tab.form.suffix_edit.setText("support-v2")
+        await asyncio.sleep(16)
+        await capture(window, "training-zhipu")
+        window.close()
+
+
+async def azure_try_it() -> None:
+    with SandboxServer(job_seconds=1.0, dialect="azure") as server:
+        window = await open_window("azure", server)
+        model = await train(window, "azure")
+        console = window.console_tab
+        window.tabs.setCurrentWidget(console)
+        while model not in console.known:
+            await asyncio.sleep(0.1)
+        console.set_model(model)
+
+        async def ask() -> None:
+            console.question.setPlainText("我的订单什么时候发货？")
+            console.send()
+            while console._asking is not None:
+                await asyncio.sleep(0.1)
+
+        await capture(window, "try-it-azure", ask)
+        window.close()
+
+
+async def bailian_models_and_settings() -> None:
+    with SandboxServer(job_seconds=1.0, dialect="bailian") as server:
+        window = await open_window("bailian", server)
+        model = await train(window, "bailian")
+        await (await window.models_tab.connection.get()).deploy(model)
+        window.tabs.setCurrentWidget(window.models_tab)
+        await asyncio.sleep(1.0)
+        await window.models_tab.refresh()
+        window.models_tab.view.selectRow(0)
+        await capture(window, "models-bailian")
+        window.tabs.setCurrentWidget(window.settings_tab)
+        window.settings_tab.profile_list.setCurrentIndex(window.settings_tab.model.index(3))
+        await capture(window, "settings-bailian")
+        window.close()
+
+
+async def shoot() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    await zhipu_training()
+    await azure_try_it()
+    await bailian_models_and_settings()
+    print(f"saved provider screenshots to {OUT}")
+
+
+def main() -> None:
+    app = create_application()
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(shoot())
+
+
+if __name__ == "__main__":
+    main()
