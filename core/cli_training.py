@@ -23,10 +23,15 @@ from core.training.jobs import watch
 from core.training.records import Hyperparameters, Job, JobRequest
 from core.urls import check_proxy_url, normalise_base_url
 
+PROVIDER_KINDS = (ProfileKind.COMPATIBLE, ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.ZHIPU,
+                  ProfileKind.BAILIAN)
+
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
     parser.add_argument("--base-url", help=tr("API base URL instead of a profile"))
+    parser.add_argument("--provider", choices=[k.value for k in PROVIDER_KINDS], default="compatible",
+                        help=tr("which provider's API the base URL speaks (default: compatible, the OpenAI shape)"))
     parser.add_argument("--api-key", help=tr("API key (default: OPENAI_API_KEY)"))
     parser.add_argument("--proxy", help=tr("HTTP or SOCKS proxy URL"))
     parser.add_argument("--sandbox", action="store_true", help=tr("use a private offline Sandbox (nothing is billed)"))
@@ -52,9 +57,10 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
             profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, server.base_url
         elif args.base_url or args.api_key:
             key = args.api_key or (found[1] if found else "")
-            base_url = normalise_base_url(args.base_url or (found[0].base_url if found else "")).url
-            profile = replace(new_profile(ProfileKind.COMPATIBLE, "cli"), base_url=base_url,
-                              proxy=check_proxy_url(args.proxy or ""))
+            kind = ProfileKind(args.provider)
+            base_url = normalise_base_url(args.base_url or (found[0].base_url if found else ""),
+                                          add_v1=kind is ProfileKind.AZURE).url
+            profile = replace(new_profile(kind, "cli"), base_url=base_url, proxy=check_proxy_url(args.proxy or ""))
         elif found is not None and not args.profile:
             profile, key = found
             base_url = profile.base_url

@@ -11,7 +11,9 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -98,12 +100,13 @@ async def talk(window: MainWindow, model: str) -> None:
             await asyncio.sleep(0.1)
 
 
-def main() -> None:
+def run_offscreen(shots: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run ``shots`` on a qasync loop of an app that stays open while its windows come and go."""
     app = create_application()
     app.setQuitOnLastWindowClosed(False)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        runner.run(shoot())
+        runner.run(shots())
 
 
 if __name__ == "__main__":
-    main()
+    run_offscreen(shoot)

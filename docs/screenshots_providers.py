@@ -20,14 +20,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ft-shots-")
 
-import qasync  # noqa: E402
+from screenshots import run_offscreen  # noqa: E402  (docs/ is on sys.path when run as a script)
 
 from core.profiles import ProfileService  # noqa: E402
 from core.secrets import SessionStore  # noqa: E402
 from core.settings import ProfileKind, SettingsStore, new_profile  # noqa: E402
 from core.training.jobs import watch  # noqa: E402
 from core.training.records import JobRequest  # noqa: E402
-from gui.app import create_application, create_window  # noqa: E402
+from gui.app import create_window  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 
@@ -127,12 +127,5 @@ async def shoot() -> None:
     print(f"saved provider screenshots to {OUT}")
 
 
-def main() -> None:
-    app = create_application()
-    app.setQuitOnLastWindowClosed(False)
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        runner.run(shoot())
-
-
 if __name__ == "__main__":
-    main()
+    run_offscreen(shoot)

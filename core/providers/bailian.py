@@ -22,9 +22,18 @@ from core.providers.bailian_payloads import (
     output,
     points_from_logs,
 )
-from core.providers.base import MIB, Capabilities, Deployment, Progress, Provider, UploadedFile
+from core.providers.base import (
+    MIB,
+    Capabilities,
+    Deployment,
+    FileInfo,
+    Progress,
+    Provider,
+    UploadedFile,
+    check_size,
+)
 from core.providers.openai_api import call
-from core.providers.payloads import as_dict, integer, text
+from core.providers.payloads import as_dict, integer, text, timestamp
 from core.training.records import Job, JobEvent, JobRequest, MetricPoint
 
 if TYPE_CHECKING:
@@ -74,6 +83,7 @@ class BailianProvider(Provider):
 
     # -- files -----------------------------------------------------------------------------------------
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
+        check_size(path, self.capabilities)
         try:
             data = await asyncio.to_thread(path.read_bytes)
         except OSError as exc:
@@ -91,6 +101,12 @@ class BailianProvider(Provider):
         if on_progress:
             on_progress(len(data), len(data))
         return UploadedFile(text(as_dict(uploaded[0]).get("file_id")), path.name, len(data))
+
+    async def list_files(self) -> list[FileInfo]:
+        found = await self._get("/files", page_no=1, page_size=100)
+        files = [as_dict(f) for f in found.get("files") or [] if isinstance(f, dict)]
+        return sorted((FileInfo(text(f.get("file_id")), text(f.get("name")), integer(f.get("size")) or 0,
+                                timestamp(f.get("gmt_create")) or 0) for f in files), key=lambda f: -f.created_at)
 
     async def delete_file(self, file_id: str) -> None:
         await call(self.api.delete(f"/files/{file_id}", cast_to=object))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import CoreError
+from core.errors import CoreError, file_error
 from core.i18n import tr
 from core.training.records import Checkpoint, Job, JobEvent, JobRequest, MetricPoint
 
@@ -54,6 +54,14 @@ class UploadedFile:
     filename: str
     bytes: int
     reused: bool = False
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    id: str
+    filename: str
+    bytes: int
+    created_at: int
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,20 @@ def model_name_preview(base: str, suffix: str, capabilities: Capabilities = Capa
     return capabilities.model_name.format(base=base, suffix=suffix or "")
 
 
+def check_size(path: Path, capabilities: Capabilities) -> int:
+    """The file's size; raises CoreError when the provider does not take files that large."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise file_error(exc) from exc
+    if size > capabilities.max_file_bytes:
+        raise CoreError(tr("{name} is {size} MB; this provider takes training files of at most {limit} MB.").format(
+            name=path.name, size=f"{size / MIB:,.0f}", limit=f"{capabilities.max_file_bytes / MIB:,.0f}"),
+            tr("Remove examples you do not need, or drop duplicates and empty examples with the Dataset tab’s "
+               "fixes."))
+    return size
+
+
 def not_offered(what: str) -> CoreError:
     return CoreError(tr("This provider does not offer {what}.").format(what=what),
                      tr("The button is disabled for this profile; use the provider's own console for it."))
@@ -138,6 +160,10 @@ class Provider(ABC):
     # -- files -----------------------------------------------------------------------------------------
     @abstractmethod
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile: ...
+
+    @abstractmethod
+    async def list_files(self) -> list[FileInfo]:
+        """The account's training files, newest first."""
 
     @abstractmethod
     async def delete_file(self, file_id: str) -> None: ...

@@ -14,8 +14,24 @@ from typing import TYPE_CHECKING, Any
 from core.errors import APIStatusError, CoreError, GatewayError, NetworkError, TimeoutError_, from_exception
 from core.i18n import tr
 from core.models import ModelInfo, in_order, parse_fine_tuned
-from core.providers.base import Capabilities, Progress, Provider, UploadedFile, not_offered
-from core.providers.payloads import as_dict, checkpoint_from_openai, event_from_openai, job_from_openai, text
+from core.providers.base import (
+    Capabilities,
+    FileInfo,
+    Progress,
+    Provider,
+    UploadedFile,
+    check_size,
+    not_offered,
+)
+from core.providers.payloads import (
+    as_dict,
+    checkpoint_from_openai,
+    event_from_openai,
+    integer,
+    job_from_openai,
+    text,
+    timestamp,
+)
 from core.training.metrics import decode_result_file, points_from_csv, points_from_events
 from core.training.records import CLIENT_ID_KEY, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
 from core.training.uploads import UploadCache, Uploader
@@ -71,7 +87,14 @@ class OpenAIProvider(Provider):
 
     # -- files -----------------------------------------------------------------------------------------
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
+        check_size(path, self.capabilities)
         return await self.uploader.upload(path, on_progress)
+
+    async def list_files(self) -> list[FileInfo]:
+        page = await call(self.client.files.list(purpose="fine-tune"))
+        files = [as_dict(f) for f in page.data]
+        return sorted((FileInfo(text(f.get("id")), text(f.get("filename")), integer(f.get("bytes")) or 0,
+                                timestamp(f.get("created_at")) or 0) for f in files), key=lambda f: -f.created_at)
 
     async def delete_file(self, file_id: str) -> None:
         await call(self.client.files.delete(file_id))

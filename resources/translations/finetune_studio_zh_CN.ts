@@ -1232,6 +1232,10 @@ after:
         <translation>直接指定 API 的 Base URL，而不使用配置</translation>
     </message>
     <message>
+        <source>which provider&apos;s API the base URL speaks (default: compatible, the OpenAI shape)</source>
+        <translation>Base URL 使用哪家服务商的 API（默认：compatible，即 OpenAI 格式）</translation>
+    </message>
+    <message>
         <source>API key (default: OPENAI_API_KEY)</source>
         <translation>API 密钥（默认读取 OPENAI_API_KEY）</translation>
     </message>
@@ -1350,6 +1354,14 @@ after:
     <message>
         <source>The suffix “{suffix}” cannot be used.</source>
         <translation>后缀“{suffix}”不可用。</translation>
+    </message>
+    <message>
+        <source>{name} is {size} MB; this provider takes training files of at most {limit} MB.</source>
+        <translation>{name} 有 {size} MB，这家服务商的训练文件最大只能是 {limit} MB。</translation>
+    </message>
+    <message>
+        <source>Remove examples you do not need, or drop duplicates and empty examples with the Dataset tab’s fixes.</source>
+        <translation>请删掉不需要的样本，或用“数据集”页的修复功能删除重复和空白的样本。</translation>
     </message>
     <message>
         <source>This provider does not offer {what}.</source>

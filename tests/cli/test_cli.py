@@ -196,3 +196,23 @@ def test_fix_turns_a_gbk_excel_csv_into_utf8_jsonl(tmp_path):
 def test_argparse_speaks_chinese_too():
     result = run("--lang", "zh_CN", "check")
     assert result.returncode == 2 and "缺少必需的参数：file" in result.stderr and "用法：" in result.stderr
+
+
+def test_sandbox_command_speaks_another_providers_dialect():
+    import signal
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "sandbox", "--dialect", "zhipu"],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        url = process.stdout.readline().split()[-1]
+        assert url.endswith("/api/paas/v4")
+        import httpx2
+
+        answer = httpx2.get(url + "/fine_tuning/jobs", headers={"Authorization": "Bearer sk-cli"})
+        assert answer.status_code == 200 and answer.json()["data"] == []
+        assert httpx2.get(url + "/fine_tuning/jobs").json()["error"]["code"] == "401"  # Zhipu's envelope
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0

@@ -77,3 +77,15 @@ def test_without_a_terminal_and_without_yes_nothing_is_started(data):
                              "gpt-4o-mini-2024-07-18", "--sandbox"], stdin=subprocess.DEVNULL, capture_output=True,
                             text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 1 and "Nothing was started." in result.stdout and "Traceback" not in result.stderr
+
+
+def test_train_and_export_with_another_provider_by_url(data, tmp_path):
+    with SandboxServer(job_seconds=1.0, dialect="bailian") as server:
+        connect = ("--base-url", server.base_url, "--provider", "bailian", "--api-key", "sk-test")
+        result = run("train", str(data), "--model", "qwen3-8b", "--suffix", "shop", "--yes", *connect)
+        assert result.returncode == 0, result.stderr
+        assert "Started job ft-" in result.stdout and "Done. Your model: qwen3-8b-shop-ft-" in result.stdout
+        assert "training usage" in result.stdout  # Bailian's log lines are followed like events
+        assert run("export", str(tmp_path / "backup"), *connect).returncode == 0
+        [entry] = json.loads((tmp_path / "backup" / "index.json").read_text(encoding="utf-8"))
+        assert (tmp_path / "backup" / entry["id"] / "training.jsonl").read_bytes() == data.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+from dataclasses import replace
 
 import httpx2
 import pytest
@@ -45,6 +46,7 @@ async def callable_name(provider, server, model):
 @pytest.mark.parametrize("dialect_server", ALL, indirect=True)
 async def test_upload_train_chat_and_delete(dialect_server, provider, data):
     uploaded, updates = await train(provider, data, dialect_server.dialect)
+    assert uploaded.id in [f.id for f in await provider.list_files()]
     final = updates[-1].job
     assert final.status == "succeeded" and final.raw_status and final.fine_tuned_model
     events = [e for u in updates for e in u.events]
@@ -69,6 +71,16 @@ async def test_upload_train_chat_and_delete(dialect_server, provider, data):
         await provider.undeploy(await provider.deployment(final.fine_tuned_model))
         assert await provider.deployment(final.fine_tuned_model) is None
     assert (await provider.file_content(uploaded.id)).lstrip(codecs.BOM_UTF8) == data.read_bytes()
+    await provider.delete_file(uploaded.id)
+    assert uploaded.id not in [f.id for f in await provider.list_files()]
+
+
+@pytest.mark.parametrize("dialect_server", ["zhipu"], indirect=True)
+async def test_a_file_too_large_for_the_provider_is_refused_before_sending(dialect_server, provider, data):
+    provider.capabilities = replace(provider.capabilities, max_file_bytes=100)
+    with pytest.raises(CoreError, match="at most 0 MB"):
+        await provider.upload(data)
+    assert await provider.list_files() == []
 
 
 @pytest.mark.parametrize("dialect_server", ["azure"], indirect=True)
