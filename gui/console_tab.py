@@ -49,6 +49,7 @@ from core.snippets import as_curl, as_node, as_python
 from gui.console.answer_pane import AnswerPane
 from gui.console.deployment_steps import DeploymentSteps
 from gui.console.evaluation import EvaluationPanel
+from gui.console.model_list import fill, models_to_try
 from gui.session import Session
 from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
@@ -179,26 +180,10 @@ class ConsoleTab(Retranslating, QWidget):
 
     async def _load_models(self) -> None:
         current = self.model_combo.currentText()
-        training = await self.session()
-        models = await training.list_models()
+        models, names = await models_to_try(await self.session())
         self.known = {m.id: m for m in models}
-        mine = [m for m in models if m.fine_tuned]
-        checkpoints = []
-        for model in mine[:5]:  # the newest models' checkpoints, to compare steps of one run
-            if model.job_id and training.capabilities.supports_checkpoints:
-                checkpoints += [c.model for c in await training.checkpoints(model.job_id)
-                                if c.model != model.id]
-        names = [m.id for m in mine] + checkpoints + [m.id for m in models if not m.fine_tuned]
-        tips = {m.id: self.tr("from {base} · job {job}").format(base=m.base, job=m.job_id or "?") for m in mine}
         for combo in (self.model_combo, self.other_combo):
-            text = combo.currentText()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(names)
-            for index, name in enumerate(names):
-                combo.setItemData(index, tips.get(name, ""), 3)  # 3: tooltip role
-            combo.setCurrentText(text)
-            combo.blockSignals(False)
+            fill(combo, names, self.known)
         self.set_model(current or (names[0] if names else ""))
 
     def set_model(self, model: str) -> None:

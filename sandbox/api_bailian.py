@@ -1,10 +1,9 @@
-"""Alibaba Bailian's own REST shape under /api/v1: files (answers under ``data``), fine-tunes with logs,
-and deployments (answers under ``output``), errors as {"request_id", "code", "message"}."""
+"""Alibaba Bailian's own REST shape under /api/v1: files (answers under ``data``) and fine-tunes with logs
+(answers under ``output``); errors as {"request_id", "code", "message"}. Deployments: api_bailian_deployments."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
 import uuid
 from typing import Any
@@ -13,42 +12,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sandbox import api_bailian_deployments as deployments
 from sandbox.api_jobs import new_job
+from sandbox.bailian_shapes import answer, clock, page
 from sandbox.catalogue import base_model, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
 from sandbox.lifecycle import advance, control
-from sandbox.state import DeploymentRecord, FileRecord, JobRecord
+from sandbox.state import FileRecord, JobRecord
 from sandbox.validation import analyse_file
 
 STATUSES = {"validating_files": "PENDING", "queued": "PENDING", "running": "RUNNING", "paused": "RUNNING",
             "succeeded": "SUCCEEDED", "failed": "FAILED", "cancelled": "CANCELED"}
 TRAINING_TYPES = ("sft", "efficient_sft", "dpo_full", "dpo_lora", "cpt")
-DEPLOY_FRACTION = 0.2  # a deployment runs after this share of a job's duration
-
-
-def _answer(key: str, value: Any) -> JSONResponse:
-    return JSONResponse({"request_id": uuid.uuid4().hex, key: value})
-
-
-def _clock(seconds: float | None) -> str | None:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds)) if seconds else None
-
-
-def _page(request: Request, items: list[Any], key: str, page_size: int = 10) -> dict[str, Any]:
-    try:
-        page_no = int(request.query_params.get("page_no", 1))
-        size = int(request.query_params.get("page_size", page_size))
-    except ValueError as exc:
-        raise bad_request("page_no and page_size must be integers.") from exc
-    return {"page_no": page_no, "page_size": size, "total": len(items),
-            key: items[(page_no - 1) * size: page_no * size]}
 
 
 # -- files --------------------------------------------------------------------------------------------
 def _file_json(request: Request, record: FileRecord, content: bytes) -> dict[str, Any]:
     return {"file_id": record.id, "name": record.filename, "description": "", "size": record.bytes,
-            "md5": hashlib.md5(content).hexdigest(), "gmt_create": _clock(record.created_at),
+            "md5": hashlib.md5(content).hexdigest(), "gmt_create": clock(record.created_at),
             "url": f"{str(request.base_url).rstrip('/')}/_sandbox/files/{record.id}", "purpose": record.purpose}
 
 
@@ -70,7 +52,7 @@ async def upload_files(request: Request) -> JSONResponse:
         uploaded.append({"file_id": record.id, "name": record.filename})
     if not uploaded and not failed:
         raise bad_request("Missing files.")
-    return _answer("data", {"uploaded_files": uploaded, "failed_uploads": failed})
+    return answer("data", {"uploaded_files": uploaded, "failed_uploads": failed})
 
 
 def _file(request: Request) -> FileRecord:
@@ -83,12 +65,12 @@ def _file(request: Request) -> FileRecord:
 async def list_files(request: Request) -> JSONResponse:
     state = sandbox_of(request).state
     files = [_file_json(request, f, state.contents.get(f.id, b"")) for f in state.files.values()]
-    return _answer("data", _page(request, files, "files"))
+    return answer("data", page(request, files, "files"))
 
 
 async def get_file(request: Request) -> JSONResponse:
     record = _file(request)
-    return _answer("data", _file_json(request, record, sandbox_of(request).state.contents.get(record.id, b"")))
+    return answer("data", _file_json(request, record, sandbox_of(request).state.contents.get(record.id, b"")))
 
 
 async def delete_file(request: Request) -> JSONResponse:
@@ -110,12 +92,12 @@ def job_json(job: JobRecord) -> dict[str, Any]:
             "validation_file_ids": [job.validation_file] if job.validation_file else [],
             "hyper_parameters": {"n_epochs": hyper["n_epochs"], "batch_size": hyper["batch_size"],
                                  "learning_rate": hyper["learning_rate_multiplier"] * 1e-5, "max_length": 2048},
-            "training_type": job.training_type, "create_time": _clock(job.created_at),
+            "training_type": job.training_type, "create_time": clock(job.created_at),
             "workspace_id": "ws-sandbox", "group": "llm"}
     if job.status == "succeeded":
         data |= {"finetuned_output": job.fine_tuned_model, "usage": job.trained_tokens}
     if job.finished_at:
-        data["end_time"] = _clock(job.finished_at)
+        data["end_time"] = clock(job.finished_at)
     if job.error:
         data |= {"code": job.error.get("code"), "message": job.error.get("message")}
     return data
@@ -141,7 +123,7 @@ async def create_job(request: Request) -> JSONResponse:
                   "dpo" if training_type.startswith("dpo") else "supervised",
                   validation_file=validation[0] if validation else None,
                   suffix=body.get("finetuned_output_suffix"), training_type=training_type)
-    return _answer("output", job_json(job))
+    return answer("output", job_json(job))
 
 
 def _base(sandbox: Sandbox, model_id: str) -> Any:
@@ -178,11 +160,11 @@ async def list_jobs(request: Request) -> JSONResponse:
         for job in jobs:
             advance(state, job)
         state.save()
-        return _answer("output", _page(request, [job_json(j) for j in jobs], "jobs"))
+        return answer("output", page(request, [job_json(j) for j in jobs], "jobs"))
 
 
 async def get_job(request: Request) -> JSONResponse:
-    return _answer("output", job_json(_job(request)))
+    return answer("output", job_json(_job(request)))
 
 
 async def cancel_job(request: Request) -> JSONResponse:
@@ -192,7 +174,7 @@ async def cancel_job(request: Request) -> JSONResponse:
         if control(job, "cancel"):
             raise ApiError(400, f"The fine-tune job can not be canceled because it is {job.status}.")
         state.save()
-    return _answer("output", {"status": "success"})
+    return answer("output", {"status": "success"})
 
 
 async def delete_job(request: Request) -> JSONResponse:
@@ -201,7 +183,7 @@ async def delete_job(request: Request) -> JSONResponse:
     with state.lock:
         state.jobs.pop(job.id, None)
         state.save()
-    return _answer("output", {"status": "success"})
+    return answer("output", {"status": "success"})
 
 
 def log_lines(job: JobRecord) -> list[str]:
@@ -234,66 +216,7 @@ async def job_logs(request: Request) -> JSONResponse:
         count = min(int(request.query_params.get("line", 100)), 1000)
     except ValueError as exc:
         raise bad_request("offset and line must be integers.") from exc
-    return _answer("output", {"total": len(lines), "logs": lines[offset: offset + count]})
-
-
-# -- deployments --------------------------------------------------------------------------------------
-def deployment_status(sandbox: Sandbox, deployment: DeploymentRecord) -> str:
-    ready = deployment.created_at + sandbox.job_seconds * DEPLOY_FRACTION
-    return "RUNNING" if sandbox.dialect != "bailian" or time.time() >= ready else "PENDING"
-
-
-def _deployment_json(sandbox: Sandbox, deployment: DeploymentRecord, status: str | None = None) -> dict[str, Any]:
-    status = status or deployment_status(sandbox, deployment)
-    own = sandbox.state.models.get(deployment.model)
-    job = sandbox.state.jobs.get(own.job_id or "") if own else None
-    return {"deployed_model": deployment.name, "gmt_create": _clock(deployment.created_at),
-            "gmt_modified": _clock(deployment.created_at), "status": status, "model_name": deployment.model,
-            "base_model": job.base if job else "", "base_capacity": 1, "capacity": 1,
-            "ready_capacity": 1 if status == "RUNNING" else 0, "workspace_id": "ws-sandbox",
-            "charge_type": "post_paid", "plan": deployment.plan}
-
-
-async def create_deployment(request: Request) -> JSONResponse:
-    sandbox = sandbox_of(request)
-    body = await request.json()
-    model = body.get("model_name")
-    if model not in sandbox.state.models:
-        raise ApiError(404, f"Model: {model} not found!")
-    suffix = body.get("suffix")
-    with sandbox.state.lock:
-        if not suffix and any(d.model == model for d in sandbox.state.deployments.values()):
-            raise ApiError(409, f"Deployment of {model} already exists, please specify a suffix.")
-        name = f"{model[:40]}-{suffix or secrets.token_hex(4)}"
-        deployment = DeploymentRecord(name, model, time.time(), str(body.get("plan") or "lora"))
-        sandbox.state.deployments[name] = deployment
-        sandbox.state.save()
-    return _answer("output", _deployment_json(sandbox, deployment))
-
-
-def _deployment(request: Request) -> DeploymentRecord:
-    found = sandbox_of(request).state.deployments.get(request.path_params["name"])
-    if found is None:
-        raise ApiError(404, f"Model: {request.path_params['name']} not found!")
-    return found
-
-
-async def list_deployments(request: Request) -> JSONResponse:
-    sandbox = sandbox_of(request)
-    items = [_deployment_json(sandbox, d) for d in sandbox.state.deployments.values()]
-    return _answer("output", _page(request, items, "deployments", 50))
-
-
-async def get_deployment(request: Request) -> JSONResponse:
-    return _answer("output", _deployment_json(sandbox_of(request), _deployment(request)))
-
-
-async def delete_deployment(request: Request) -> JSONResponse:
-    sandbox, deployment = sandbox_of(request), _deployment(request)
-    with sandbox.state.lock:
-        sandbox.state.deployments.pop(deployment.name, None)
-        sandbox.state.save()
-    return _answer("output", _deployment_json(sandbox, deployment, "DELETING"))
+    return answer("output", {"total": len(lines), "logs": lines[offset: offset + count]})
 
 
 ROUTES = [
@@ -307,9 +230,6 @@ ROUTES = [
     Route("/fine-tunes/{job_id}", delete_job, methods=["DELETE"]),
     Route("/fine-tunes/{job_id}/cancel", cancel_job, methods=["POST"]),
     Route("/fine-tunes/{job_id}/logs", job_logs, methods=["GET"]),
-    Route("/deployments", create_deployment, methods=["POST"]),
-    Route("/deployments", list_deployments, methods=["GET"]),
-    Route("/deployments/{name}", get_deployment, methods=["GET"]),
-    Route("/deployments/{name}", delete_deployment, methods=["DELETE"]),
+    *deployments.ROUTES,
 ]
 DOWNLOAD_ROUTES = [Route("/_sandbox/files/{file_id}", download, methods=["GET"])]

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from core.dataset.check import messages_tokens
 from core.dataset.tokens import count_text, encoding, encoding_name_for
 from sandbox.answers import chunks, sandbox_reply, trained_answer
-from sandbox.api_bailian import deployment_status
+from sandbox.api_bailian_deployments import deployment_status
 from sandbox.catalogue import base_model, new_id
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request

@@ -1749,6 +1749,10 @@ after:
         <source>Deploying {model}… ask again once the deployment is ready (the Models tab shows it).</source>
         <translation>正在部署 {model}……部署就绪后再提问（可以在“模型”页查看状态）。</translation>
     </message>
+    <message>
+        <source>from {base} · job {job}</source>
+        <translation>基于 {base} · 任务 {job}</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -1877,10 +1881,6 @@ after:
     <message>
         <source>Ask every question of a file and compare the answers with the expected ones</source>
         <translation>逐条提问文件中的问题，并把回答与期望回答比较</translation>
-    </message>
-    <message>
-        <source>from {base} · job {job}</source>
-        <translation>基于 {base} · 任务 {job}</translation>
     </message>
     <message>
         <source>stopped; what arrived is kept</source>

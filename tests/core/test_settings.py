@@ -92,3 +92,27 @@ def test_environment_variables_become_an_offered_profile():
     assert profile.kind is ProfileKind.COMPATIBLE
     profile, _ = env_profile({"OPENAI_API_KEY": "sk-env-123456", "OPENAI_BASE_URL": ""})
     assert profile.base_url == "https://api.openai.com/v1"
+
+
+def test_provider_profiles_have_their_defaults_and_checks(tmp_path):
+    service = ProfileService(SettingsStore(tmp_path / "s.json"), keys=SessionStore())
+    zhipu = service.save_profile(new_profile(ProfileKind.ZHIPU, "GLM"), "key")
+    assert zhipu.base_url == "https://open.bigmodel.cn/api/paas/v4"  # no /v1 added to a provider's own path
+    bailian = service.save_profile(replace(new_profile(ProfileKind.BAILIAN, "Qwen"), base_url="",
+                                           region="ap-southeast-1"), "key")
+    assert bailian.base_url == "https://dashscope-intl.aliyuncs.com/api/v1" and bailian.training_type == "efficient_sft"
+    azure = new_profile(ProfileKind.AZURE, "Azure")
+    assert azure.training_type == "GlobalStandard"
+    assert service.save_profile(replace(azure, azure_resource="my-res"), "key").base_url == \
+        "https://my-res.openai.azure.com/openai/v1"
+    with pytest.raises(ConfigError, match="not a training type"):
+        service.validated(replace(azure, azure_resource="my-res", training_type="sft"))
+    reloaded = SettingsStore(tmp_path / "s.json").load()
+    assert reloaded.profile(bailian.id) == bailian and reloaded.profile(zhipu.id) == zhipu
+
+
+def test_a_profile_of_a_provider_this_version_does_not_know_still_loads():
+    settings = settings_from_dict({"version": 2, "profiles": [
+        {"id": "x", "name": "Future", "kind": "some-new-provider", "base_url": "https://example.com/v1",
+         "a_field_from_the_future": 1}]})
+    assert settings.profile("x").kind is ProfileKind.COMPATIBLE

@@ -45,6 +45,7 @@ async def callable_name(provider, server, model):
 
 @pytest.mark.parametrize("dialect_server", ALL, indirect=True)
 async def test_upload_train_chat_and_delete(dialect_server, provider, data):
+    assert (await provider.probe()).startswith("The key works")
     uploaded, updates = await train(provider, data, dialect_server.dialect)
     assert uploaded.id in [f.id for f in await provider.list_files()]
     final = updates[-1].job
