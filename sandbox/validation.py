@@ -61,6 +61,14 @@ def _example_facts(example: dict, fmt: Format, line: int) -> tuple[int, tuple[st
     return tokens, (prompt, answer)
 
 
+def _from_bailian_dpo(example: object) -> object:
+    """Bailian's preference rows (messages, chosen, rejected) read as the OpenAI ones they correspond to."""
+    if isinstance(example, dict) and {"messages", "chosen", "rejected"} <= example.keys():
+        return {"input": {"messages": example["messages"]}, "preferred_output": [example["chosen"]],
+                "non_preferred_output": [example["rejected"]]}
+    return example
+
+
 def analyse_file(content: bytes) -> FileFacts:
     """Parse a JSONL fine-tune file; raises ApiError(400) for anything the API would refuse."""
     try:
@@ -77,6 +85,7 @@ def analyse_file(content: bytes) -> FileFacts:
         except ValueError as exc:
             raise bad_request(f"Invalid file format. Line {line_number} is not valid JSON: {exc}.", "file",
                               "invalid_file_format") from exc
+        example = _from_bailian_dpo(example)
         fmt = row_format(example)
         if fmt is Format.UNKNOWN or (fmt is Format.COMPLETION and not {"prompt", "completion"} <= example.keys()):
             raise bad_request(f"Invalid file format. Line {line_number}: expected 'messages', 'prompt' and "

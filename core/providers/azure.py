@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.dataset.io import reencoded
 from core.errors import CoreError
-from core.fileio import write_atomically
 from core.i18n import tr
 from core.models import ModelInfo
-from core.paths import cache_dir
-from core.providers.base import MIB, Capabilities, Progress, UploadedFile
+from core.providers.base import MIB, Capabilities, Progress, UploadedFile, prepared_copy
 from core.providers.openai_api import STATUSES, OpenAIProvider
 from core.providers.payloads import as_dict, text
 from core.training.records import JobRequest
@@ -47,11 +45,8 @@ class AzureProvider(OpenAIProvider):
         except OSError:
             return await super().upload(path, on_progress)  # the uploader reports the file error
         prepared = reencoded(data, path, bom=True)
-        if prepared != data:
-            copy = cache_dir() / "azure-uploads" / path.name
-            write_atomically(copy, prepared, sync=False)
-            path = copy
-        return await super().upload(path, on_progress)
+        return await super().upload(prepared_copy(path, prepared, "azure-uploads") if prepared != data else path,
+                                    on_progress)
 
     def deployment_help(self) -> str:
         return tr("In the Azure AI Foundry portal (ai.azure.com): Fine-tuning → select the model → Deploy → enter a "

@@ -11,12 +11,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from core.client import build_client
 from core.errors import CoreError, file_error
 from core.i18n import tr
 from core.models import ModelInfo, in_order
 from core.providers.bailian_payloads import (
     deployment_from_bailian,
+    dpo_rows,
     events_from_logs,
     job_from_bailian,
     output,
@@ -54,9 +57,20 @@ def chat_url(api_url: str) -> str:
     return root + "/compatible-mode/v1"
 
 
+def _prepared(path: Path) -> bytes:
+    """The file as Bailian takes it: preference (DPO) rows are turned into its own DPO shape."""
+    from core.dataset.io import read_rows
+
+    data = path.read_bytes()
+    if b"preferred_output" not in data:
+        return data
+    converted = dpo_rows([row.data for row in read_rows(path)[0]])
+    return data if converted is None else b"".join(orjson.dumps(row) + b"\n" for row in converted)
+
+
 class BailianProvider(Provider):
     capabilities = Capabilities(
-        supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_delete_model=False,
+        supports_pause=False, supports_checkpoints=False, supports_delete_model=False,
         supports_seed=False, requires_deployment=True, can_deploy=True, suffix_pattern=r"[A-Za-z0-9_-]{1,40}",
         suffix_rule="short", max_file_bytes=300 * MIB, model_name="{base}-{suffix}-ft-<id>")
 
@@ -85,7 +99,7 @@ class BailianProvider(Provider):
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
         check_size(path, self.capabilities)
         try:
-            data = await asyncio.to_thread(path.read_bytes)
+            data = await asyncio.to_thread(_prepared, path)
         except OSError as exc:
             raise file_error(exc) from exc
         if on_progress:
@@ -127,6 +141,8 @@ class BailianProvider(Provider):
         if "learning_rate_multiplier" in hyper:  # Bailian takes a rate, not a multiplier of its default
             hyper["learning_rate"] = hyper.pop("learning_rate_multiplier") * 1e-5
         training_type = (self.profile.training_type if self.profile else "") or "efficient_sft"
+        if request.method == "dpo":
+            training_type = "dpo_lora" if training_type == "efficient_sft" else "dpo_full"
         body: dict[str, Any] = {"model": request.model, "training_file_ids": [request.training_file],
                                 "hyper_parameters": hyper, "training_type": training_type}
         if request.validation_file:

@@ -4,7 +4,7 @@ from which the loss curve is read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from core.providers.base import Deployment, our_status
@@ -44,6 +44,21 @@ def job_from_bailian(value: Any) -> Job:
         validation_file=_first(data.get("validation_file_ids")) or None,
         error_code=text(data.get("code")) or None if message else None, error_message=message,
         method="dpo" if training_type.startswith("dpo") else "supervised", raw_status=text(data.get("status")))
+
+
+def _first_message(value: Any) -> dict[str, Any]:
+    return as_dict(value[0]) if isinstance(value, list) and value else as_dict(value)
+
+
+def dpo_rows(rows: Sequence[Any]) -> list[dict[str, Any]] | None:
+    """OpenAI-style preference rows (input, preferred_output, non_preferred_output) in Bailian's DPO shape
+    (messages ending with the user's turn, chosen, rejected); None when the rows are not preference rows."""
+    keys = {"input", "preferred_output", "non_preferred_output"}
+    if not rows or not all(isinstance(row, dict) and keys <= row.keys() for row in rows):
+        return None
+    return [{"messages": as_dict(row["input"]).get("messages") or [],
+             "chosen": _first_message(row["preferred_output"]),
+             "rejected": _first_message(row["non_preferred_output"])} for row in rows]
 
 
 def deployment_from_bailian(value: Any) -> Deployment:

@@ -129,6 +129,17 @@ def check_size(path: Path, capabilities: Capabilities) -> int:
     return size
 
 
+def prepared_copy(path: Path, content: bytes, folder: str) -> Path:
+    """``content`` saved in the cache folder under ``path``'s name, to upload instead of the user's own file
+    (which stays as it is)."""
+    from core.fileio import write_atomically
+    from core.paths import cache_dir
+
+    copy = cache_dir() / folder / path.name
+    write_atomically(copy, content, sync=False)
+    return copy
+
+
 def not_offered(what: str) -> CoreError:
     return CoreError(tr("This provider does not offer {what}.").format(what=what),
                      tr("The button is disabled for this profile; use the provider's own console for it."))

@@ -133,3 +133,22 @@ async def test_bailian_explains_its_errors_and_waits_for_the_deployment(dialect_
     assert deployment.raw_status == "PENDING"
     with pytest.raises(CoreError):
         await provider.deploy(model)  # one deployment per model (409 Conflict)
+
+
+@pytest.mark.parametrize("dialect_server", ["bailian"], indirect=True)
+async def test_bailian_dpo_from_preference_rows(dialect_server, provider, tmp_path):
+    import json
+
+    rows = [{"input": {"messages": [{"role": "user", "content": f"第{i}号产品多少钱？"}]},
+             "preferred_output": [{"role": "assistant", "content": f"第{i}号产品售价{i * 10}元。"}],
+             "non_preferred_output": [{"role": "assistant", "content": "不知道。"}]} for i in range(12)]
+    path = tmp_path / "prefs.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    uploaded = await provider.upload(path)
+    sent = [json.loads(line) for line in (await provider.file_content(uploaded.id)).splitlines()]
+    assert sent[3] == {"messages": rows[3]["input"]["messages"], "chosen": rows[3]["preferred_output"][0],
+                       "rejected": rows[3]["non_preferred_output"][0]}  # Bailian's own DPO shape
+    job = await provider.create_job(JobRequest("qwen3-8b", uploaded.id, method="dpo"))
+    final = [u async for u in watch(provider, job.id, interval=0.1)][-1].job
+    assert final.status == "succeeded" and final.method == "dpo"
+    assert dialect_server.app.state.sandbox.state.jobs[job.id].training_type == "dpo_lora"
