@@ -72,6 +72,9 @@ def status_error(status: int, detail: str = "", base_url: str = "", reason: str 
         message = tr("The key may not use this service (403 Forbidden).")
         hint = tr("Your region, organization or project may not have access. Check the organization and "
                    "project fields, or use a gateway that is allowed in your region.")
+    elif status == 404 and any(word in reason.lower() for word in ("model", "deployment")):
+        message = tr("Not found (404): {reason}").format(reason=reason)
+        hint = tr("Check the model or deployment name: it may not exist yet, or belong to another profile.")
     elif status == 404:
         message = tr("The server has no such address (404 Not Found).")
         hint = tr("The base URL is probably wrong. Most services expect it to end with /v1.")

@@ -249,15 +249,11 @@ class TrainingTab(Retranslating, QWidget):
             self.detail.show_job(update.job)
             self.detail.add_events(update.events)
             self.events += update.events
-            self.detail.show_points(await training.metrics(update.job, self.events))
+            self.detail.show_points(await training.metrics(update.job, self.events))  # the result file at the end
             if update.job.status != status:
                 status = update.job.status
                 self._notify(update.job)
-        final = self.detail.job
-        if final is not None and final.result_files:
-            self.detail.show_points(await training.metrics(final, self.events))
-        if training.capabilities.supports_checkpoints:
-            self.detail.show_checkpoints(await training.checkpoints(job.id))
+        self.detail.show_checkpoints(await training.checkpoints(job.id))  # [] where the provider has none
 
     def _notify(self, job: Job) -> None:
         if self.tray is not None and not self.window().isActiveWindow():

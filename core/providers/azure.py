@@ -4,14 +4,12 @@ deployments that only the Azure portal (or the control plane) can create."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.dataset.io import reencoded
 from core.errors import CoreError
 from core.i18n import tr
 from core.models import ModelInfo
-from core.providers.base import MIB, Capabilities, Progress, UploadedFile, prepared_copy
+from core.providers.base import MIB, Capabilities
 from core.providers.openai_api import STATUSES, OpenAIProvider
 from core.providers.payloads import as_dict, text
 from core.training.records import JobRequest
@@ -37,16 +35,6 @@ class AzureProvider(OpenAIProvider):
         training_type = (self.profile.training_type if self.profile else "") or DEFAULT_TRAINING_TYPE
         options["extra_body"] = {"trainingType": training_type}
         return options
-
-    async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
-        """Azure wants UTF-8 with a byte-order mark: a copy is made that way when the file is not."""
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return await super().upload(path, on_progress)  # the uploader reports the file error
-        prepared = reencoded(data, path, bom=True)
-        return await super().upload(prepared_copy(path, prepared, "azure-uploads") if prepared != data else path,
-                                    on_progress)
 
     def deployment_help(self) -> str:
         return tr("In the Azure AI Foundry portal (ai.azure.com): Fine-tuning → select the model → Deploy → enter a "

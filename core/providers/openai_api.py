@@ -11,7 +11,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.errors import APIStatusError, CoreError, GatewayError, NetworkError, TimeoutError_, from_exception
+from core.errors import (
+    APIStatusError,
+    CoreError,
+    GatewayError,
+    NetworkError,
+    TimeoutError_,
+    file_error,
+    from_exception,
+)
 from core.i18n import tr
 from core.models import ModelInfo, in_order, parse_fine_tuned
 from core.providers.base import (
@@ -22,6 +30,7 @@ from core.providers.base import (
     UploadedFile,
     check_size,
     not_offered,
+    prepared_copy,
 )
 from core.providers.payloads import (
     as_dict,
@@ -59,6 +68,18 @@ async def call(coroutine: Any) -> Any:
         raise from_exception(exc) from exc
 
 
+def _with_bom(path: Path) -> Path:
+    """``path``, or a copy of it in UTF-8 with a byte-order mark when it is not already one."""
+    from core.dataset.io import reencoded
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise file_error(exc) from exc
+    prepared = reencoded(data, path, bom=True)
+    return path if prepared == data else prepared_copy(path, prepared, "bom-uploads")
+
+
 class OpenAIProvider(Provider):
     capabilities = Capabilities()
     statuses = STATUSES
@@ -88,6 +109,8 @@ class OpenAIProvider(Provider):
     # -- files -----------------------------------------------------------------------------------------
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
         check_size(path, self.capabilities)
+        if self.capabilities.file_bom:
+            path = await asyncio.to_thread(_with_bom, path)
         return await self.uploader.upload(path, on_progress)
 
     async def list_files(self) -> list[FileInfo]:

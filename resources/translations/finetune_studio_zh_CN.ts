@@ -348,6 +348,14 @@
         <translation>可能是所在地区、组织或项目没有访问权限。请检查“组织”和“项目”两栏，或改用在你所在地区可用的网关。</translation>
     </message>
     <message>
+        <source>Not found (404): {reason}</source>
+        <translation>找不到（404）：{reason}</translation>
+    </message>
+    <message>
+        <source>Check the model or deployment name: it may not exist yet, or belong to another profile.</source>
+        <translation>请检查模型或部署名称：它可能还不存在，或者属于另一个配置。</translation>
+    </message>
+    <message>
         <source>The server has no such address (404 Not Found).</source>
         <translation>服务器上没有这个地址（404 Not Found）。</translation>
     </message>

@@ -152,3 +152,12 @@ async def test_bailian_dpo_from_preference_rows(dialect_server, provider, tmp_pa
     final = [u async for u in watch(provider, job.id, interval=0.1)][-1].job
     assert final.status == "succeeded" and final.method == "dpo"
     assert dialect_server.app.state.sandbox.state.jobs[job.id].training_type == "dpo_lora"
+
+
+@pytest.mark.parametrize("dialect_server", ["azure"], indirect=True)
+async def test_asking_an_undeployed_model_says_so(dialect_server, provider, data):
+    _, updates = await train(provider, data, "azure")
+    with pytest.raises(CoreError) as caught:
+        await ask(provider.chat_client, ChatRequest(updates[-1].job.fine_tuned_model,
+                                                    transcript_messages("", [], QUESTION)), lambda _: None)
+    assert "deployment" in caught.value.user_message and "deployment name" in caught.value.hint
