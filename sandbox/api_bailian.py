@@ -87,7 +87,7 @@ async def download(request: Request) -> Response:
 # -- fine-tunes ---------------------------------------------------------------------------------------
 def job_json(job: JobRecord) -> dict[str, Any]:
     hyper = job.hyperparameters
-    data = {"job_id": job.id, "job_name": job.id, "status": STATUSES.get(job.status, job.status.upper()),
+    data = {"job_id": job.id, "job_name": job.request_id or job.id, "status": STATUSES.get(job.status, job.status.upper()),
             "model": job.model, "base_model": job.base, "training_file_ids": [job.training_file],
             "validation_file_ids": [job.validation_file] if job.validation_file else [],
             "hyper_parameters": {"n_epochs": hyper["n_epochs"], "batch_size": hyper["batch_size"],
@@ -122,7 +122,8 @@ async def create_job(request: Request) -> JSONResponse:
     job = new_job(sandbox, body["model"], model, training, requested,
                   "dpo" if training_type.startswith("dpo") else "supervised",
                   validation_file=validation[0] if validation else None,
-                  suffix=body.get("finetuned_output_suffix"), training_type=training_type)
+                  suffix=body.get("finetuned_output_suffix"), training_type=training_type,
+                  request_id=body.get("job_name"))
     return answer("output", job_json(job))
 
 

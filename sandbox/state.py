@@ -73,7 +73,7 @@ class JobRecord:
     stage: int = 0  # how far the simulated lifecycle has got (see lifecycle.py)
     dialect: str = "openai"  # whose API created it: openai, azure, zhipu or bailian
     model_name: str = ""  # the fine-tuned model's name once it succeeds (each dialect names them its way)
-    request_id: str | None = None  # Zhipu: the client's request id
+    request_id: str | None = None  # the client's own mark: Zhipu's request_id, Bailian's job_name
     training_type: str = ""  # Azure: trainingType; Bailian: training_type
 
 

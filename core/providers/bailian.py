@@ -49,6 +49,7 @@ BAILIAN_MODELS = ("qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen2.5-7b-instruct", "
                   "qwen2.5-72b-instruct", "qwen-turbo-0624", "qwen-plus-0723")
 LOG_LINES = 1000  # the most the logs call returns at once
 MULTIPART = {"Content-Type": "multipart/form-data"}
+JOB_NAME_PREFIX = "finetune-studio-"
 
 
 def chat_url(api_url: str) -> str:
@@ -136,7 +137,8 @@ class BailianProvider(Provider):
         return response.content
 
     # -- jobs ------------------------------------------------------------------------------------------
-    async def create_job(self, request: JobRequest) -> Job:
+    async def send_job(self, request: JobRequest, client_id: str) -> Job:
+        """The job is named after ``client_id`` (Bailian keeps no metadata)."""
         hyper = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None and k != "beta"}
         if "learning_rate_multiplier" in hyper:  # Bailian takes a rate, not a multiplier of its default
             hyper["learning_rate"] = hyper.pop("learning_rate_multiplier") * 1e-5
@@ -147,10 +149,17 @@ class BailianProvider(Provider):
                                 "hyper_parameters": hyper, "training_type": training_type}
         if request.validation_file:
             body["validation_file_ids"] = [request.validation_file]
+        body["job_name"] = JOB_NAME_PREFIX + client_id
         if request.suffix:
             body["finetuned_output_suffix"] = request.suffix
         created = await call(self.api.with_options(max_retries=0).post("/fine-tunes", body=body, cast_to=object))
         return job_from_bailian(output(created))
+
+    async def find_created(self, client_id: str) -> Job | None:
+        found = await self._get("/fine-tunes", page_no=1, page_size=20)
+        jobs = found.get("jobs") if isinstance(found.get("jobs"), list) else []
+        return next((job_from_bailian(j) for j in jobs if as_dict(j).get("job_name") == JOB_NAME_PREFIX + client_id),
+                    None)
 
     async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
         page = self._pages.get(after, 1) if after else 1

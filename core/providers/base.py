@@ -6,14 +6,16 @@ MetricPoint, ModelInfo), so nothing outside core/providers knows which provider 
 
 from __future__ import annotations
 
+import asyncio
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import CoreError, file_error
+from core.errors import CoreError, NetworkError, TimeoutError_, file_error
 from core.i18n import tr
 from core.training.records import Checkpoint, Job, JobEvent, JobRequest, MetricPoint
 
@@ -183,8 +185,33 @@ class Provider(ABC):
     async def file_content(self, file_id: str) -> bytes: ...
 
     # -- jobs ------------------------------------------------------------------------------------------
+    async def create_job(self, request: JobRequest) -> Job:
+        """Create the job once. Creation is never retried blindly: after a network error the job is looked
+        up by a client id it was sent with, so an answer lost on the way back does not lead to a second job."""
+        client_id = uuid.uuid4().hex
+        try:
+            return await self.send_job(request, client_id)
+        except (NetworkError, TimeoutError_) as error:
+            for _ in range(3):
+                try:
+                    found = await self.find_created(client_id)
+                except CoreError:
+                    await asyncio.sleep(1.0)
+                    continue
+                if found is not None:
+                    return found
+                break
+            raise CoreError(tr("The job could not be created: the connection failed."),
+                            tr("No job was started, so nothing is billed. Check the connection and try again."),
+                            error.detail) from error
+
     @abstractmethod
-    async def create_job(self, request: JobRequest) -> Job: ...
+    async def send_job(self, request: JobRequest, client_id: str) -> Job:
+        """POST the job once (no retries), marked with ``client_id``; failures as CoreError."""
+
+    @abstractmethod
+    async def find_created(self, client_id: str) -> Job | None:
+        """The job sent with ``client_id``, if the provider has it."""
 
     @abstractmethod
     async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -15,8 +14,6 @@ from core.errors import (
     APIStatusError,
     CoreError,
     GatewayError,
-    NetworkError,
-    TimeoutError_,
     file_error,
     from_exception,
 )
@@ -142,12 +139,11 @@ class OpenAIProvider(Provider):
                 options[key] = getattr(request, key)
         return options
 
-    async def create_job(self, request: JobRequest) -> Job:
-        """Create the job once. Creation is never retried blindly: after a network error the job is looked
-        up by a client id in its metadata, so an answer lost on the way back does not lead to a second job."""
-        client_id = uuid.uuid4().hex
+    async def send_job(self, request: JobRequest, client_id: str) -> Job:
+        options = self.create_options(request)
+        options["metadata"] = {**request.metadata, CLIENT_ID_KEY: client_id}
         try:
-            return self.job(await self.send_job(request, client_id))
+            return self.job(await self.client.with_options(max_retries=0).fine_tuning.jobs.create(**options))
         except Exception as exc:
             error = from_exception(exc)
             if isinstance(error, APIStatusError) and refused(error):
@@ -155,32 +151,11 @@ class OpenAIProvider(Provider):
                                 tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
                                    "(Training tab or `export`), then add a profile for Azure OpenAI or a "
                                    "compatible gateway in Settings and train there."), error.detail) from exc
-            if not isinstance(error, NetworkError | TimeoutError_):
-                raise error from exc
-            found = await self.find_created(client_id)
-            if found is None:
-                raise CoreError(tr("The job could not be created: the connection failed."),
-                                tr("No job was started, so nothing is billed. Check the connection and try "
-                                   "again."), error.detail) from exc
-            return found
-
-    async def send_job(self, request: JobRequest, client_id: str) -> Any:
-        """POST the job once (no retries), marked with ``client_id``."""
-        options = self.create_options(request)
-        options["metadata"] = {**request.metadata, CLIENT_ID_KEY: client_id}
-        return await self.client.with_options(max_retries=0).fine_tuning.jobs.create(**options)
+            raise error from exc
 
     async def find_created(self, client_id: str) -> Job | None:
-        """The job created with ``client_id``, if the provider has it."""
-        for _ in range(3):
-            try:
-                page = await self.client.fine_tuning.jobs.list(limit=20, metadata={CLIENT_ID_KEY: client_id})
-            except Exception:
-                await asyncio.sleep(1.0)
-                continue
-            jobs = [self.job(j) for j in page.data]
-            return next((j for j in jobs if j.metadata.get(CLIENT_ID_KEY) == client_id), None)
-        return None
+        page = await call(self.client.fine_tuning.jobs.list(limit=20, metadata={CLIENT_ID_KEY: client_id}))
+        return next((j for j in map(self.job, page.data) if j.metadata.get(CLIENT_ID_KEY) == client_id), None)
 
     async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
         options: dict[str, Any] = {"limit": limit}

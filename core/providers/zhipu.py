@@ -42,19 +42,16 @@ class ZhipuProvider(OpenAIProvider):
                 options[key] = getattr(request, key)
         return options
 
-    async def send_job(self, request: JobRequest, client_id: str) -> Any:
+    async def send_job(self, request: JobRequest, client_id: str) -> Job:
         """Zhipu keeps no metadata: the job carries ``client_id`` as its request id instead."""
-        return await self.client.with_options(max_retries=0).fine_tuning.jobs.create(
-            **self.create_options(request), extra_body={"request_id": client_id})
+        return self.job(await call(self.client.with_options(max_retries=0).fine_tuning.jobs.create(
+            **self.create_options(request), extra_body={"request_id": client_id})))
 
     async def find_created(self, client_id: str) -> Job | None:
-        try:
-            page = await self.client.get("/fine_tuning/jobs", cast_to=object, options={"params": {"limit": 20}})
-        except Exception:
-            return None
-        jobs = as_dict(page).get("data")
-        return next((self.job(j) for j in jobs if as_dict(j).get("request_id") == client_id), None) \
-            if isinstance(jobs, list) else None
+        page = as_dict(await call(self.client.get("/fine_tuning/jobs", cast_to=object,
+                                                  options={"params": {"limit": 20}})))
+        jobs = page.get("data") if isinstance(page.get("data"), list) else []
+        return next((self.job(j) for j in jobs if as_dict(j).get("request_id") == client_id), None)
 
     async def list_models(self) -> list[ModelInfo]:
         """Your fine-tuned models (from the jobs that made them, unless /models no longer lists them), then

@@ -99,20 +99,27 @@ async def test_azure_gets_bom_files_and_a_training_type(dialect_server, provider
         await provider.client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=uploaded.id)
 
 
-@pytest.mark.parametrize("dialect_server", ["zhipu"], indirect=True)
-async def test_zhipu_has_no_pause_or_checkpoints_and_never_creates_twice(dialect_server, provider, data):
+@pytest.mark.parametrize("dialect_server", ["zhipu", "bailian"], indirect=True)
+async def test_a_lost_answer_never_creates_a_second_job(dialect_server, provider, data):
+    from sandbox.catalogue import PREFIXES
     from sandbox.faults import Faults
 
     uploaded = await provider.upload(data)
-    dialect_server.app.state.sandbox.job_seconds = 30.0  # still running when it is cancelled below
-    dialect_server.set_faults(Faults(answer_delay=2.0, path="/api/paas/v4/fine_tuning/jobs"))
-    provider.client = provider.client.with_options(timeout=1.0)
-    task = asyncio.ensure_future(provider.create_job(JobRequest("glm-4-flash", uploaded.id)))
+    dialect_server.set_faults(Faults(answer_delay=2.0, path=PREFIXES[dialect_server.dialect] + "/fine"))
+    client = "api" if dialect_server.dialect == "bailian" else "client"
+    setattr(provider, client, getattr(provider, client).with_options(timeout=1.0))
+    task = asyncio.ensure_future(provider.create_job(JobRequest(BASE_MODELS[dialect_server.dialect], uploaded.id)))
     await asyncio.sleep(1.2)
     dialect_server.set_faults(Faults())
     job = await task
     jobs, _ = await provider.list_jobs()
-    assert [j.id for j in jobs] == [job.id]  # found again by its request id, not created twice
+    assert [j.id for j in jobs] == [job.id]  # found again by the mark it was sent with, not created twice
+
+
+@pytest.mark.parametrize("dialect_server", ["zhipu"], indirect=True)
+async def test_zhipu_has_no_pause_or_checkpoints(dialect_server, provider, data):
+    dialect_server.app.state.sandbox.job_seconds = 30.0  # still running when it is cancelled below
+    job = await provider.create_job(JobRequest("glm-4-flash", (await provider.upload(data)).id))
     with pytest.raises(CoreError, match="does not offer"):
         await provider.control(job.id, "pause")
     assert (await provider.control(job.id, "cancel")).status == "cancelled"
