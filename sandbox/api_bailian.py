@@ -88,7 +88,8 @@ async def download(request: Request) -> Response:
 def job_json(job: JobRecord) -> dict[str, Any]:
     hyper = job.hyperparameters
     data = {"job_id": job.id, "job_name": job.request_id or job.id,
-            "status": STATUSES.get(job.status, job.status.upper()), "model": job.model, "base_model": job.base, "training_file_ids": [job.training_file],
+            "status": STATUSES.get(job.status, job.status.upper()), "model": job.model, "base_model": job.base,
+            "training_file_ids": [job.training_file],
             "validation_file_ids": [job.validation_file] if job.validation_file else [],
             "hyper_parameters": {"n_epochs": hyper["n_epochs"], "batch_size": hyper["batch_size"],
                                  "learning_rate": hyper["learning_rate_multiplier"] * 1e-5, "max_length": 2048},
