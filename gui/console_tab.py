@@ -307,11 +307,19 @@ class ConsoleTab(Retranslating, QWidget):
             {"role": "assistant", "content": answer}]
         self.add_to_dataset.emit(Row(0, {"messages": messages}))
 
-    def _copy_code(self, write: object) -> None:
-        pane = self.panes[0]
+    def _copy_code(self, write: Callable[[ChatRequest, str], str]) -> None:
+        self.tasks.run(self._copy(write))
+
+    async def _copy(self, write: Callable[[ChatRequest, str], str]) -> None:
+        """The request as code, at the provider's chat address and under the name the model answers to."""
+        pane, provider = self.panes[0], await self.session()
         question = self.question.toPlainText().strip() or (pane.turns[-1][0] if pane.turns else "Hello")
-        base_url = self.service.settings.active_profile.base_url or "http://127.0.0.1:PORT/v1"
-        QApplication.clipboard().setText(write(self._request(pane, question), base_url))  # type: ignore[operator]
+        try:
+            model = await provider.chat_model(pane.model)
+        except CoreError:
+            model = pane.model  # not deployed yet: the code is still useful once it is
+        request = replace(self._request(pane, question), model=model)
+        QApplication.clipboard().setText(write(request, str(provider.chat_client.base_url).rstrip("/")))
 
     def _profile_id(self) -> str:
         return self.service.settings.active_profile_id

@@ -10,7 +10,7 @@ from core.dataset.estimate import estimate
 from core.dataset.parallel import check_file
 from core.errors import CoreError
 from core.i18n import tr
-from core.providers.base import Provider, check_suffix, model_name_preview
+from core.providers.base import Provider, check_size, check_suffix, model_name_preview
 from core.training.records import Job, JobRequest
 from gui.widgets.dialogs import Button, ask
 
@@ -36,6 +36,7 @@ async def start_job(tab: TrainingTab, training: Provider) -> Job | None:
     if not report.usable:
         raise CoreError(tr("{name} has {n} errors; fix them before training (the Dataset tab helps).").format(
             name=path.name, n=len(report.errors)), _problems_text(report))
+    check_size(path, training.capabilities)  # before the cost question: a file too large cannot be sent
     hyper = form.hyperparameters()
     cost = estimate(model, report.tokens.total, report.examples, hyper.n_epochs)
     price = f"${cost.usd:,.2f}" if cost.usd is not None else tr("an unknown amount (no price for this model)")

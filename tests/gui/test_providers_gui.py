@@ -3,6 +3,8 @@ that provider's dialect: what a provider cannot do is hidden or disabled, and de
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx2
 import pytest
 from PySide6.QtCore import Qt
@@ -166,3 +168,21 @@ async def test_profiles_for_each_provider_show_their_own_fields(qtbot, window, s
         qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
         await until(lambda: not tab.is_testing())
     assert "API and key: The key works: 0 jobs seen." in tab.results.text()
+
+
+@pytest.mark.parametrize("provider_window", [("bailian", 1.0)], indirect=True)
+async def test_copy_as_code_uses_the_chat_address_and_the_deployment_name(provider_window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    window, server, tmp_path = provider_window
+    model = await trained_model(window, server, tmp_path)
+    deployment = await (await window.models_tab.connection.get()).deploy(model)
+    console = window.console_tab
+    window.tabs.setCurrentWidget(console)
+    await until(lambda: console.known.get(model) is not None)
+    console.set_model(model)
+    await until(lambda: not console.tasks.running)
+    await asyncio.sleep(0.3)  # the deployment starts running
+    console.curl_action.trigger()
+    await until(lambda: "compatible-mode/v1/chat/completions" in QApplication.clipboard().text())
+    assert f'"model": "{deployment.name}"' in QApplication.clipboard().text()
