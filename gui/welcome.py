@@ -90,6 +90,9 @@ class WelcomeDialog(Retranslating, QDialog):
             "<p><b>Base URL</b> is the address of the service. Leave it as it is for OpenAI; a gateway or relay "
             "service gives you its own address.</p>"
             "<p><b>Proxy</b>: only if you need one to reach the internet, e.g. <code>http://127.0.0.1:7890</code>."
-            "</p><p>Settings then checks each step of the connection and tells you what to fix.</p>"))
+            "</p><p>Settings then checks each step of the connection and tells you what to fix.</p>") + self.tr(
+            "<p><b>Other providers</b>: OpenAI stops taking new self-serve fine-tuning jobs in early 2027. "
+            "In Settings, <i>Add…</i> also offers Azure OpenAI, Zhipu BigModel (智谱), Alibaba Cloud Bailian (百炼) "
+            "and OpenAI-compatible gateways.</p>"))
         self.back_button.setText(self.tr("Back"))
         self.settings_button.setText(self.tr("Open Settings"))
