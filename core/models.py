@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.training.records import Job
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,12 @@ def parse_fine_tuned(model_id: str) -> tuple[str, str]:
     if len(parts) < 5 or parts[0] != "ft":
         return "", ""
     return parts[1], parts[3]
+
+
+def made_by(jobs: Iterable[Job]) -> list[ModelInfo]:
+    """The models the succeeded jobs made (for providers that list fine-tuned models only through their jobs)."""
+    return [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
+            for j in jobs if j.status == "succeeded" and j.fine_tuned_model]
 
 
 def in_order(models: Iterable[ModelInfo]) -> list[ModelInfo]:

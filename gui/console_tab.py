@@ -233,7 +233,11 @@ class ConsoleTab(Retranslating, QWidget):
         self._set_busy(True)
         try:
             panes = [p for p in self.panes if p.isVisible() and p.model] or [self.panes[0]]
-            await asyncio.gather(*(self._ask(pane, question) for pane in panes))
+            training = await self.session()
+            names = await self._chat_names(training, panes, question)
+            if names:
+                await asyncio.gather(*(self._ask(training, pane, name, question)
+                                       for pane, name in zip(panes, names, strict=True)))
         finally:
             self._set_busy(False)
             self._asking = None
@@ -244,11 +248,20 @@ class ConsoleTab(Retranslating, QWidget):
         self._message_action = do
         (self.messages.show_error if error else self.messages.show_info)(message, hint, action)
 
-    async def _ask(self, pane: AnswerPane, question: str) -> None:
-        training = await self.session()
-        name = await self.deployment_steps.chat_name(training, pane.model)
-        if name is None:
-            return
+    async def _chat_names(self, training: Provider, panes: list[AnswerPane], question: str) -> list[str]:
+        """The name each pane's model answers under, or [] when one cannot answer yet (the deployment steps
+        say why); the question then goes back into the box, so nothing typed is lost."""
+        try:
+            names = [await self.deployment_steps.chat_name(training, pane.model) for pane in panes]
+        except CoreError:
+            self.question.setPlainText(question)
+            raise
+        if None in names:
+            self.question.setPlainText(question)
+            return []
+        return [name for name in names if name is not None]
+
+    async def _ask(self, training: Provider, pane: AnswerPane, name: str, question: str) -> None:
         pane.ask(question)
         try:
             answer = await ask(training.chat_client, replace(self._request(pane, question), model=name),

@@ -13,12 +13,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import api_bailian_deployments as deployments
-from sandbox.api_jobs import new_job
+from sandbox.api_jobs import current_job, current_jobs, new_job
 from sandbox.bailian_shapes import answer, clock, page
 from sandbox.catalogue import base_model, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
-from sandbox.lifecycle import advance, control
+from sandbox.lifecycle import control
 from sandbox.state import FileRecord, JobRecord
 from sandbox.validation import analyse_file
 
@@ -145,23 +145,16 @@ def _training(sandbox: Sandbox, file_id: Any) -> FileRecord:
 
 
 def _job(request: Request) -> JobRecord:
-    sandbox = sandbox_of(request)
-    with sandbox.state.lock:
-        job = sandbox.state.jobs.get(request.path_params["job_id"])
-        if job is None:
-            raise ApiError(404, "Not Found!")
-        advance(sandbox.state, job)
-        sandbox.state.save()
+    job = current_job(sandbox_of(request), request.path_params["job_id"])
+    if job is None:
+        raise ApiError(404, "Not Found!")
     return job
 
 
 async def list_jobs(request: Request) -> JSONResponse:
-    state = sandbox_of(request).state
-    with state.lock:
-        jobs = sorted(state.jobs.values(), key=lambda j: j.created_at, reverse=True)
-        for job in jobs:
-            advance(state, job)
-        state.save()
+    sandbox = sandbox_of(request)
+    jobs = current_jobs(sandbox)
+    with sandbox.state.lock:
         return answer("output", page(request, [job_json(j) for j in jobs], "jobs"))
 
 

@@ -146,16 +146,30 @@ def new_job(sandbox: Sandbox, requested_model: str, model: Any, training: Any, h
     return job
 
 
-def _job(request: Request) -> JobRecord:
-    """The job named in the path, brought up to date with the clock."""
-    sandbox = sandbox_of(request)
-    job_id = request.path_params["job_id"]
+def current_job(sandbox: Sandbox, job_id: str) -> JobRecord | None:
+    """The job, brought up to date with the clock (saved only when it moved on)."""
     with sandbox.state.lock:
         job = sandbox.state.jobs.get(job_id)
-        if job is None:
-            raise not_found("fine-tuning job", job_id, "fine_tuning_job_id")
-        if _advance(sandbox, job):
+        if job is not None and _advance(sandbox, job):
             sandbox.state.save()
+    return job
+
+
+def current_jobs(sandbox: Sandbox) -> list[JobRecord]:
+    """Every job, newest first, brought up to date (saved once for all of them)."""
+    with sandbox.state.lock:
+        jobs = sorted(sandbox.state.jobs.values(), key=lambda j: j.created_at, reverse=True)
+        if [_advance(sandbox, job) for job in jobs].count(True):
+            sandbox.state.save()
+    return jobs
+
+
+def _job(request: Request) -> JobRecord:
+    """The job named in the path, brought up to date with the clock."""
+    job_id = request.path_params["job_id"]
+    job = current_job(sandbox_of(request), job_id)
+    if job is None:
+        raise not_found("fine-tuning job", job_id, "fine_tuning_job_id")
     return job
 
 
@@ -180,10 +194,8 @@ async def list_jobs(request: Request) -> JSONResponse:
     sandbox = sandbox_of(request)
     wanted = {key[9:-1]: value for key, value in request.query_params.items()
               if key.startswith("metadata[") and key.endswith("]")}
+    jobs = current_jobs(sandbox)
     with sandbox.state.lock:
-        jobs = sorted(sandbox.state.jobs.values(), key=lambda j: j.created_at, reverse=True)
-        if [_advance(sandbox, job) for job in jobs].count(True):
-            sandbox.state.save()  # once for the whole list, not once per job
         data = [job_json(j) for j in jobs if all((j.metadata or {}).get(k) == v for k, v in wanted.items())]
     items, has_more = page(data, request.query_params.get("after"), _limit(request, 20))
     return JSONResponse(list_json(items, has_more))

@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import CoreError
 from core.i18n import tr
-from core.models import ModelInfo
 from core.providers.base import MIB, Capabilities
 from core.providers.openai_api import STATUSES, OpenAIProvider
-from core.providers.payloads import as_dict, text
 from core.training.records import JobRequest
 
 if TYPE_CHECKING:
@@ -48,13 +46,9 @@ class AzureProvider(OpenAIProvider):
                            "select it → Delete. Delete its deployments first; a model without deployments costs "
                            "nothing to keep."))
 
-    def model_info(self, value: Any, job_of: dict[str, str]) -> ModelInfo:
-        data = as_dict(value)
-        model_id = text(data.get("id"))
-        base, marker, _ = model_id.partition(".ft-")
-        return ModelInfo(model_id, int(data.get("created") or data.get("created_at") or 0),
-                         text(data.get("owned_by")), base if marker else "", "", job_of.get(model_id, ""),
-                         fine_tuned=bool(marker))
+    def parse_name(self, model_id: str) -> tuple[str, str, bool]:
+        base, marker, _ = model_id.partition(".ft-")  # BASE.ft-<hex>
+        return (base, "", True) if marker else ("", "", False)
 
     async def base_models(self) -> list[BaseModel]:
         from core.training.service import known_models

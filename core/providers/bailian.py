@@ -16,7 +16,7 @@ import orjson
 from core.client import build_client
 from core.errors import CoreError, file_error
 from core.i18n import tr
-from core.models import ModelInfo, in_order
+from core.models import ModelInfo, in_order, made_by
 from core.providers.bailian_payloads import (
     deployment_from_bailian,
     dpo_rows,
@@ -196,9 +196,7 @@ class BailianProvider(Provider):
     # -- models and deployments ------------------------------------------------------------------------
     async def list_models(self) -> list[ModelInfo]:
         jobs, _ = await self.list_jobs(limit=100)
-        mine = [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
-                for j in jobs if j.status == "succeeded" and j.fine_tuned_model]
-        return in_order(mine + [ModelInfo(name, 0, "bailian") for name in BAILIAN_MODELS])
+        return in_order(made_by(jobs) + [ModelInfo(name, 0, "bailian") for name in BAILIAN_MODELS])
 
     async def base_models(self) -> list[BaseModel]:
         from core.training.service import BaseModel

@@ -149,8 +149,9 @@ class OpenAIProvider(Provider):
             if isinstance(error, APIStatusError) and refused(error):
                 raise CoreError(tr("This provider does not let this account start fine-tuning jobs."),
                                 tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
-                                   "(Training tab or `export`), then add a profile for Azure OpenAI or a "
-                                   "compatible gateway in Settings and train there."), error.detail) from exc
+                                   "(Training tab or `export`), then add a profile for Azure OpenAI, Zhipu, "
+                                   "Bailian or a compatible gateway in Settings and train there."),
+                                error.detail) from exc
             raise error from exc
 
     async def find_created(self, client_id: str) -> Job | None:
@@ -204,12 +205,17 @@ class OpenAIProvider(Provider):
         return points_from_events(events)
 
     # -- models ----------------------------------------------------------------------------------------
+    def parse_name(self, model_id: str) -> tuple[str, str, bool]:
+        """(base, suffix, is fine-tuned) read from a model's id."""
+        base, suffix = parse_fine_tuned(model_id)
+        return base, suffix, model_id.startswith("ft:")
+
     def model_info(self, value: Any, job_of: dict[str, str]) -> ModelInfo:
         data = as_dict(value)
         model_id = text(data.get("id"))
-        base, suffix = parse_fine_tuned(model_id)
-        return ModelInfo(model_id, int(data.get("created") or 0), text(data.get("owned_by")), base, suffix,
-                         job_of.get(model_id, ""), fine_tuned=model_id.startswith("ft:"))
+        base, suffix, fine_tuned = self.parse_name(model_id)
+        return ModelInfo(model_id, timestamp(data.get("created") or data.get("created_at")) or 0,
+                         text(data.get("owned_by")), base, suffix, job_of.get(model_id, ""), fine_tuned)
 
     async def list_models(self) -> list[ModelInfo]:
         models = (await call(self.client.models.list())).data

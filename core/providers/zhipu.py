@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import CoreError
 from core.i18n import tr
-from core.models import ModelInfo, in_order
-from core.providers.base import MIB, Capabilities
+from core.models import ModelInfo, in_order, made_by
+from core.providers.base import MIB, Capabilities, Provider
 from core.providers.openai_api import STATUSES, OpenAIProvider, call
 from core.providers.payloads import as_dict, text
 from core.training.records import Job, JobRequest
@@ -29,8 +29,8 @@ class ZhipuProvider(OpenAIProvider):
     statuses = STATUSES | {"create": "queued", "created": "queued", "pending": "queued"}
 
     async def probe(self) -> str:
-        jobs, _ = await self.list_jobs(limit=1)
-        return tr("The key works: {count} jobs seen.").format(count=len(jobs))
+        """GET /models is not documented for Zhipu: the cheapest documented read is a one-job listing."""
+        return await Provider.probe(self)
 
     def create_options(self, request: JobRequest) -> dict[str, Any]:
         hyper = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None and k != "beta"}
@@ -48,10 +48,8 @@ class ZhipuProvider(OpenAIProvider):
             **self.create_options(request), extra_body={"request_id": client_id})))
 
     async def find_created(self, client_id: str) -> Job | None:
-        page = as_dict(await call(self.client.get("/fine_tuning/jobs", cast_to=object,
-                                                  options={"params": {"limit": 20}})))
-        jobs = page.get("data") if isinstance(page.get("data"), list) else []
-        return next((self.job(j) for j in jobs if as_dict(j).get("request_id") == client_id), None)
+        page = await call(self.client.fine_tuning.jobs.list(limit=20))
+        return next((self.job(j) for j in page.data if as_dict(j).get("request_id") == client_id), None)
 
     async def list_models(self) -> list[ModelInfo]:
         """Your fine-tuned models (from the jobs that made them, unless /models no longer lists them), then
@@ -61,9 +59,7 @@ class ZhipuProvider(OpenAIProvider):
             listed: set[str] | None = {text(as_dict(m).get("id")) for m in (await self.client.models.list()).data}
         except Exception:
             listed = None  # not every account may list models; the jobs still name them
-        mine = [ModelInfo(j.fine_tuned_model, j.finished_at or j.created_at, "", j.model, "", j.id, fine_tuned=True)
-                for j in jobs if j.status == "succeeded" and j.fine_tuned_model
-                and (listed is None or j.fine_tuned_model in listed)]
+        mine = [m for m in made_by(jobs) if listed is None or m.id in listed]
         names = {m.id for m in mine}
         others = sorted((listed or set()) - names) if listed else list(ZHIPU_MODELS)
         return in_order(mine + [ModelInfo(name, 0, "") for name in others])

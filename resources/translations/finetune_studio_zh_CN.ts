@@ -304,6 +304,10 @@
         <translation>密钥有效：可用模型 {count} 个。</translation>
     </message>
     <message>
+        <source>OpenAI is winding down self-serve fine-tuning. Export your jobs and files (Training tab or `export`), then add a profile for Azure OpenAI, Zhipu, Bailian or a compatible gateway in Settings and train there.</source>
+        <translation>OpenAI 正在逐步停止自助微调。请先导出你的任务和文件（训练页或 `export` 命令），再在“设置”中添加 Azure OpenAI、智谱、百炼或兼容网关的配置，在那里继续训练。</translation>
+    </message>
+    <message>
         <source>“{url}” is not a valid base URL.</source>
         <translation>“{url}”不是有效的 Base URL。</translation>
     </message>
@@ -1398,10 +1402,6 @@ after:
     <message>
         <source>This provider does not let this account start fine-tuning jobs.</source>
         <translation>这个服务商不允许此账号创建微调任务。</translation>
-    </message>
-    <message>
-        <source>OpenAI is winding down self-serve fine-tuning. Export your jobs and files (Training tab or `export`), then add a profile for Azure OpenAI or a compatible gateway in Settings and train there.</source>
-        <translation>OpenAI 正在逐步停止自助微调服务。请先导出任务和文件（“训练”页或 `export` 命令），再在“设置”中添加 Azure OpenAI 或兼容网关的配置，改在那里训练。</translation>
     </message>
     <message>
         <source>The job could not be created: the connection failed.</source>

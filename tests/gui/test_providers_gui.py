@@ -91,6 +91,7 @@ async def test_deploy_with_confirmation_chat_and_remove_the_deployment(provider_
     console.set_model(model)
     await ask_question(window, qtbot, QUESTION)
     assert "answers only once it is deployed" in console.messages.text() and not console.panes[0].turns
+    assert console.question.toPlainText() == QUESTION  # not asked, so kept for the next try
     qtbot.mouseClick(console.messages.action, Qt.MouseButton.LeftButton)  # "Deploy…"
     await until(lambda: dialog() is not None)
     assert "bills a deployment while it exists" in dialog().text()
