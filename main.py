@@ -17,10 +17,9 @@ from core.settings import SettingsStore  # noqa: E402
 
 def build_profile_service() -> ProfileService:
     """The one place that wires core services together; the GUI and the CLI receive them."""
-    from core.paths import data_dir
-    from sandbox.launcher import SandboxLauncher
+    from sandbox.launcher import SandboxLauncher, app_state_dir
 
-    sandbox = SandboxLauncher(state_dir=data_dir() / "sandbox", job_seconds=60.0)
+    sandbox = SandboxLauncher(state_dir=app_state_dir(), job_seconds=60.0)
     return ProfileService(SettingsStore(), sandbox=sandbox)
 
 

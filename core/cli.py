@@ -79,7 +79,8 @@ def cmd_check(service: ProfileService, args: argparse.Namespace) -> int:
     from core.dataset.parallel import check_file
 
     expected = Format(args.format) if args.format != "auto" else Format.UNKNOWN
-    report, info = check_file(args.file, args.model, expected)  # unreadable: CoreError, main() exits 2
+    # unreadable: CoreError, main() exits 2
+    report, info = check_file(args.file, args.model, expected, method=args.method or "")
     if args.json:
         print(json.dumps(report_json(str(args.file), info.encoding, report), ensure_ascii=False))
     else:
@@ -91,8 +92,12 @@ def report_json(name: str, encoding: str, report: Any) -> dict[str, Any]:
     def problems(items: list[Any]) -> list[dict[str, Any]]:
         return [{"line": p.line, "code": p.code, "message": p.message} for p in items]
 
+    from core.dataset.sources import describe
+
     tokens, estimate = report.tokens, report.estimate
-    return {"file": name, "format": report.format.value, "encoding": encoding, "examples": report.examples,
+    return {"file": name, "format": report.format.value, "source_format": report.source_format,
+            "converted": describe(report.origins, report.notes, report.format.value),
+            "encoding": encoding, "examples": report.examples,
             "errors": problems(report.errors), "warnings": problems(report.warnings),
             "tokens": {"total": tokens.total, "min": tokens.min, "median": tokens.median, "p95": tokens.p95,
                        "max": tokens.max},
@@ -105,8 +110,13 @@ def print_report(name: str, encoding: str, line_ending: str, report: Any, shown:
     tokens, estimate = report.tokens, report.estimate
     print(tr("{file}: {n} examples, {format} format, {encoding}, {endings} line endings").format(
         file=name, n=report.examples, format=report.format.value, encoding=encoding, endings=line_ending))
+    from core.dataset.sources import describe
+
     if mapping:
         print(tr("Columns: {mapping}").format(mapping="; ".join(mapping)))
+    converted = describe(report.origins, report.notes, report.format.value)
+    if converted:
+        print(tr("Recognised: {what}").format(what=converted))
     print(tr("Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}").format(
         total=tokens.total, min=tokens.min, median=tokens.median, p95=tokens.p95, max=tokens.max))
     cost = f"${estimate.usd:.2f}" if estimate.usd is not None else tr("unknown (no price for this model)")
@@ -130,15 +140,18 @@ def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
     from core.dataset.io import read_rows, save_jsonl
 
     rows, _ = read_rows(args.file)
+    _refuse_unconverted(args.file, rows)
+    converted = sum(1 for row in rows if row.origin)
+    if converted:
+        print("- " + tr("converted {n} examples to OpenAI's format").format(n=converted))
     steps: list[tuple[str, Callable[[list[Any]], fixes.FixResult]]] = []
     if args.trim:
         steps.append((tr("trimmed whitespace in {n} examples"), fixes.trim_whitespace))
     if args.drop_empty:
         steps.append((tr("dropped {n} empty examples"), fixes.drop_empty))
     if args.to_chat:
-        steps.append((tr("converted {n} completion examples to chat"),
-                      lambda r: fixes.completion_to_chat(r, args.system or "")))
-    elif args.system:
+        steps.append((tr("converted {n} completion examples to chat"), fixes.completion_to_chat))
+    if args.system:
         steps.append((tr("added the system message to {n} examples"),
                       lambda r: fixes.add_system_message(r, args.system)))
     if args.dedupe:
@@ -155,6 +168,20 @@ def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
         save_jsonl(path, part)
         print(tr("wrote {n} examples to {path}").format(n=len(part), path=path))
     return 0
+
+
+def _refuse_unconverted(path: Path, rows: list[Any]) -> None:
+    """A file whose rows are in no format we know is an error, never a silent copy."""
+    from core.dataset.model import Format
+
+    unknown = [row.line for row in rows if row.data is not None and row.format is Format.UNKNOWN]
+    if unknown:
+        lines = ", ".join(str(n) for n in unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        raise CoreError(tr("{name}: {n} rows are in no format we can convert (lines {lines}).").format(
+                            name=path.name, n=len(unknown), lines=lines),
+                        tr("We read OpenAI chat, prompt/completion and DPO rows, Alpaca, ShareGPT, Firefly, "
+                           "question/answer records and spreadsheets with such columns. Fix or remove those "
+                           "rows; `check` shows what is wrong with each."))
 
 
 def _fraction(text: str) -> float:
@@ -189,13 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--model", default="gpt-4o-mini-2024-07-18", help=tr("base model (default: gpt-4o-mini)"))
     check.add_argument("--format", choices=("auto", "chat", "completion", "dpo"), default="auto")
+    check.add_argument("--method", choices=("supervised", "dpo"),
+                       help=tr("check the file for this training method as well"))
     check.add_argument("--json", action="store_true", help=tr("print one JSON object instead of a summary"))
     check.set_defaults(handler=cmd_check)
 
     fix = commands.add_parser("fix", help=tr("fix a training file and write the result as JSONL"))
     fix.add_argument("file", type=Path)
     fix.add_argument("-o", "--output", type=Path, required=True, help=tr("where to write the fixed file"))
-    fix.add_argument("--to-chat", action="store_true", help=tr("convert prompt/completion examples to chat"))
+    fix.add_argument("--to-chat", action="store_true",
+                     help=tr("convert prompt/completion examples to chat (Alpaca, ShareGPT, Firefly, question/answer "
+                             "and spreadsheet rows are always written in OpenAI's format)"))
     fix.add_argument("--system", help=tr("system message to add where there is none"))
     fix.add_argument("--dedupe", action="store_true", help=tr("drop exact duplicates"))
     fix.add_argument("--trim", action="store_true", help=tr("trim spaces and line breaks around texts"))

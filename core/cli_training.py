@@ -13,14 +13,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from core.dataset.parallel import check_file
 from core.i18n import tr
 from core.profiles import SANDBOX_KEY, ProfileService
 from core.providers import provider_for
-from core.providers.base import Provider, check_suffix
+from core.providers.base import Provider
 from core.settings import SANDBOX_ID, ProfileKind, env_profile, new_profile
 from core.training.jobs import watch
-from core.training.records import Hyperparameters, Job, JobRequest
+from core.training.records import Hyperparameters, Job
+from core.training.start import StartPlan, StartRequest, Step, start_job
 from core.urls import check_proxy_url, normalise_base_url
 
 PROVIDER_KINDS = (ProfileKind.COMPATIBLE, ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.ZHIPU,
@@ -34,7 +34,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                         help=tr("which provider's API the base URL speaks (default: compatible, the OpenAI shape)"))
     parser.add_argument("--api-key", help=tr("API key (default: OPENAI_API_KEY)"))
     parser.add_argument("--proxy", help=tr("HTTP or SOCKS proxy URL"))
-    parser.add_argument("--sandbox", action="store_true", help=tr("use a private offline Sandbox (nothing is billed)"))
+    parser.add_argument("--sandbox", action="store_true", help=tr("use the app's offline Sandbox (nothing is billed)"))
 
 
 def confirm(question: str) -> bool:
@@ -51,10 +51,13 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
     found = env_profile()  # OPENAI_API_KEY / OPENAI_BASE_URL, if set
     with contextlib.ExitStack() as stack:
         if args.sandbox:
-            from sandbox.server import SandboxServer
+            from sandbox.launcher import SandboxLauncher, app_state_dir
 
-            server = stack.enter_context(SandboxServer(job_seconds=5.0))
-            profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, server.base_url
+            # The app's Sandbox: its running server while it is open (jobs take its minute), else one of our
+            # own on the same folder whose jobs take seconds, since a terminal waits for them.
+            launcher = SandboxLauncher(app_state_dir(), job_seconds=5.0)
+            stack.callback(launcher.stop)
+            profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, await launcher.base_url()
         elif args.base_url or args.api_key:
             key = args.api_key or (found[1] if found else "")
             kind = ProfileKind(args.provider)
@@ -98,38 +101,53 @@ async def follow(training: Provider, job_id: str) -> int:
     return 1
 
 
-def _request(args: argparse.Namespace, suffix: str, training_id: str, validation_id: str | None) -> JobRequest:
+def _print_plan(plan: StartPlan) -> None:
+    report, cost = plan.training.report, plan.cost
+    price = f"${cost.usd:,.2f}" if cost.usd is not None else tr("unknown (no price for this model)")
+    for prepared in (plan.training, plan.validation):
+        if prepared is not None and prepared.converted:
+            print(tr("{name} is uploaded as {upload} ({what}).").format(
+                name=prepared.source.name, upload=prepared.upload, what=prepared.converted))
+    for problem in report.warnings[:5]:
+        print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {problem.message}")
+    print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
+             "{price} (prices as of {date}; an estimate).").format(
+        n=report.examples, tokens=report.tokens.total, model=cost.model, epochs=cost.epochs,
+        billed=cost.billed_tokens, price=price, date=cost.prices_as_of))
+    print(tr("The new model will be called {name}.").format(name=plan.model_name))
+
+
+def _start_request(args: argparse.Namespace) -> StartRequest:
     hyper = Hyperparameters(args.epochs, args.batch_size, args.lr_multiplier, args.beta)
-    return JobRequest(args.model, training_id, validation_id, suffix or None, args.method, hyper, args.seed)
+    return StartRequest(args.file, args.model, args.validation, args.suffix or "", args.method, hyper, args.seed,
+                        dict(args.label or []))
 
 
 def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
-    report, _ = check_file(args.file, args.model)
-    for problem in report.errors[:20]:
-        print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {problem.message}")
-    if not report.usable:
-        print(tr("Fix the errors before training."))
-        return 1
-    cost = report.estimate
-    price = f"${cost.usd:,.2f}" if cost.usd is not None else tr("unknown (no price for this model)")
-    print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
-             "{price} (prices as of {date}; an estimate).").format(
-        n=report.examples, tokens=report.tokens.total, model=args.model, epochs=args.epochs or cost.epochs,
-        billed=report.tokens.total * (args.epochs or cost.epochs), price=price, date=cost.prices_as_of))
-    if not args.yes and not confirm(tr("Start training? [y/N] ")):
-        print(tr("Nothing was started."))
-        return 1
+    async def ask_user(plan: StartPlan) -> bool:
+        _print_plan(plan)
+        return bool(args.yes) or await asyncio.to_thread(confirm, tr("Start training? [y/N] "))
+
+    def step(which: Step, message: str) -> None:
+        print(message, file=sys.stderr)
 
     async def run() -> int:
         async with session(service, args) as training:
-            suffix = check_suffix(args.suffix or "", training.capabilities)
-            uploaded = await training.upload(args.file)
-            validation = await training.upload(args.validation) if args.validation else None
-            job = await training.create_job(_request(args, suffix, uploaded.id, validation.id if validation else None))
+            job = await start_job(training, _start_request(args), ask_user, step)
+            if job is None:
+                print(tr("Nothing was started."))
+                return 1
             print(tr("Started job {id}.").format(id=job.id))
             return 0 if args.no_follow else await follow(training, job.id)
 
     return asyncio.run(run())
+
+
+def _label(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(tr("write a label as key=value"))
+    return key.strip(), value
 
 
 def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
@@ -185,6 +203,8 @@ def add_training_commands(commands: Any) -> None:
     train.add_argument("--method", choices=("supervised", "dpo"), default="supervised")
     train.add_argument("--beta", type=float, help=tr("DPO beta"))
     train.add_argument("--seed", type=int)
+    train.add_argument("--label", type=_label, action="append", metavar="KEY=VALUE",
+                       help=tr("a label kept with the job (repeatable)"))
     train.add_argument("--yes", action="store_true", help=tr("start without asking"))
     train.add_argument("--no-follow", action="store_true", help=tr("return once the job is created"))
     add_connection_options(train)

@@ -165,6 +165,7 @@ class DatasetTab(Retranslating, QWidget):
         self.problems_only.toggled.connect(lambda _: self.apply_filter())
         self.problems.group_chosen.connect(lambda code: self.apply_filter(codes=frozenset({code})))
         self.problems.row_chosen.connect(self._go_to_problem)
+        self.problems.fix_chosen.connect(lambda _code: self.actions.to_chat.trigger())
         self.summary.model_changed.connect(self._model_changed)
         self.summary.send_clicked.connect(lambda: self.run(self.files.send_to_training()))
         self.cancel_button.clicked.connect(self.files.cancel_load)

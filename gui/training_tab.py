@@ -28,12 +28,13 @@ from core.providers.base import Provider
 from core.training.export import export_all
 from core.training.jobs import watch
 from core.training.records import Job, JobEvent
+from gui.dataset.files import OPEN_FILTER
 from gui.models.jobs_table_model import JobsTableModel, status_text
 from gui.session import Session
 from gui.tasks import Tasks
 from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
-from gui.training.starting import start_job
+from gui.training.starting import start_from_form
 from gui.widgets.dialogs import Button, ask, choose_file, choose_folder
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
@@ -199,7 +200,7 @@ class TrainingTab(Retranslating, QWidget):
         self.form.training_edit.setText(str(path))
 
     async def _browse(self, which: str) -> None:
-        path = await choose_file(self, self.tr("Choose a training file"), "JSONL (*.jsonl);;All files (*)")
+        path = await choose_file(self, self.tr("Choose a training file"), OPEN_FILTER)
         if path is not None:
             (self.form.training_edit if which == "training" else self.form.validation_edit).setText(str(path))
 
@@ -219,7 +220,7 @@ class TrainingTab(Retranslating, QWidget):
     async def _start_job(self) -> None:
         self.messages.hide()
         try:
-            job = await start_job(self, await self.session())
+            job = await start_from_form(self, await self.session())
         finally:
             self.set_busy(False)
         if job is not None:

@@ -15,12 +15,15 @@ from typing import Any
 import orjson
 
 from core.dataset.estimate import Estimate, estimate, price_table
-from core.dataset.model import Format, Row, content_text
-from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text
+from core.dataset.model import Format, Row, content_text, is_legacy_model
+from core.dataset.sources import OPENAI
+from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text, image_parts
+from core.dataset.tool_tokens import calls_tokens, tools_tokens
 from core.dataset.validate import Problem, Severity, check_row
 from core.i18n import tr
 
-MIN_EXAMPLES, RECOMMENDED_EXAMPLES = 10, 100
+# The cookbook: at least 10 examples; "clear improvements from fine-tuning on 50 to 100 training examples".
+MIN_EXAMPLES, RECOMMENDED_EXAMPLES = 10, 50
 MAX_FILE_BYTES = 512 * 1024 * 1024
 DEFAULT_MODEL = "gpt-4o-mini-2024-07-18"
 SUFFIX_CHARS = 12  # enough for the longest usual separator, "\n\n###\n\n"
@@ -43,6 +46,13 @@ class CheckReport:
     problems: tuple[Problem, ...]
     tokens: TokenStats
     estimate: Estimate
+    origins: tuple[tuple[str, int], ...] = ()  # (source format, rows converted from it), most first
+    notes: tuple[tuple[str, int], ...] = ()  # (what a conversion did, rows), e.g. ("input_appended", 230)
+
+    @property
+    def source_format(self) -> str:
+        """The format the file was in: "openai", or the one most of its converted rows came from."""
+        return self.origins[0][0] if self.origins else OPENAI
 
     @property
     def errors(self) -> list[Problem]:
@@ -67,18 +77,21 @@ def messages_tokens(messages: Any, model: str) -> int:
     if not isinstance(messages, list):
         return 0
     return sum(count_text(content_text(m.get("content")) or "", model) + TOKENS_PER_MESSAGE
+               + (calls_tokens(m, model) if "tool_calls" in m or "function_call" in m else 0)
                for m in messages if isinstance(m, dict))
 
 
 def example_tokens(data: dict[str, Any], fmt: Format, model: str) -> int:
-    """Tokens of one example, counted the way training is billed (see tokens.TOKENS_PER_MESSAGE)."""
+    """Tokens of one example, counted the way training is billed (see tokens.TOKENS_PER_MESSAGE and, for
+    tool definitions and calls, tool_tokens)."""
     if fmt is Format.CHAT:
-        return messages_tokens(data.get("messages"), model)
+        return messages_tokens(data.get("messages"), model) + tools_tokens(data, model)
     if fmt is Format.COMPLETION:
         return count_text(str(data.get("prompt", "")), model) + count_text(str(data.get("completion", "")), model)
     inputs = data.get("input", {}).get("messages") if isinstance(data.get("input"), dict) else None
-    return sum(messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
-                                                          data.get("non_preferred_output")))
+    tools = tools_tokens(data, model) + tools_tokens(data.get("input"), model)  # DPO tools sit in either place
+    return tools + sum(messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
+                                                                 data.get("non_preferred_output")))
 
 
 def _stats(counts: list[int], limit: int | None) -> TokenStats:
@@ -107,21 +120,32 @@ class RowResult:
     prompt_end: str | None = None  # completion data: the last characters of the prompt and completion
     completion_end: str | None = None
     completion_without_space: bool = False
+    origin: str = ""
+    notes: tuple[str, ...] = ()
+    images: int = 0  # image parts, which the token count leaves out
 
 
 def examine(row: Row, fmt: Format, model: str) -> RowResult:
     """Validate one row and count its tokens."""
     problems, key = tuple(check_row(row, fmt)), row_key(row)
     if row.data is None or row.format is not fmt:
-        return RowResult(problems, None, key)
+        return RowResult(problems, None, key, origin=row.origin, notes=row.notes)
     tokens = example_tokens(row.data, fmt, model)
     if fmt is Format.COMPLETION:
         prompt, completion = str(row.data.get("prompt", "")), str(row.data.get("completion", ""))
         # Only words written with spaces need a leading space; Chinese and Japanese text does not.
-        without_space = bool(completion) and not completion[0].isspace() and completion[0].isascii()
+        without_space = bool(completion) and not completion[0].isspace() and mostly_latin(completion)
         return RowResult(problems, tokens, key, prompt_end=prompt[-SUFFIX_CHARS:],
-                         completion_end=completion[-SUFFIX_CHARS:], completion_without_space=without_space)
-    return RowResult(problems, tokens, key, missing_system=fmt is Format.CHAT and not _has_system(row))
+                         completion_end=completion[-SUFFIX_CHARS:], completion_without_space=without_space,
+                         origin=row.origin, notes=row.notes)
+    return RowResult(problems, tokens, key, missing_system=fmt is Format.CHAT and not _has_system(row),
+                     origin=row.origin, notes=row.notes, images=image_parts(row.data))
+
+
+def mostly_latin(text: str, sample: int = 200) -> bool:
+    """True when most letters of the text's start are Latin ("2023年6月30日" and "500万元" are not)."""
+    letters = [c for c in text[:sample] if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) * 2 > len(letters)
 
 
 @dataclass
@@ -136,6 +160,9 @@ class Summary:
     prompt_ends: list[str] = field(default_factory=list)  # completion data: last characters of each prompt
     completion_ends: list[str] = field(default_factory=list)
     completions_without_space: int = 0
+    origins: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+    images: int = 0
 
     def add(self, line: int, result: RowResult, renumber: bool = False) -> None:
         """Add one row's result; ``renumber`` gives its problems ``line`` (the editor's row number)."""
@@ -151,6 +178,10 @@ class Summary:
             self.prompt_ends.append(result.prompt_end)
             self.completion_ends.append(result.completion_end or "")
         self.completions_without_space += result.completion_without_space
+        self.images += result.images
+        if result.origin:
+            self.origins[result.origin] += 1
+            self.notes.update(result.notes)
 
 
 def _has_system(row: Row) -> bool:
@@ -205,6 +236,28 @@ def _legacy_hints(summaries: Sequence[Summary]) -> list[Problem]:
     return hints
 
 
+def format_problems(fmt: Format, model: str, method: str = "") -> list[Problem]:
+    """The file's format against the model (chat models train on chat rows, legacy ones on prompt/completion)
+    and the method (DPO on preference rows)."""
+    if fmt is Format.COMPLETION and not is_legacy_model(model):
+        return [Problem(None, "needs_chat", Severity.ERROR, tr(
+            "These are prompt/completion examples, but {model} trains on chat examples; the job would fail. "
+            "Convert them to chat (Fix → Convert to chat).").format(model=model))]
+    if fmt in (Format.CHAT, Format.DPO) and is_legacy_model(model):
+        return [Problem(None, "needs_completion", Severity.ERROR, tr(
+            "{model} trains on prompt/completion examples only; choose a chat model such as gpt-4o-mini for "
+            "these {format} examples.").format(model=model, format=fmt.value))]
+    if method == "dpo" and fmt is not Format.DPO:
+        return [Problem(None, "needs_dpo", Severity.ERROR, tr(
+            "DPO training needs preference examples (a question with a preferred and a non-preferred answer); "
+            "this file has {format} examples.").format(format=fmt.value))]
+    if method == "supervised" and fmt is Format.DPO:
+        return [Problem(None, "needs_supervised", Severity.ERROR, tr(
+            "These are preference (DPO) examples: choose the DPO method, or use chat examples for supervised "
+            "training."))]
+    return []
+
+
 def _warn(line: int | None, code: str, message: str) -> Problem:
     return Problem(line, code, Severity.WARNING, message)
 
@@ -217,8 +270,8 @@ def _count_problems(n_rows: int, file_size: int, missing_system: int) -> list[Pr
                                     n=n_rows, min=MIN_EXAMPLES)))
     elif n_rows < RECOMMENDED_EXAMPLES:
         problems.append(_warn(None, "few_examples", tr("Only {n} examples: 50 to 100 good examples usually work "
-                                                       "better; with few examples, more epochs help.").format(
-                                                           n=n_rows)))
+                                                       "better; with few examples, training runs more epochs.")
+                              .format(n=n_rows)))
     if file_size > MAX_FILE_BYTES:
         problems.append(_warn(None, "large_file", tr("The file is larger than 512 MB; it will be sent in parts "
                                                      "through the Uploads API.")))
@@ -243,14 +296,22 @@ def _key_problems(keys: list[tuple[int, bytes]], validation_keys: set[bytes]) ->
 
 
 def finish(summaries: Sequence[Summary], fmt: Format, model: str, file_size: int = 0,
-           validation_keys: set[bytes] | None = None) -> CheckReport:
-    """Merge per-row summaries (in file order) into the report, adding the file-level checks."""
+           validation_keys: set[bytes] | None = None, method: str = "") -> CheckReport:
+    """Merge per-row summaries (in file order) into the report, adding the file-level checks; ``method``
+    ("supervised" or "dpo") when the file is about to be used for a job of that kind."""
     limit = price_table().context(model)
     counts = {line: tokens for s in summaries for line, tokens in s.counts.items()}
     n_rows = sum(s.rows for s in summaries)
     problems = [p for s in summaries for p in s.problems]
+    problems += format_problems(fmt, model, method)
     problems += _count_problems(n_rows, file_size, sum(s.missing_system for s in summaries))
-    problems += _legacy_hints(summaries)
+    images = sum(s.images for s in summaries)
+    if images:
+        problems.append(_warn(None, "images_not_counted", tr(
+            "{n} images are not included in the token count or the cost: what an image costs depends on its size "
+            "in pixels, which the file does not hold.").format(n=images)))
+    if is_legacy_model(model):
+        problems += _legacy_hints(summaries)
     problems += _key_problems([k for s in summaries for k in s.keys], validation_keys or set())
     problems += [_warn(line, "over_token_limit", tr("{tokens} tokens: longer than the {limit} {model} trains on, "
                                                     "so it will be cut short.").format(tokens=tokens, limit=limit,
@@ -258,11 +319,16 @@ def finish(summaries: Sequence[Summary], fmt: Format, model: str, file_size: int
                  for line, tokens in counts.items() if limit is not None and tokens > limit]
     problems.sort(key=lambda p: (p.line is not None, p.line or 0))
     stats = _stats(list(counts.values()), limit)
-    return CheckReport(fmt, n_rows, tuple(problems), stats, estimate(model, stats.total, n_rows))
+    origins, notes = Counter[str](), Counter[str]()
+    for summary in summaries:
+        origins.update(summary.origins)
+        notes.update(summary.notes)
+    return CheckReport(fmt, n_rows, tuple(problems), stats, estimate(model, stats.total, n_rows),
+                       tuple(origins.most_common()), tuple(notes.most_common()))
 
 
 def check_rows(rows: Sequence[Row], model: str = DEFAULT_MODEL, expected: Format = Format.UNKNOWN,
-               file_size: int = 0, validation: Sequence[Row] = ()) -> CheckReport:
+               file_size: int = 0, validation: Sequence[Row] = (), method: str = "") -> CheckReport:
     """Validate every row and the file as a whole, count tokens and estimate the cost."""
     fmt = expected if expected is not Format.UNKNOWN else detect_format(rows)
-    return finish([summarise(rows, fmt, model)], fmt, model, file_size, {row_key(r) for r in validation})
+    return finish([summarise(rows, fmt, model)], fmt, model, file_size, {row_key(r) for r in validation}, method)

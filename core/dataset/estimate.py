@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 from dataclasses import dataclass, field
 
 from core.paths import resource_path
 
-# The cookbook's rule for `auto` epochs: aim for 100..25,000 examples seen in total, 3 epochs otherwise.
+# The cookbook's rule for `auto` epochs (Chat_finetuning_data_prep): aim for 100..25,000 examples seen in
+# total, 3 epochs otherwise; both bounds use integer division.
 DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES = 3, 100, 25_000
 MIN_EPOCHS, MAX_EPOCHS = 1, 25
 
@@ -17,7 +17,7 @@ MIN_EPOCHS, MAX_EPOCHS = 1, 25
 def auto_epochs(n_examples: int) -> int:
     n = max(n_examples, 1)
     if n * DEFAULT_EPOCHS < MIN_TARGET_EXAMPLES:
-        return min(MAX_EPOCHS, math.ceil(MIN_TARGET_EXAMPLES / n))
+        return min(MAX_EPOCHS, MIN_TARGET_EXAMPLES // n)
     if n * DEFAULT_EPOCHS > MAX_TARGET_EXAMPLES:
         return max(MIN_EPOCHS, MAX_TARGET_EXAMPLES // n)
     return DEFAULT_EPOCHS

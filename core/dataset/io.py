@@ -6,12 +6,14 @@ Nothing is dropped: a line that is not valid JSON becomes a Row with its text an
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import orjson
 
 from core.dataset.model import Row, SourceInfo
+from core.dataset.sources import Layout, converted_row, layout_for
 from core.dataset.tabular import read_delimited, read_xlsx
 from core.errors import CoreError
 from core.fileio import write_atomically
@@ -71,8 +73,9 @@ def line_ending(text: str) -> str:
     return "CRLF" if crlf and not lf else "LF" if lf and not crlf else "mixed"
 
 
-def parse_lines(text: str, first_line: int = 1) -> Iterator[list[Row]]:
-    """Rows of a JSONL text in batches (so a caller can show the first rows at once)."""
+def parse_lines(text: str, first_line: int = 1, layout: Layout | None = None) -> Iterator[list[Row]]:
+    """Rows of a JSONL text in batches (so a caller can show the first rows at once), converted to OpenAI's
+    format where they are in another one we know (see sources)."""
     batch: list[Row] = []
     # Only \n ends a line: str.splitlines() would also split at U+2028 and friends, which JSON strings may hold.
     for number, line in enumerate(text.split("\n"), start=first_line):
@@ -85,7 +88,7 @@ def parse_lines(text: str, first_line: int = 1) -> Iterator[list[Row]]:
             batch.append(Row(number, None, line, str(exc)))
         else:
             if isinstance(data, dict):
-                batch.append(Row(number, data))
+                batch.append(converted_row(number, data, layout))
             else:
                 batch.append(Row(number, None, line, tr("A line must hold one JSON object {…}.")))
         if len(batch) >= BATCH_ROWS:
@@ -95,7 +98,7 @@ def parse_lines(text: str, first_line: int = 1) -> Iterator[list[Row]]:
         yield batch
 
 
-def _json_array_rows(text: str, path: Path) -> list[Row]:
+def _json_array_rows(text: str, path: Path, layout: Layout | None) -> list[Row]:
     try:
         items = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
@@ -105,46 +108,80 @@ def _json_array_rows(text: str, path: Path) -> list[Row]:
     if not isinstance(items, list):
         raise CoreError(tr("{name} holds one JSON object, not a list of examples.").format(name=path.name),
                         tr("Put the examples in a list [ … ] or save them as JSONL."))
-    return [Row(i, item) if isinstance(item, dict) else Row(i, None, orjson.dumps(item).decode(),
-                                                               tr("An example must be a JSON object {…}."))
-            for i, item in enumerate(items, start=1)]
+    lines = element_lines(text)
+    if len(lines) != len(items):  # cannot happen for valid JSON; example numbers are better than nothing
+        lines = list(range(1, len(items) + 1))
+    return [converted_row(line, item, layout) if isinstance(item, dict) else
+            Row(line, None, orjson.dumps(item).decode(), tr("An example must be a JSON object {…}."))
+            for line, item in zip(lines, items, strict=True)]
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+_NON_SPACE = re.compile(r"\S")
+
+
+def element_lines(text: str) -> list[int]:
+    """The file line on which each element of a top-level JSON array starts (strings skipped whole)."""
+    starts: list[int] = []
+    depth, line, seen = 0, 1, 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "]}":
+            depth -= 1
+            continue
+        depth += token in "[{"
+        if depth == 1 and token in "[,":
+            begin = _NON_SPACE.search(text, match.end())
+            if begin is None or text[begin.start()] == "]":
+                continue
+            line += text.count("\n", seen, begin.start())
+            seen = begin.start()
+            starts.append(line)
+    return starts
 
 
 def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -> tuple[list[Row], SourceInfo]:
-    """Every row of a .jsonl, .json, .csv, .tsv or .xlsx file, and what was detected about it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CoreError(tr("{name} could not be read.").format(name=path.name),
-                        tr("Check that the file exists and that you may read it."), repr(exc)) from exc
+    """Every row of a .jsonl, .json, .csv, .tsv or .xlsx file (converted to OpenAI's format where it is in
+    another format we know), and what was detected about it."""
+    data = read_file(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         rows, mapping = read_xlsx(path)
-        info = SourceInfo(path, "xlsx", "xlsx", "none", len(data), mapping)
-        if on_batch:
-            on_batch(rows)
-        return rows, info
+        return _done(rows, SourceInfo(path, "xlsx", "xlsx", "none", len(data), mapping), on_batch)
     text, encoding = decode(data, path)
     text = text.removeprefix("\ufeff")
     if suffix in (".csv", ".tsv"):
         rows, mapping = read_delimited(text, "\t" if suffix == ".tsv" else ",", path.name)
-        info = SourceInfo(path, suffix[1:], encoding, line_ending(text), len(data), mapping)
-        if on_batch:
-            on_batch(rows)
-        return rows, info
-    is_array = path.suffix.lower() == ".json" and text.lstrip().startswith("[")
-    info = SourceInfo(path, "json" if is_array else "jsonl", encoding, line_ending(text), len(data))
+        return _done(rows, SourceInfo(path, suffix[1:], encoding, line_ending(text), len(data), mapping), on_batch)
+    layout = layout_for(path)
+    is_array = text.lstrip().startswith("[")
+    info = SourceInfo(path, "json" if is_array else "jsonl", encoding, line_ending(text), len(data),
+                      layout=layout.name if layout else "")
     if is_array:
-        rows = _json_array_rows(text, path)
-        if on_batch:
-            on_batch(rows)
-        return rows, info
+        return _done(_json_array_rows(text, path, layout), info, on_batch)
     rows = []
-    for batch in parse_lines(text):
+    for batch in parse_lines(text, layout=layout):
         rows.extend(batch)
         if on_batch:
             on_batch(batch)
     return rows, info
+
+
+def _done(rows: list[Row], info: SourceInfo, on_batch: Callable[[list[Row]], None] | None
+          ) -> tuple[list[Row], SourceInfo]:
+    if on_batch:
+        on_batch(rows)
+    return rows, info
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CoreError(tr("{name} could not be read.").format(name=path.name),
+                        tr("Check that the file exists and that you may read it."), repr(exc)) from exc
 
 
 def reencoded(data: bytes, path: Path, bom: bool = False) -> bytes:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.dataset.io import detect_encoding, line_ending, parse_lines
 from core.dataset.model import Row, SourceInfo
+from core.dataset.sources import layout_for
 from core.errors import CoreError
 from core.i18n import tr
 
@@ -17,6 +18,7 @@ READ_BYTES = 1024 * 1024
 
 def _jsonl_batches(path: Path) -> Iterator[list[Row]]:
     """Batches of rows of a UTF-8 JSONL file, read a block at a time."""
+    layout = layout_for(path)
     with path.open("rb") as handle:
         line, rest = 1, b""
         while chunk := handle.read(READ_BYTES):
@@ -24,10 +26,10 @@ def _jsonl_batches(path: Path) -> Iterator[list[Row]]:
             cut = data.rfind(b"\n") + 1
             data, rest = data[:cut], data[cut:]
             if data:
-                yield from parse_lines(data.decode("utf-8", errors="replace").removeprefix("\ufeff"), line)
+                yield from parse_lines(data.decode("utf-8", errors="replace").removeprefix("\ufeff"), line, layout)
                 line += data.count(b"\n")
         if rest:
-            yield from parse_lines(rest.decode("utf-8", errors="replace"), line)
+            yield from parse_lines(rest.decode("utf-8", errors="replace"), line, layout)
 
 
 def open_batches(path: Path) -> tuple[SourceInfo, Iterator[list[Row]]] | None:
@@ -44,4 +46,8 @@ def open_batches(path: Path) -> tuple[SourceInfo, Iterator[list[Row]]] | None:
     if path.suffix.lower() != ".jsonl" or encoding not in ("utf-8", "utf-8-sig"):
         return None
     sample = head.decode("utf-8", errors="replace")
-    return SourceInfo(path, "jsonl", encoding, line_ending(sample), size), _jsonl_batches(path)
+    if sample.lstrip().startswith("["):  # a JSON array saved as .jsonl: read whole
+        return None
+    layout = layout_for(path)
+    return (SourceInfo(path, "jsonl", encoding, line_ending(sample), size, layout=layout.name if layout else ""),
+            _jsonl_batches(path))

@@ -7,6 +7,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+LEGACY_MODELS = ("davinci-002", "babbage-002")  # prompt/completion models; every other one trains on chat
+
+
+def is_legacy_model(model: str) -> bool:
+    """True for the legacy completion models and the models fine-tuned from them."""
+    return model.removeprefix("ft:").split(":")[0].startswith(LEGACY_MODELS)
+
 
 class Format(StrEnum):
     CHAT = "chat"
@@ -23,6 +30,8 @@ class Row:
     data: dict[str, Any] | None
     raw: str = ""
     parse_error: str = ""
+    origin: str = ""  # the source format this row was converted from (sources.ORIGINS); "" for OpenAI rows
+    notes: tuple[str, ...] = ()  # what the conversion did, e.g. ("input_appended",)
 
     @property
     def format(self) -> Format:
@@ -60,3 +69,4 @@ class SourceInfo:
     line_ending: str  # LF | CRLF | mixed | none
     size: int
     mapping: tuple[str, ...] = ()  # for spreadsheets: which column became which role
+    layout: str = ""  # the dataset_info.json entry that said how to read the file, if any

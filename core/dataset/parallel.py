@@ -18,6 +18,7 @@ from typing import Any
 from core.dataset.check import CheckReport, RowResult, Summary, detect_format, examine, finish, summarise
 from core.dataset.io import BATCH_ROWS, detect_encoding, line_ending, parse_lines, read_rows
 from core.dataset.model import Format, Row, SourceInfo
+from core.dataset.sources import layout_for
 from core.dataset.tokens import encoding, encoding_name_for
 from core.errors import CoreError
 from core.i18n import tr
@@ -48,7 +49,7 @@ def _block_rows(path: str, start: int, end: int, first_line: int) -> list[Row]:
     with open(path, "rb") as handle:
         handle.seek(start)
         text = handle.read(end - start).decode("utf-8", errors="replace")
-    return [row for batch in parse_lines(text, first_line) for row in batch]
+    return [row for batch in parse_lines(text, first_line, layout_for(Path(path))) for row in batch]
 
 
 def _summarise_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Summary:
@@ -112,7 +113,7 @@ def _utf8_sample(path: Path) -> tuple[str, str] | None:
     with path.open("rb") as handle:
         data = handle.read(BLOCK_BYTES)
     encoding = detect_encoding(data)
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         return None
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff"), encoding
 
@@ -121,7 +122,8 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
                on_progress: Callable[[int, int], None] | None = None,
                cancelled: Callable[[], bool] = lambda: False,
                workers: int | None = None,
-               on_results: Callable[[Results], None] | None = None) -> tuple[CheckReport, SourceInfo]:
+               on_results: Callable[[Results], None] | None = None, method: str = "",
+               validation_keys: set[bytes] | None = None) -> tuple[CheckReport, SourceInfo]:
     """Check ``path`` like check_rows; ``on_progress(bytes_done, bytes_total)``; stops when ``cancelled()``.
 
     ``on_results`` receives each block's per-row results in file order as soon as they are ready, so the
@@ -139,11 +141,12 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
             results += batch
             if on_results:
                 on_results(batch)
-        return finish([_merged(results)], fmt, model, info.size), info
+        return finish([_merged(results)], fmt, model, info.size, validation_keys, method), info
     sample, text_encoding = found
-    info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size)
+    layout = layout_for(path)
+    info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size, layout=layout.name if layout else "")
     fmt = expected if expected is not Format.UNKNOWN else detect_format(
-        [r for batch in parse_lines(sample) for r in batch][:-1])
+        [r for batch in parse_lines(sample, layout=layout) for r in batch][:-1])
     summaries: list[Summary] = []
     with block_pool(model, workers) as pool:
         for end, future in submit_blocks(pool, path, plan_blocks(path), fmt, model, per_row=on_results is not None):
@@ -158,4 +161,4 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
             summaries.append(outcome)
             if on_progress:
                 on_progress(end, size)
-    return finish(summaries, fmt, model, size), info
+    return finish(summaries, fmt, model, size, validation_keys, method), info

@@ -1,7 +1,6 @@
-"""Spreadsheets (.csv, .tsv, .xlsx) as training examples: columns are mapped to roles by their headers.
-
-Recognised headers (any case, English or Chinese): prompt/completion → legacy completion rows;
-system + user/question/问题 + assistant/answer/回答 → chat rows; user + preferred + non_preferred → DPO rows.
+"""Spreadsheets (.csv, .tsv, .xlsx) as training examples: columns are given roles by their headers
+(see roles.WORDS: English or Chinese, e.g. instruction/input/output, 问题/回答, ask/answer, prompt/completion,
+chosen/rejected).
 """
 
 from __future__ import annotations
@@ -12,67 +11,55 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from core.dataset.model import Row
+from core.dataset.roles import CHAT_ROLES, DPO_ROLES, kind_of, record_row, roles_of
 from core.errors import CoreError
 from core.i18n import tr
 
-SYNONYMS = {
-    "prompt": ("prompt", "提示词", "提示"),
-    "completion": ("completion", "补全", "续写"),
-    "system": ("system", "system prompt", "系统", "系统提示", "系统提示词", "人设"),
-    "user": ("user", "question", "q", "query", "input", "instruction", "用户", "问题", "提问", "输入", "指令"),
-    "assistant": ("assistant", "answer", "a", "response", "output", "reply", "助手", "回答", "答案", "回复", "输出"),
-    "preferred": ("preferred", "preferred_output", "chosen", "更好的回答", "好回答"),
-    "non_preferred": ("non_preferred", "non-preferred", "non_preferred_output", "rejected", "更差的回答", "差回答"),
-}
+# A history cell would be text, not question/answer pairs: spreadsheets have no history column.
+USED_ROLES = {kind: tuple(r for r in roles if r != "history") for kind, roles in
+              (("chat", CHAT_ROLES), ("dpo", DPO_ROLES), ("completion", ("prompt", "completion")))}
 
 
 def map_columns(headers: Sequence[str]) -> dict[str, int]:
     """Role → column index for the headers we recognise."""
-    found: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        name = str(header or "").strip().lower()
-        for role, words in SYNONYMS.items():
-            if name in words and role not in found:
-                found[role] = index
-    return found
+    return roles_of(enumerate(headers))
 
 
-def _cell(values: Sequence[object], index: int | None) -> str:
-    if index is None or index >= len(values) or values[index] is None:
-        return ""
-    return str(values[index])
+def _cell(values: Sequence[object], index: int | None) -> object:
+    return None if index is None or index >= len(values) else values[index]
+
+
+def _no_columns(name: str, headers: Sequence[str]) -> CoreError:
+    return CoreError(tr("{name}: no columns we can use ({headers}).").format(
+                         name=name, headers=", ".join(h for h in headers if h) or tr("no header row")),
+                     tr("Name the columns user and assistant (or 问题 and 回答; instruction, input and output), "
+                        "optionally system; or prompt and completion."))
 
 
 def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[list[Row], tuple[str, ...]]:
-    """Rows from a header line and data lines; also says which column became what."""
+    """Rows from a header line and data lines; also says which column became what (and which were left)."""
     records = iter(records)
     headers = [str(h or "") for h in next(records, [])]
     columns = map_columns(headers)
-    dpo = {"user", "preferred", "non_preferred"} <= columns.keys()
-    chat = not dpo and "user" in columns and "assistant" in columns
-    if not chat and not dpo and not {"prompt", "completion"} <= columns.keys():
-        raise CoreError(tr("{name}: no columns we can use ({headers}).").format(
-                            name=name, headers=", ".join(h for h in headers if h) or tr("no header row")),
-                        tr("Name the columns user and assistant (or 问题 and 回答), optionally system; or prompt "
-                           "and completion."))
-    used = (("system", "user", "preferred", "non_preferred") if dpo else ("system", "user", "assistant") if chat
-            else ("prompt", "completion"))
-    mapping = tuple(tr("column “{column}” → {role}").format(column=headers[columns[r]], role=r)
-                    for r in used if r in columns)
+    kind = kind_of(columns)
+    if kind is None:
+        raise _no_columns(name, headers)
+    used = [r for r in USED_ROLES[kind] if r in columns]
+    mapping = tuple(tr("column “{column}” → {role}").format(column=headers[columns[r]], role=r) for r in used)
+    unused = [h for i, h in enumerate(headers) if h.strip() and i not in {columns[r] for r in used}]
+    if unused:
+        mapping += (tr("not used: {columns}").format(columns=", ".join(unused)),)
     rows = []
     for number, values in enumerate(records, start=2):  # the header is line 1
-        cells = {role: _cell(values, columns.get(role)) for role in used}
-        if not any(v.strip() for v in cells.values()):
+        cells = {role: _cell(values, columns[role]) for role in used}
+        if not any(str(v).strip() for v in cells.values() if v is not None):
             continue  # an empty spreadsheet line is not an example
-        if chat or dpo:
-            messages = [{"role": role, "content": cells[role]} for role in ("system", "user", "assistant")
-                        if role in columns and (role != "system" or cells[role].strip())]
-            rows.append(Row(number, {"messages": messages}) if chat else Row(number, {
-                "input": {"messages": messages},
-                "preferred_output": [{"role": "assistant", "content": cells["preferred"]}],
-                "non_preferred_output": [{"role": "assistant", "content": cells["non_preferred"]}]}))
-        else:
-            rows.append(Row(number, {"prompt": cells["prompt"], "completion": cells["completion"]}))
+        made = record_row(cells, kind)
+        if made is None:
+            rows.append(Row(number, None, "\t".join("" if v is None else str(v) for v in values),
+                            tr("A cell could not be read as text.")))
+            continue
+        rows.append(Row(number, made[0], origin="table", notes=made[1]))
     return rows, mapping
 
 

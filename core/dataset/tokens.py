@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.paths import resource_path
 
@@ -47,3 +47,20 @@ def _encoder_for(model: str) -> Callable[[str], list[int]]:
 def count_text(text: str, model: str = "gpt-4o-mini") -> int:
     """Tokens of plain text; special-token strings such as <|endoftext|> count as ordinary text."""
     return len(_encoder_for(model)(text))
+
+
+def _images_in(content: Any) -> int:
+    if not isinstance(content, list):
+        return 0
+    return sum(1 for part in content if isinstance(part, dict) and part.get("type") == "image_url")
+
+
+def image_parts(data: Any) -> int:
+    """Image parts in a row's messages (chat ``messages`` or a DPO ``input``). They are not in the token
+    count: an image's tokens depend on its pixel size, which the file does not hold."""
+    if not isinstance(data, dict):
+        return 0
+    inputs = data.get("input")
+    lists = (data.get("messages"), inputs.get("messages") if isinstance(inputs, dict) else None)
+    return sum(_images_in(m.get("content")) for messages in lists if isinstance(messages, list)
+               for m in messages if isinstance(m, dict))

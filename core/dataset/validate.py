@@ -18,6 +18,7 @@ from core.i18n import tr
 ROLES = ("system", "user", "assistant", "tool", "developer")
 CHAT_KEYS = {"messages", "tools", "parallel_tool_calls", "functions"}
 MESSAGE_KEYS = {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
+PART_TYPES = ("text", "image_url")  # the content parts fine-tuning accepts
 # Special tokens make jobs fail after upload; they must never be inside content.
 SPECIAL_TOKEN = re.compile(r"<\|(?:endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt|im_start|im_end|im_sep)\|>")
 
@@ -39,7 +40,9 @@ def _error(row: Row, code: str, message: str) -> Problem:
     return Problem(row.line, code, Severity.ERROR, message)
 
 
-def _content_problems(row: Row, content: Any, where: str | Callable[[], str]) -> list[Problem]:
+def _content_problems(row: Row, content: Any, where: str | Callable[[], str], images: bool = False) -> list[Problem]:
+    if isinstance(content, list):
+        return _parts_problems(row, content, where() if callable(where) else where, images)
     text = content_text(content)
     if text is not None and text.strip() and "<|" not in text:
         return []  # the common case, without building the messages
@@ -53,6 +56,40 @@ def _content_problems(row: Row, content: Any, where: str | Callable[[], str]) ->
         return [_error(row, "special_token", tr("{where}: contains the special token {token}, which makes the job "
                                                 "fail after upload.").format(where=where, token=token.group()))]
     return []
+
+
+def _image_has_url(part: dict[str, Any]) -> bool:
+    image = part.get("image_url")
+    url = image.get("url") if isinstance(image, dict) else None
+    return isinstance(url, str) and bool(url.strip())
+
+
+def _parts_problems(row: Row, parts: list[Any], where: str, images: bool) -> list[Problem]:
+    """A content list: text parts, and image parts where images may be (user messages, as OpenAI's vision
+    fine-tuning guide allows no images in assistant output)."""
+    if not all(isinstance(p, dict) for p in parts):
+        return [_error(row, "wrong_type", tr("{where}: the content must be text.").format(where=where))]
+    problems = []
+    unknown = sorted({str(p.get("type")) for p in parts} - set(PART_TYPES))
+    if unknown:
+        problems.append(_error(row, "unknown_part", tr("{where}: unknown content part type {types} (use text or "
+                                                       "image_url).").format(where=where, types=", ".join(unknown))))
+    pictures = [p for p in parts if p.get("type") == "image_url"]
+    if pictures and not images:
+        problems.append(_error(row, "image_not_allowed", tr("{where}: only user messages can hold images.").format(
+            where=where)))
+    if not all(_image_has_url(p) for p in pictures):
+        problems.append(_error(row, "bad_image", tr("{where}: an image part needs “image_url” with a “url” (an "
+                                                    "https:// address or a data: URL).").format(where=where)))
+    text = "".join(str(p.get("text", "")) for p in parts if p.get("type") == "text")
+    if not pictures and not unknown and not text.strip():
+        problems.append(_error(row, "empty_content", tr("{where}: the content is empty.").format(where=where)))
+    token = SPECIAL_TOKEN.search(text) if "<|" in text else None
+    if token:
+        problems.append(_error(row, "special_token", tr("{where}: contains the special token {token}, which makes "
+                                                        "the job fail after upload.").format(where=where,
+                                                                                             token=token.group())))
+    return problems
 
 
 def _message_problems(row: Row, index: int, message: Any) -> list[Problem]:
@@ -80,7 +117,7 @@ def _message_problems(row: Row, index: int, message: Any) -> list[Problem]:
     if "content" not in message and not has_calls:
         problems.append(_error(row, "missing_content", tr("{where} has no content.").format(where=where())))
     elif message.get("content") is not None or not has_calls:
-        problems += _content_problems(row, message.get("content"), where)
+        problems += _content_problems(row, message.get("content"), where, images=role == "user")
     return problems
 
 
@@ -136,9 +173,10 @@ def check_row(row: Row, expected: Format) -> list[Problem]:
         return [_error(row, "invalid_json", tr("Not valid JSON: {error}").format(error=row.parse_error))]
     found = row.format
     if found is Format.UNKNOWN:
-        return [_error(row, "unknown_format", tr("Not a training example: expected “messages”, “prompt” and "
-                                                 "“completion”, or “input” with preferred and non-preferred "
-                                                 "outputs."))]
+        return [_error(row, "unknown_format", tr("Not a training example we can read: expected OpenAI's "
+                                                 "“messages”, “prompt” and “completion”, or “input” with preferred "
+                                                 "and non-preferred outputs; or Alpaca, ShareGPT, Firefly or "
+                                                 "question/answer fields with text in them."))]
     if expected is not Format.UNKNOWN and found is not expected:
         return [_error(row, "format_mismatch", tr("This is a {found} example in a {expected} file.").format(
             found=found.value, expected=expected.value))]
@@ -158,5 +196,11 @@ def problem_title(code: str) -> str:
         "missing_completion": tr("No completion"), "bad_output": tr("Wrong preferred or non-preferred output"),
         "duplicate": tr("Duplicate example"), "in_validation": tr("Also in the validation file"),
         "over_token_limit": tr("Too long: will be cut short"),
+        "needs_chat": tr("Prompt/completion examples for a chat model"),
+        "needs_completion": tr("Chat examples for a legacy model"), "needs_dpo": tr("Not preference examples"),
+        "needs_supervised": tr("Preference examples for supervised training"),
+        "images_not_counted": tr("Images not in the count"),
+        "unknown_part": tr("Unknown content part"), "bad_image": tr("Image without an address"),
+        "image_not_allowed": tr("Image outside a user message"),
     }
     return titles.get(code, code)

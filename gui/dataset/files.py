@@ -15,6 +15,7 @@ from core.dataset.cells import save_csv
 from core.dataset.document import Document
 from core.dataset.io import read_rows, save_jsonl
 from core.dataset.model import Row, SourceInfo
+from core.dataset.sources import origin_name
 from core.i18n import tr
 from core.paths import resource_path
 from core.settings import RECENT_FILES
@@ -131,11 +132,13 @@ class Files(QObject):
         self.document.info = info
         self._remember(path)
         self._watch(path)
-        if info.mapping or info.encoding not in ("utf-8", "utf-8-sig") or info.kind != "jsonl":
+        converted = self._converted()
+        if converted or info.mapping or info.encoding not in ("utf-8", "utf-8-sig") or info.kind != "jsonl":
+            kind = info.kind.upper() + (f" ({converted})" if converted else "")
             self.tab.messages.show_info(tr("Opened {name}: {kind}, {encoding}.").format(
-                name=path.name, kind=info.kind.upper(), encoding=info.encoding),
+                name=path.name, kind=kind, encoding=info.encoding),
                 "; ".join(info.mapping) + (" — " if info.mapping else "") +
-                tr("Saving writes a UTF-8 JSONL file beside it."))
+                tr("Rows are shown in OpenAI's format; saving writes a UTF-8 JSONL file beside it."))
         self.tab.check_pending()
         self.tab.schedule_report()
 
@@ -155,9 +158,16 @@ class Files(QObject):
             self.tab.progress.setValue(value)
 
     # -- save and export ---------------------------------------------------------------------------------
+    def _converted(self) -> str:
+        """The source format the open rows were converted from ("" when they are OpenAI rows as read)."""
+        if self.document.info is None:  # saved since it was opened: the file on disk is OpenAI JSONL now
+            return ""
+        return next((origin_name(row.origin) for row in self.document.rows if row.origin), "")
+
     async def save(self, ask_path: bool = False) -> bool:
         path = self.document.path
-        if ask_path or path is None or path.suffix.lower() != ".jsonl":  # a CSV or workbook is never overwritten
+        # A CSV, a workbook or a file in another tool's format is never overwritten with OpenAI JSONL.
+        if ask_path or path is None or path.suffix.lower() != ".jsonl" or self._converted():
             suggested = path.with_suffix(".jsonl") if path else Path.home() / "dataset.jsonl"
             path = await choose_file(self.tab, tr("Save the dataset"), "JSONL (*.jsonl)", save=True,
                                      suggested=suggested)

@@ -15,9 +15,13 @@ CodeRole = Qt.ItemDataRole.UserRole
 RowRole = Qt.ItemDataRole.UserRole + 1
 
 
+FIXABLE = frozenset({"needs_chat"})  # file-level problems with a one-click fix
+
+
 class ProblemsPanel(QTreeWidget):
     group_chosen = Signal(str)  # a problem code: show the rows that have it
     row_chosen = Signal(int, str)  # a 0-based document index and the code
+    fix_chosen = Signal(str)  # a file-level problem that one fix solves (FIXABLE)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +48,7 @@ class ProblemsPanel(QTreeWidget):
             group = QTreeWidgetItem([title])
             group.setIcon(0, self._icons[severity])
             group.setData(0, CodeRole, code)
-            group.setToolTip(0, problems[0].message)
+            group.setToolTip(0, problems[0].message + ("\n" + self.tr("Click to fix it.") if code in FIXABLE else ""))
             for problem in rows[:SHOWN_PER_GROUP]:
                 child = QTreeWidgetItem([self.tr("Row {n}: {message}").format(n=problem.line,
                                                                              message=problem.message)])
@@ -62,4 +66,6 @@ class ProblemsPanel(QTreeWidget):
             self.row_chosen.emit(int(row), str(code))
         elif code and item.childCount():
             self.group_chosen.emit(str(code))
+        elif code in FIXABLE:
+            self.fix_chosen.emit(str(code))
 

@@ -3,11 +3,14 @@ ready to train; with the Send to Training button."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from core.dataset.check import CheckReport
 from core.dataset.estimate import MAX_EPOCHS, estimate, price_table
+from core.dataset.sources import describe
 from gui.colors import span
 from gui.widgets.retranslating import Retranslating
 
@@ -72,8 +75,12 @@ class SummaryBar(Retranslating, QWidget):
             verdict = span("error", "<b>{}</b>".format(self.tr("Errors to fix before training: {n}").format(n=errors)))
         else:
             verdict = span("ok", "<b>{}</b>".format(self.tr("Ready to train")))
-        self.facts.setText(self.tr("{examples} examples · {format} · {tokens} tokens (longest {max}) · {price}"
-                                   " — {verdict}").format(examples=f"{report.examples:,}", format=report.format.value,
-                                                          tokens=f"{tokens.total:,}", max=f"{tokens.max:,}",
-                                                          price=price, verdict=verdict))
+        facts = self.tr("{examples} examples · {format} · {tokens} tokens (longest {max}) · {price}"
+                        " — {verdict}").format(examples=f"{report.examples:,}", format=report.format.value,
+                                               tokens=f"{tokens.total:,}", max=f"{tokens.max:,}",
+                                               price=price, verdict=verdict)
+        converted = describe(report.origins, report.notes, report.format.value)
+        if converted:
+            facts += "<br>" + span("muted", html.escape(self.tr("Recognised: {what}").format(what=converted)))
+        self.facts.setText(facts)
         self.send_button.setEnabled(not self.loading and not errors)

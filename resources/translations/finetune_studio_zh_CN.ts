@@ -56,6 +56,10 @@
         <translation>列对应关系：{mapping}</translation>
     </message>
     <message>
+        <source>Recognised: {what}</source>
+        <translation>已识别：{what}</translation>
+    </message>
+    <message>
         <source>Tokens: {total} in all; per example min {min}, median {median}, 95% under {p95}, max {max}</source>
         <translation>Token：共 {total} 个；每条样本最少 {min}，中位数 {median}，95% 不超过 {p95}，最多 {max}</translation>
     </message>
@@ -96,6 +100,10 @@
         <translation>请先修正错误再训练。</translation>
     </message>
     <message>
+        <source>converted {n} examples to OpenAI&apos;s format</source>
+        <translation>已将 {n} 条样本转换为 OpenAI 格式</translation>
+    </message>
+    <message>
         <source>trimmed whitespace in {n} examples</source>
         <translation>清除了 {n} 条样本首尾的空白</translation>
     </message>
@@ -118,6 +126,14 @@
     <message>
         <source>wrote {n} examples to {path}</source>
         <translation>已把 {n} 条样本写入 {path}</translation>
+    </message>
+    <message>
+        <source>{name}: {n} rows are in no format we can convert (lines {lines}).</source>
+        <translation>{name}：有 {n} 行不是可转换的格式（第 {lines} 行）。</translation>
+    </message>
+    <message>
+        <source>We read OpenAI chat, prompt/completion and DPO rows, Alpaca, ShareGPT, Firefly, question/answer records and spreadsheets with such columns. Fix or remove those rows; `check` shows what is wrong with each.</source>
+        <translation>可读取 OpenAI 的对话、prompt/completion 与 DPO 样本，以及 Alpaca、ShareGPT、Firefly、问答记录和带有这些列的表格。请修正或删除这些行；`check` 会逐行说明问题。</translation>
     </message>
     <message>
         <source>must be between 0 and 1, e.g. 0.1</source>
@@ -160,6 +176,10 @@
         <translation>基础模型（默认：gpt-4o-mini）</translation>
     </message>
     <message>
+        <source>check the file for this training method as well</source>
+        <translation>同时按此训练方法检查文件</translation>
+    </message>
+    <message>
         <source>print one JSON object instead of a summary</source>
         <translation>输出一个 JSON 对象，而不是文字摘要</translation>
     </message>
@@ -172,8 +192,8 @@
         <translation>修正后文件的保存位置</translation>
     </message>
     <message>
-        <source>convert prompt/completion examples to chat</source>
-        <translation>把 prompt/completion 样本转换成 chat 格式</translation>
+        <source>convert prompt/completion examples to chat (Alpaca, ShareGPT, Firefly, question/answer and spreadsheet rows are always written in OpenAI&apos;s format)</source>
+        <translation>将 prompt/completion 样本转换为对话格式（Alpaca、ShareGPT、Firefly、问答和表格的行总是写成 OpenAI 格式）</translation>
     </message>
     <message>
         <source>system message to add where there is none</source>
@@ -656,6 +676,18 @@
         <translation>{where}：包含特殊标记 {token}，上传后会导致训练任务失败。</translation>
     </message>
     <message>
+        <source>{where}: unknown content part type {types} (use text or image_url).</source>
+        <translation>{where}：未知的内容片段类型 {types}（请使用 text 或 image_url）。</translation>
+    </message>
+    <message>
+        <source>{where}: only user messages can hold images.</source>
+        <translation>{where}：只有用户消息可以包含图片。</translation>
+    </message>
+    <message>
+        <source>{where}: an image part needs “image_url” with a “url” (an https:// address or a data: URL).</source>
+        <translation>{where}：图片片段需要带有“url”的“image_url”（https:// 地址或 data: URL）。</translation>
+    </message>
+    <message>
         <source>message {n}</source>
         <translation>第 {n} 条消息</translation>
     </message>
@@ -712,8 +744,40 @@
         <translation>不是有效的 JSON：{error}</translation>
     </message>
     <message>
-        <source>Not a training example: expected “messages”, “prompt” and “completion”, or “input” with preferred and non-preferred outputs.</source>
-        <translation>不是训练样本：应包含“messages”，或“prompt”和“completion”，或带有 preferred 与 non-preferred 输出的“input”。</translation>
+        <source>Not a training example we can read: expected OpenAI&apos;s “messages”, “prompt” and “completion”, or “input” with preferred and non-preferred outputs; or Alpaca, ShareGPT, Firefly or question/answer fields with text in them.</source>
+        <translation>不是可读取的训练样本：应为 OpenAI 的“messages”、“prompt”和“completion”，或带有更好与更差回答的“input”；或者是含有文本的 Alpaca、ShareGPT、Firefly 或问答字段。</translation>
+    </message>
+    <message>
+        <source>Prompt/completion examples for a chat model</source>
+        <translation>对话模型却用了 prompt/completion 样本</translation>
+    </message>
+    <message>
+        <source>Chat examples for a legacy model</source>
+        <translation>旧版模型却用了对话样本</translation>
+    </message>
+    <message>
+        <source>Not preference examples</source>
+        <translation>不是偏好样本</translation>
+    </message>
+    <message>
+        <source>Preference examples for supervised training</source>
+        <translation>监督训练却用了偏好样本</translation>
+    </message>
+    <message>
+        <source>Images not in the count</source>
+        <translation>图片未计入</translation>
+    </message>
+    <message>
+        <source>Unknown content part</source>
+        <translation>未知的内容片段</translation>
+    </message>
+    <message>
+        <source>Image without an address</source>
+        <translation>图片缺少地址</translation>
+    </message>
+    <message>
+        <source>Image outside a user message</source>
+        <translation>图片不在用户消息中</translation>
     </message>
     <message>
         <source>This is a {found} example in a {expected} file.</source>
@@ -804,12 +868,28 @@
         <translation>有 {n} 条英文 completion 开头没有空格；旧版模型在开头带一个空格时学得更好。</translation>
     </message>
     <message>
+        <source>These are prompt/completion examples, but {model} trains on chat examples; the job would fail. Convert them to chat (Fix → Convert to chat).</source>
+        <translation>这些是 prompt/completion 样本，但 {model} 只用对话样本训练，任务会失败。请转换为对话格式（修复 → 转换为对话）。</translation>
+    </message>
+    <message>
+        <source>{model} trains on prompt/completion examples only; choose a chat model such as gpt-4o-mini for these {format} examples.</source>
+        <translation>{model} 只用 prompt/completion 样本训练；这些 {format} 样本请选择对话模型，例如 gpt-4o-mini。</translation>
+    </message>
+    <message>
+        <source>DPO training needs preference examples (a question with a preferred and a non-preferred answer); this file has {format} examples.</source>
+        <translation>DPO 训练需要偏好样本（一个问题配一个更好和一个更差的回答）；此文件是 {format} 样本。</translation>
+    </message>
+    <message>
+        <source>These are preference (DPO) examples: choose the DPO method, or use chat examples for supervised training.</source>
+        <translation>这些是偏好（DPO）样本：请选择 DPO 方法，或用对话样本进行监督训练。</translation>
+    </message>
+    <message>
         <source>The file has {n} examples; fine-tuning needs at least {min}.</source>
         <translation>文件只有 {n} 条样本，微调至少需要 {min} 条。</translation>
     </message>
     <message>
-        <source>Only {n} examples: 50 to 100 good examples usually work better; with few examples, more epochs help.</source>
-        <translation>只有 {n} 条样本：通常准备 50 到 100 条高质量样本效果更好；样本少时，多训练几轮会有帮助。</translation>
+        <source>Only {n} examples: 50 to 100 good examples usually work better; with few examples, training runs more epochs.</source>
+        <translation>只有 {n} 条样本：通常 50 到 100 条好样本效果更好；样本少时，训练会多跑几轮。</translation>
     </message>
     <message>
         <source>The file is larger than 512 MB; it will be sent in parts through the Uploads API.</source>
@@ -822,6 +902,10 @@
     <message>
         <source>This example is also in the validation file; a model cannot be judged on data it trained on.</source>
         <translation>这条样本也出现在验证集中；用训练过的数据无法客观评估模型。</translation>
+    </message>
+    <message>
+        <source>{n} images are not included in the token count or the cost: what an image costs depends on its size in pixels, which the file does not hold.</source>
+        <translation>{n} 张图片未计入 token 数和费用：图片的费用取决于其像素尺寸，而文件中没有这项信息。</translation>
     </message>
     <message>
         <source>{tokens} tokens: longer than the {limit} {model} trains on, so it will be cut short.</source>
@@ -844,12 +928,20 @@
         <translation>没有表头</translation>
     </message>
     <message>
-        <source>Name the columns user and assistant (or 问题 and 回答), optionally system; or prompt and completion.</source>
-        <translation>请把列名改为 user 和 assistant（或“问题”和“回答”），可另加 system；或者改为 prompt 和 completion。</translation>
+        <source>Name the columns user and assistant (or 问题 and 回答; instruction, input and output), optionally system; or prompt and completion.</source>
+        <translation>请把列命名为 user 和 assistant（或“问题”和“回答”；instruction、input 和 output），可选 system；或 prompt 和 completion。</translation>
     </message>
     <message>
         <source>column “{column}” → {role}</source>
         <translation>“{column}”列 → {role}</translation>
+    </message>
+    <message>
+        <source>not used: {columns}</source>
+        <translation>未使用：{columns}</translation>
+    </message>
+    <message>
+        <source>A cell could not be read as text.</source>
+        <translation>有单元格无法读作文本。</translation>
     </message>
     <message>
         <source>{name} could not be opened as an Excel workbook.</source>
@@ -1092,8 +1184,8 @@
         <translation>已打开 {name}：{kind}，编码 {encoding}。</translation>
     </message>
     <message>
-        <source>Saving writes a UTF-8 JSONL file beside it.</source>
-        <translation>保存时会在旁边另存一个 UTF-8 编码的 JSONL 文件。</translation>
+        <source>Rows are shown in OpenAI&apos;s format; saving writes a UTF-8 JSONL file beside it.</source>
+        <translation>各行以 OpenAI 格式显示；保存时会在旁边写入一个 UTF-8 JSONL 文件。</translation>
     </message>
     <message>
         <source>Save the dataset</source>
@@ -1256,8 +1348,8 @@ after:
         <translation>HTTP 或 SOCKS 代理地址</translation>
     </message>
     <message>
-        <source>use a private offline Sandbox (nothing is billed)</source>
-        <translation>使用一个临时的离线沙盒（不产生费用）</translation>
+        <source>use the app&apos;s offline Sandbox (nothing is billed)</source>
+        <translation>使用应用的离线沙盒（不产生费用）</translation>
     </message>
     <message>
         <source>reconnecting… ({reason})</source>
@@ -1272,8 +1364,16 @@ after:
         <translation>任务结束，状态为 {status}：{why}</translation>
     </message>
     <message>
+        <source>{name} is uploaded as {upload} ({what}).</source>
+        <translation>{name} 将以 {upload} 上传（{what}）。</translation>
+    </message>
+    <message>
         <source>{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, {price} (prices as of {date}; an estimate).</source>
         <translation>{n} 条样本，{tokens} 个 token；用 {model} 训练 {epochs} 轮，约计费 {billed} 个 token，{price}（按 {date} 的价格估算）。</translation>
+    </message>
+    <message>
+        <source>The new model will be called {name}.</source>
+        <translation>新模型将命名为 {name}。</translation>
     </message>
     <message>
         <source>Start training? [y/N] </source>
@@ -1286,6 +1386,10 @@ after:
     <message>
         <source>Started job {id}.</source>
         <translation>已启动任务 {id}。</translation>
+    </message>
+    <message>
+        <source>write a label as key=value</source>
+        <translation>标签请写成 key=value</translation>
     </message>
     <message>
         <source>[{done}/{total}] {id}</source>
@@ -1314,6 +1418,10 @@ after:
     <message>
         <source>DPO beta</source>
         <translation>DPO beta</translation>
+    </message>
+    <message>
+        <source>a label kept with the job (repeatable)</source>
+        <translation>随任务保存的标签（可重复）</translation>
     </message>
     <message>
         <source>start without asking</source>
@@ -1508,16 +1616,36 @@ after:
         <translation>微调后的模型</translation>
     </message>
     <message>
+        <source>{kind} → JSONL</source>
+        <translation>{kind} → JSONL</translation>
+    </message>
+    <message>
+        <source>{encoding} → UTF-8</source>
+        <translation>{encoding} → UTF-8</translation>
+    </message>
+    <message>
+        <source>{what} {name} has {n} errors; fix them before training (the Dataset tab helps).</source>
+        <translation>{what} {name} 有 {n} 个错误；请在训练前修正（可使用“数据集”标签页）。</translation>
+    </message>
+    <message>
+        <source>The validation file</source>
+        <translation>验证文件</translation>
+    </message>
+    <message>
+        <source>The training file</source>
+        <translation>训练文件</translation>
+    </message>
+    <message>
         <source>Choose a training file and a base model first.</source>
         <translation>请先选择训练文件和基础模型。</translation>
     </message>
     <message>
-        <source>Checking the file…</source>
-        <translation>正在检查文件…</translation>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <source>{name} has {n} errors; fix them before training (the Dataset tab helps).</source>
-        <translation>{name} 有 {n} 个错误，请先修正再训练（可以用“数据集”页修改）。</translation>
+        <source>Uploading {name}…</source>
+        <translation>正在上传 {name}…</translation>
     </message>
     <message>
         <source>an unknown amount (no price for this model)</source>
@@ -1534,10 +1662,6 @@ after:
     <message>
         <source>Prices as of {date}; this is an estimate. The new model will be called {name}.</source>
         <translation>价格截至 {date}，仅为估算。新模型将命名为 {name}。</translation>
-    </message>
-    <message>
-        <source>Uploading {name}… %p%</source>
-        <translation>正在上传 {name}… %p%</translation>
     </message>
     <message>
         <source>Starting the job…</source>
@@ -1760,6 +1884,38 @@ after:
     <message>
         <source>from {base} · job {job}</source>
         <translation>基于 {base} · 任务 {job}</translation>
+    </message>
+    <message>
+        <source>ShareGPT (DPO)</source>
+        <translation>ShareGPT（DPO）</translation>
+    </message>
+    <message>
+        <source>question/answer records</source>
+        <translation>问答记录</translation>
+    </message>
+    <message>
+        <source>LLaMA-Factory messages</source>
+        <translation>LLaMA-Factory 消息</translation>
+    </message>
+    <message>
+        <source>spreadsheet columns</source>
+        <translation>表格列</translation>
+    </message>
+    <message>
+        <source>“input” appended to the question in {n}</source>
+        <translation>{n} 条的“input”已附加到问题后</translation>
+    </message>
+    <message>
+        <source>earlier turns taken from “history” in {n}</source>
+        <translation>{n} 条从“history”取得了之前的对话</translation>
+    </message>
+    <message>
+        <source>function calls and tools converted in {n}</source>
+        <translation>{n} 条转换了函数调用和工具</translation>
+    </message>
+    <message>
+        <source>{source} → {format}, {n} rows</source>
+        <translation>{source} → {format}，{n} 行</translation>
     </message>
 </context>
 <context>
@@ -2516,6 +2672,10 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>{title}（{n}）</translation>
     </message>
     <message>
+        <source>Click to fix it.</source>
+        <translation>点击即可修复。</translation>
+    </message>
+    <message>
         <source>Row {n}: {message}</source>
         <translation>第 {n} 行：{message}</translation>
     </message>
@@ -2861,6 +3021,10 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>{examples} examples · {format} · {tokens} tokens (longest {max}) · {price} — {verdict}</source>
         <translation>{examples} 条样本 · {format} · {tokens} 个 token（最长 {max}）· {price} — {verdict}</translation>
+    </message>
+    <message>
+        <source>Recognised: {what}</source>
+        <translation>已识别：{what}</translation>
     </message>
 </context>
 <context>

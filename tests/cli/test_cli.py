@@ -144,7 +144,9 @@ def test_check_json_output(tmp_path):
                  "--model", "gpt-4.1-mini")
     report = _json.loads(result.stdout)
     assert result.returncode == 1
-    assert set(report) == {"file", "format", "encoding", "examples", "errors", "warnings", "tokens", "estimate"}
+    assert set(report) == {"file", "format", "source_format", "converted", "encoding", "examples", "errors", "warnings",
+                           "tokens", "estimate"}
+    assert report["source_format"] == "openai" and report["converted"] == ""
     assert report["errors"][0] | {"message": ""} == {"line": 13, "code": "invalid_json", "message": ""}
     assert report["estimate"]["model"] == "gpt-4.1-mini" and report["estimate"]["epochs"] == 8
     assert set(report["tokens"]) == {"total", "min", "median", "p95", "max"}

@@ -2,6 +2,7 @@
 
 import json
 
+import openai
 import pytest
 
 from sandbox.server import SandboxServer
@@ -27,8 +28,13 @@ def test_train_in_a_private_sandbox_follows_to_the_model_name(data):
 def test_train_refuses_a_file_with_errors_before_anything_is_sent(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"messages": []}\n', encoding="utf-8")
-    result = run("train", str(bad), "--model", "gpt-4o-mini-2024-07-18", "--sandbox", "--yes")
-    assert result.returncode == 1 and "Fix the errors before training." in result.stdout
+    with SandboxServer() as server:
+        result = run("train", str(bad), "--model", "gpt-4o-mini-2024-07-18", "--yes", "--base-url",
+                     server.base_url, "--api-key", "sk-test")
+        assert result.returncode == 2 and "fix them before training" in result.stderr
+        assert "“messages” must be a non-empty list." in result.stderr
+        client = openai.OpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+        assert client.files.list().data == []
 
 
 def test_bad_suffix_is_a_clear_error(data):

@@ -4,8 +4,9 @@ from core.dataset.estimate import auto_epochs, estimate, price_table
 from core.dataset.tokens import count_text, encoding_name_for
 
 
-@pytest.mark.parametrize(("examples", "epochs"), [(1, 25), (10, 10), (12, 9), (34, 3), (1000, 3), (8333, 3), (8334, 2),
-                                                  (10_000, 2), (30_000, 1)])
+# The cookbook divides with //: 12 examples → 100 // 12 = 8 epochs, not 9.
+@pytest.mark.parametrize(("examples", "epochs"), [(1, 25), (7, 14), (10, 10), (12, 8), (33, 3), (34, 3), (1000, 3),
+                                                  (8333, 3), (8334, 2), (10_000, 2), (30_000, 1)])
 def test_auto_epochs_follow_the_documented_rule(examples, epochs):
     assert auto_epochs(examples) == epochs
 

@@ -40,7 +40,8 @@ def test_xlsx_question_answer(tmp_path):
     path = tmp_path / "qa.xlsx"
     workbook.save(path)
     rows, info = read_rows(path)
-    assert info.kind == "xlsx" and info.mapping == ("column “Question” → user", "column “Answer” → assistant")
+    assert info.kind == "xlsx" and info.mapping == ("column “Question” → user", "column “Answer” → assistant",
+                                                  "not used: notes")
     assert rows[0].data["messages"] == [{"role": "user", "content": "What is 2+2?"},
                                         {"role": "assistant", "content": "4"}]
     assert rows[1].line == 3
