@@ -21,7 +21,7 @@ from core.settings import SANDBOX_ID, ProfileKind, env_profile, new_profile
 from core.training.jobs import watch
 from core.training.records import Hyperparameters, Job
 from core.training.start import StartPlan, StartRequest, Step, start_job
-from core.urls import check_proxy_url, normalise_base_url
+from core.urls import check_proxy_url
 
 PROVIDER_KINDS = (ProfileKind.COMPATIBLE, ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.ZHIPU,
                   ProfileKind.BAILIAN)
@@ -60,10 +60,12 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
             profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, await launcher.base_url()
         elif args.base_url or args.api_key:
             key = args.api_key or (found[1] if found else "")
-            kind = ProfileKind(args.provider)
-            base_url = normalise_base_url(args.base_url or (found[0].base_url if found else ""),
-                                          add_v1=kind is ProfileKind.AZURE).url
-            profile = replace(new_profile(kind, "cli"), base_url=base_url, proxy=check_proxy_url(args.proxy or ""))
+            raw = args.base_url or (found[0].base_url if found else "")
+            # The same rules as a saved profile of that kind (e.g. /v1 added for OpenAI, not for gateways).
+            fresh = new_profile(ProfileKind(args.provider), "")
+            profile = service.validated(replace(fresh, name=f"--base-url {fresh.id}", base_url=raw,
+                                                proxy=args.proxy or ""))
+            base_url = profile.base_url
         elif found is not None and not args.profile:
             profile, key = found
             base_url = profile.base_url

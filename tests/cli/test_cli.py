@@ -148,7 +148,7 @@ def test_check_json_output(tmp_path):
                            "tokens", "estimate"}
     assert report["source_format"] == "openai" and report["converted"] == ""
     assert report["errors"][0] | {"message": ""} == {"line": 13, "code": "invalid_json", "message": ""}
-    assert report["estimate"]["model"] == "gpt-4.1-mini" and report["estimate"]["epochs"] == 8
+    assert report["estimate"]["model"] == "gpt-4.1-mini" and report["estimate"]["epochs"] == 7  # 13 rows: 100 // 13
     assert set(report["tokens"]) == {"total", "min", "median", "p95", "max"}
 
 

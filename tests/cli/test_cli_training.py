@@ -95,3 +95,19 @@ def test_train_and_export_with_another_provider_by_url(data, tmp_path):
         assert run("export", str(tmp_path / "backup"), *connect).returncode == 0
         [entry] = json.loads((tmp_path / "backup" / "index.json").read_text(encoding="utf-8"))
         assert (tmp_path / "backup" / entry["id"] / "training.jsonl").read_bytes() == data.read_bytes()
+
+
+def test_price_follows_the_epochs_and_base_urls_follow_profile_rules(data):
+    with SandboxServer(job_seconds=0.5) as server:
+        host = server.base_url.removesuffix("/v1")  # pasted without /v1: an OpenAI profile adds it
+        billed = {}
+        for epochs in ("1", "3"):
+            result = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--epochs", epochs, "--yes",
+                         "--no-follow", "--provider", "openai", "--base-url", host + "/", "--api-key", "sk-test")
+            assert result.returncode == 0, result.stderr
+            assert f"for {epochs} epochs" in result.stdout
+            billed[epochs] = int(result.stdout.split("bills about ")[1].split(" ")[0])
+        assert billed["3"] == 3 * billed["1"]
+        refused = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--suffix", "has space", "--yes",
+                      "--base-url", server.base_url, "--api-key", "sk-test")
+        assert refused.returncode == 2 and "bills about" not in refused.stdout  # the suffix is checked first

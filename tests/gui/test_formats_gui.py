@@ -25,9 +25,11 @@ async def test_open_alpaca_see_mapped_rows_send_to_training_and_train(sandbox_wi
     source = _alpaca(tmp_path / "alpaca_zh.json")
     await open_file(tab, source)
     assert tab.model.rowCount() == 12
-    assert cell(tab, 1, "user") == "第1号产品多少钱？ ⏎ 请用一句话回答。" and cell(tab, 1, "assistant") == "第1号产品售价10元。"
+    assert cell(tab, 1, "user") == "第1号产品多少钱？ ⏎ 请用一句话回答。"
+    assert cell(tab, 1, "assistant") == "第1号产品售价10元。"
     await until(lambda: "Ready to train" in tab.summary.facts.text())
-    assert "Recognised: Alpaca → chat, 12 rows, “input” appended to the question in 6" in tab.summary.facts.text()
+    recognised = "Recognised: Alpaca → chat, 12 rows, “input” appended to the question in 6"
+    assert recognised in tab.summary.facts.text()
     assert "Alpaca" in tab.messages.text()
 
     task = tab.run(tab.files.send_to_training())  # saves first: a new JSONL beside it, never over the source
