@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
+
+STALE_SECONDS = 3600  # a temporary file this old beside its target is left from a killed process
 
 
 def write_atomically(path: Path, data: bytes | str, mode: int | None = None, sync: bool = True) -> None:
     """Write to a temporary file beside ``path`` and rename it over, so a crash never leaves half a file.
 
-    ``sync`` flushes to disk first (survives a power cut, costs a few ms); the rename alone already
-    guarantees a whole old or a whole new file after a crash of the program."""
+    The file keeps the permissions it had (a new one gets the usual ones for the user's umask) unless
+    ``mode`` is given. ``sync`` flushes to disk first (survives a power cut, costs a few ms); the rename
+    alone already guarantees a whole old or a whole new file after a crash of the program. Temporary files
+    that an earlier, killed write left beside ``path`` are removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode if mode is not None else _kept_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
@@ -26,3 +34,20 @@ def write_atomically(path: Path, data: bytes | str, mode: int | None = None, syn
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _kept_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in path.parent.glob(glob.escape(path.name) + "*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()

@@ -34,7 +34,7 @@ def load(profile_id: str) -> list[Turn]:
 
 def save(profile_id: str, turns: list[Turn]) -> None:
     write_atomically(_path(profile_id), json.dumps([asdict(t) for t in turns], ensure_ascii=False),
-                     sync=False)
+                     mode=0o600, sync=False)
 
 
 def clear(profile_id: str) -> None:

@@ -183,7 +183,8 @@ class SettingsStore:
             return AppSettings()
 
     def save(self, settings: AppSettings) -> None:
-        write_atomically(self.path, json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False))
+        write_atomically(self.path, json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False),
+                         mode=0o600)
 
 
 def env_profile(environ: Mapping[str, str] | None = None) -> tuple[Profile, str] | None:

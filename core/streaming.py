@@ -27,4 +27,4 @@ def wanted(profile_id: str) -> bool:
 def remember(profile_id: str, stream: bool) -> None:
     saved = _load()
     saved[profile_id] = stream
-    write_atomically(_path(), json.dumps(saved), sync=False)
+    write_atomically(_path(), json.dumps(saved), mode=0o600, sync=False)

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable
 
 from core.errors import CoreError, file_error
+from core.i18n import tr
 from gui.widgets.message_bar import MessageBar
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,11 @@ class Tasks:
         except CoreError as error:
             log.warning("%s: %s (%s)", self.name, error.user_message, error.detail)
             self.messages.show_error(error.user_message, error.hint)
+        except Exception as exc:  # a bug or a surprise from a library: never a silent, half-done task
+            log.exception("%s: unexpected error", self.name)
+            self.messages.show_error(tr("Something unexpected went wrong: {error}").format(error=exc),
+                                     tr("Nothing was lost. Try again; if it happens again, send the diagnostics "
+                                        "(Help → Export diagnostics) to support."))
         return None
 
     def cancel_all(self, *others: asyncio.Task[object] | asyncio.Task[None] | None) -> None:

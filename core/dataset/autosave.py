@@ -35,7 +35,7 @@ def autosave_dir() -> Path:
 
 def write(name: str, rows: Sequence[Row], source: Path | None, fmt: Format) -> None:
     folder = autosave_dir()
-    write_atomically(folder / f"{name}.jsonl", jsonl_bytes(rows), sync=False)
+    write_atomically(folder / f"{name}.jsonl", jsonl_bytes(rows), mode=0o600, sync=False)
     meta = {"source": str(source or ""), "format": fmt.value, "saved_at": time.time(), "rows": len(rows),
             "pid": os.getpid()}
     write_atomically(folder / f"{name}.json", json.dumps(meta, ensure_ascii=False))

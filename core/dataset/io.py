@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from core.i18n import tr
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 BATCH_ROWS = 1000
+REPLACEMENT = "\ufffd"
 
 
 def detect_encoding(data: bytes) -> str:
@@ -34,7 +36,7 @@ def detect_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3:  # only a character cut off at the very end: still UTF-8
+        if exc.start >= len(data) - 3 or _stray_bytes(data):  # a cut-off last character, or a few stray bytes
             return "utf-8"
     from charset_normalizer import from_bytes
 
@@ -48,6 +50,23 @@ def detect_encoding(data: bytes) -> str:
     return "gb18030" if name in ("gbk", "gb2312", "hz") else name  # GB18030 is the superset
 
 
+MAX_STRAY_BYTES = 16
+
+
+def _stray_bytes(data: bytes) -> bool:
+    """True when UTF-8 text has only a few lone bytes that are not UTF-8, each among plain ASCII: a damaged
+    file to show with those lines flagged, not one in a code page to guess (a guess turns it into mojibake
+    that passes every check). Text in GBK and friends has runs of high bytes instead."""
+    strays = [m.start(1) for m in _UTF8_OR_STRAY.finditer(data) if m.start(1) >= 0]
+    return 0 < len(strays) <= MAX_STRAY_BYTES and all(
+        (at == 0 or data[at - 1] < 0x80) and (at + 1 == len(data) or data[at + 1] < 0x80) for at in strays)
+
+
+# Runs of ASCII and whole UTF-8 characters, or (group 1) one byte that cannot stand where it is.
+_UTF8_OR_STRAY = re.compile(rb"(?:[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|"
+                            rb"[\xf0-\xf4][\x80-\xbf]{3})+|(.)", re.S)
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     if not data.startswith(tuple(bom for bom, _ in _BOMS)):
         try:
@@ -56,8 +75,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
             pass
     encoding = detect_encoding(data)
     try:
-        # "replace" can only act on a character cut off at the end (detect_encoding checked the rest);
-        # the broken last line then shows up as a row to fix, not as a lost file.
+        # "replace" only acts on a character cut off at the end or on a few stray bytes (detect_encoding
+        # checked the rest); those lines then show up as rows to fix, not as a lost file.
         return data.decode(encoding, errors="replace" if encoding == "utf-8" else "strict"), encoding
     except (UnicodeDecodeError, LookupError) as exc:
         raise CoreError(tr("{name} is not a text file in any encoding we know.").format(name=path.name),
@@ -73,14 +92,20 @@ def line_ending(text: str) -> str:
     return "CRLF" if crlf and not lf else "LF" if lf and not crlf else "mixed"
 
 
-def parse_lines(text: str, first_line: int = 1, layout: Layout | None = None) -> Iterator[list[Row]]:
+def parse_lines(text: str, first_line: int = 1, layout: Layout | None = None,
+                damaged: bool = False) -> Iterator[list[Row]]:
     """Rows of a JSONL text in batches (so a caller can show the first rows at once), converted to OpenAI's
-    format where they are in another one we know (see sources)."""
+    format where they are in another one we know (see sources). ``damaged``: the text was decoded with
+    replacement characters for bytes that are not UTF-8, and the lines holding them must be fixed."""
     batch: list[Row] = []
     # Only \n ends a line: str.splitlines() would also split at U+2028 and friends, which JSON strings may hold.
     for number, line in enumerate(text.split("\n"), start=first_line):
         line = line.removesuffix("\r")
         if not line.strip():
+            continue
+        if damaged and REPLACEMENT in line:
+            batch.append(Row(number, None, line, tr("This line holds bytes that are not UTF-8 text (shown as �); "
+                                                    "retype those characters.")))
             continue
         try:
             data = orjson.loads(line)
@@ -162,11 +187,16 @@ def read_rows(path: Path, on_batch: Callable[[list[Row]], None] | None = None) -
     if is_array:
         return _done(_json_array_rows(text, path, layout), info, on_batch)
     rows = []
-    for batch in parse_lines(text, layout=layout):
+    for batch in parse_lines(text, layout=layout, damaged=was_damaged(data, text)):
         rows.extend(batch)
         if on_batch:
             on_batch(batch)
     return rows, info
+
+
+def was_damaged(data: bytes, text: str) -> bool:
+    """True when decoding put replacement characters where the bytes had none."""
+    return REPLACEMENT in text and REPLACEMENT.encode() not in data
 
 
 def _done(rows: list[Row], info: SourceInfo, on_batch: Callable[[list[Row]], None] | None
@@ -176,12 +206,30 @@ def _done(rows: list[Row], info: SourceInfo, on_batch: Callable[[list[Row]], Non
     return rows, info
 
 
+def unreadable(path: Path, exc: OSError) -> CoreError:
+    return CoreError(tr("{name} could not be read.").format(name=path.name),
+                     tr("Check that the file exists and that you may read it."), repr(exc))
+
+
+def regular_size(path: Path) -> int:
+    """The size of ``path``; a pipe, a device or a folder is refused before anything reads from it (a FIFO
+    would wait for ever, /dev/zero never ends)."""
+    try:
+        found = path.stat()
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
+    if not stat.S_ISREG(found.st_mode):
+        raise CoreError(tr("{name} is not a file that can be read as a dataset (it is a folder, a device or a "
+                           "pipe).").format(name=path.name), tr("Choose a saved .jsonl, .json, .csv or .xlsx file."))
+    return found.st_size
+
+
 def read_file(path: Path) -> bytes:
+    regular_size(path)
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise CoreError(tr("{name} could not be read.").format(name=path.name),
-                        tr("Check that the file exists and that you may read it."), repr(exc)) from exc
+        raise unreadable(path, exc) from exc
 
 
 def reencoded(data: bytes, path: Path, bom: bool = False) -> bytes:

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.dataset.io import detect_encoding, line_ending, parse_lines
+from core.dataset.io import detect_encoding, line_ending, parse_lines, regular_size, unreadable, was_damaged
 from core.dataset.model import Row, SourceInfo
 from core.dataset.sources import layout_for
-from core.errors import CoreError
-from core.i18n import tr
 
 READ_BYTES = 1024 * 1024
 
@@ -26,22 +24,23 @@ def _jsonl_batches(path: Path) -> Iterator[list[Row]]:
             cut = data.rfind(b"\n") + 1
             data, rest = data[:cut], data[cut:]
             if data:
-                yield from parse_lines(data.decode("utf-8", errors="replace").removeprefix("\ufeff"), line, layout)
+                text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+                yield from parse_lines(text, line, layout, was_damaged(data, text))
                 line += data.count(b"\n")
         if rest:
-            yield from parse_lines(rest.decode("utf-8", errors="replace"), line, layout)
+            text = rest.decode("utf-8", errors="replace")
+            yield from parse_lines(text, line, layout, was_damaged(rest, text))
 
 
 def open_batches(path: Path) -> tuple[SourceInfo, Iterator[list[Row]]] | None:
     """What was detected and the rows in batches, for UTF-8 JSONL files; None for other files (read
     those whole with io.read_rows). Raises CoreError if the file cannot be read."""
+    size = regular_size(path)
     try:
-        size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(READ_BYTES)
     except OSError as exc:
-        raise CoreError(tr("{name} could not be read.").format(name=path.name),
-                        tr("Check that the file exists and that you may read it."), repr(exc)) from exc
+        raise unreadable(path, exc) from exc
     encoding = detect_encoding(head[: head.rfind(b"\n") + 1] or head)
     if path.suffix.lower() != ".jsonl" or encoding not in ("utf-8", "utf-8-sig"):
         return None

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from core.dataset.check import CheckReport, RowResult, Summary, detect_format, examine, finish, summarise
-from core.dataset.io import BATCH_ROWS, detect_encoding, line_ending, parse_lines, read_rows
+from core.dataset.io import (
+    BATCH_ROWS,
+    detect_encoding,
+    line_ending,
+    parse_lines,
+    read_rows,
+    regular_size,
+    was_damaged,
+)
 from core.dataset.model import Format, Row, SourceInfo
 from core.dataset.sources import layout_for
 from core.dataset.tokens import encoding, encoding_name_for
@@ -48,8 +56,10 @@ Compact = list[tuple[Any, ...]]  # (line, *RowResult fields): plain tuples cross
 def _block_rows(path: str, start: int, end: int, first_line: int) -> list[Row]:
     with open(path, "rb") as handle:
         handle.seek(start)
-        text = handle.read(end - start).decode("utf-8", errors="replace")
-    return [row for batch in parse_lines(text, first_line, layout_for(Path(path))) for row in batch]
+        data = handle.read(end - start)
+    text = data.decode("utf-8", errors="replace")
+    return [row for batch in parse_lines(text, first_line, layout_for(Path(path)), was_damaged(data, text))
+            for row in batch]
 
 
 def _summarise_block(path: str, start: int, end: int, first_line: int, fmt: Format, model: str) -> Summary:
@@ -112,6 +122,8 @@ def _utf8_sample(path: Path) -> tuple[str, str] | None:
         return None
     with path.open("rb") as handle:
         data = handle.read(BLOCK_BYTES)
+        if data.count(b"\n") < 2:  # a first line longer than a block: read on, or there is nothing to sample
+            data += handle.readline() + handle.readline()
     encoding = detect_encoding(data)
     if encoding not in ("utf-8", "utf-8-sig") or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         return None
@@ -128,7 +140,7 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
 
     ``on_results`` receives each block's per-row results in file order as soon as they are ready, so the
     editor can show the first rows' problems and tokens long before the last block is done."""
-    size = path.stat().st_size if path.exists() else 0
+    size = regular_size(path)
     found = _utf8_sample(path) if size >= PARALLEL_FROM_BYTES else None
     if found is None:
         rows, info = read_rows(path)
@@ -145,8 +157,9 @@ def check_file(path: Path, model: str, expected: Format = Format.UNKNOWN,
     sample, text_encoding = found
     layout = layout_for(path)
     info = SourceInfo(path, "jsonl", text_encoding, line_ending(sample), size, layout=layout.name if layout else "")
-    fmt = expected if expected is not Format.UNKNOWN else detect_format(
-        [r for batch in parse_lines(sample, layout=layout) for r in batch][:-1])
+    sampled = [r for batch in parse_lines(sample, layout=layout) for r in batch]
+    whole = sample.endswith("\n")  # else the last line is cut off and would read as broken JSON
+    fmt = expected if expected is not Format.UNKNOWN else detect_format(sampled if whole else sampled[:-1])
     summaries: list[Summary] = []
     with block_pool(model, workers) as pool:
         for end, future in submit_blocks(pool, path, plan_blocks(path), fmt, model, per_row=on_results is not None):

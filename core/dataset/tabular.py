@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from core.errors import CoreError
 from core.i18n import tr
 
 # A history cell would be text, not question/answer pairs: spreadsheets have no history column.
+MIB = 1024 * 1024
+MAX_TABLE_ROWS = 200_000  # lines read from a sheet, empty ones included: bounds time and memory
+MAX_CELL_CHARS = 16 * MIB
+MAX_XLSX_BYTES = 256 * MIB  # unpacked: a small zip can hold gigabytes of sheet XML
 USED_ROLES = {kind: tuple(r for r in roles if r != "history") for kind, roles in
               (("chat", CHAT_ROLES), ("dpo", DPO_ROLES), ("completion", ("prompt", "completion")))}
 
@@ -51,6 +56,10 @@ def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[lis
         mapping += (tr("not used: {columns}").format(columns=", ".join(unused)),)
     rows = []
     for number, values in enumerate(records, start=2):  # the header is line 1
+        if number > MAX_TABLE_ROWS + 1:
+            raise CoreError(tr("{name} has more than {n} lines; that is more than a training file can hold.")
+                            .format(name=name, n=f"{MAX_TABLE_ROWS:,}"),
+                            tr("Keep the examples you need in a smaller sheet, or split the file."))
         cells = {role: _cell(values, columns[role]) for role in used}
         if not any(str(v).strip() for v in cells.values() if v is not None):
             continue  # an empty spreadsheet line is not an example
@@ -73,11 +82,33 @@ def write_excel_csv(path: Path, records: Iterable[Sequence[object]]) -> None:
 
 
 def read_delimited(text: str, delimiter: str, name: str) -> tuple[list[Row], tuple[str, ...]]:
-    return rows_from_table(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), name)
+    csv.field_size_limit(MAX_CELL_CHARS)  # the csv module's own limit (131,072) is below a long answer
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return rows_from_table(reader, name)
+    except csv.Error as exc:
+        raise CoreError(tr("{name}, line {line}: {error}").format(name=name, line=reader.line_num, error=exc),
+                        tr("A cell may be longer than {n} characters, or a quote may not be closed. Check that "
+                           "line in a text editor.").format(n=f"{MAX_CELL_CHARS:,}"), repr(exc)) from exc
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """A workbook is a zip: refuse one that would unpack to more than MAX_XLSX_BYTES (a zip bomb) before
+    openpyxl unpacks anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # not a zip at all: openpyxl says so in the message below
+    if unpacked > MAX_XLSX_BYTES:
+        raise CoreError(tr("{name} would unpack to {size} MB; workbooks larger than {limit} MB are not opened.")
+                        .format(name=path.name, size=f"{unpacked / MIB:,.0f}", limit=f"{MAX_XLSX_BYTES / MIB:,.0f}"),
+                        tr("Save the sheet as CSV UTF-8 and open that, or split it into smaller workbooks."))
 
 
 def read_xlsx(path: Path) -> tuple[list[Row], tuple[str, ...]]:
     """The first sheet of an Excel workbook (openpyxl, imported only when needed)."""
+    _check_unpacked_size(path)
     try:
         import openpyxl
 

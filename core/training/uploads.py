@@ -57,7 +57,7 @@ class UploadCache:
         entries.pop(f"{provider} {key}", None)
         if value is not None:
             entries[f"{provider} {key}"] = value
-        write_atomically(self.path, json.dumps(entries, indent=1), sync=False)
+        write_atomically(self.path, json.dumps(entries, indent=1), mode=0o600, sync=False)
 
 
 class Uploader:
