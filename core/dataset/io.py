@@ -23,6 +23,7 @@ from core.i18n import tr
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 BATCH_ROWS = 1000
+_OTHER_MESSAGE_KEYS = re.compile(r'"(?:from|value|loss_weight)"')
 REPLACEMENT = "\ufffd"
 
 
@@ -113,7 +114,10 @@ def parse_lines(text: str, first_line: int = 1, layout: Layout | None = None,
             batch.append(Row(number, None, line, str(exc)))
         else:
             if isinstance(data, dict):
-                batch.append(converted_row(number, data, layout))
+                # OpenAI chat rows, the usual case, go without a look at each message: only keys that other
+                # formats use inside messages would make a conversion necessary.
+                plain = layout is None and "messages" in data and not _OTHER_MESSAGE_KEYS.search(line)
+                batch.append(Row(number, data) if plain else converted_row(number, data, layout))
             else:
                 batch.append(Row(number, None, line, tr("A line must hold one JSON object {…}.")))
         if len(batch) >= BATCH_ROWS:
