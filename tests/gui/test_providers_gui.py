@@ -3,8 +3,6 @@ that provider's dialect: what a provider cannot do is hidden or disabled, and de
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx2
 import pytest
 from PySide6.QtCore import Qt
@@ -22,6 +20,7 @@ from tests.gui.test_dataset_tab import answer, dialog
 from tests.gui.test_settings_tab import select
 from tests.providers.conftest import BASE_MODELS, profile_for
 from tests.sandbox.conftest import chat_rows, jsonl
+from tests.waiting import eventually
 
 QUESTION, TRAINED = "第3号产品多少钱？", "第3号产品售价30元。"
 
@@ -102,11 +101,13 @@ async def test_deploy_with_confirmation_chat_and_remove_the_deployment(provider_
     window.tabs.setCurrentWidget(models)
     await until(lambda: models.table.rowCount() == 1)
     assert not models.delete_button.isEnabled() and "does not offer deleting" in models.delete_button.toolTip()
-    for _ in range(100):  # the user clicks Refresh until the deployment is ready
+
+    async def refreshed_ready():  # the user clicks Refresh until the deployment is ready
         qtbot.mouseClick(models.refresh_button, Qt.MouseButton.LeftButton)
         await until(lambda: not models.tasks.running)
-        if models.table.index(0, 5).data().startswith("ready"):
-            break
+        return models.table.index(0, 5).data().startswith("ready")
+
+    await eventually(refreshed_ready)
     assert models.table.index(0, 5).data().startswith("ready · ")
     window.tabs.setCurrentWidget(console)
     await ask_question(window, qtbot, QUESTION)
@@ -177,13 +178,18 @@ async def test_copy_as_code_uses_the_chat_address_and_the_deployment_name(provid
 
     window, server, tmp_path = provider_window
     model = await trained_model(window, server, tmp_path)
-    deployment = await (await window.models_tab.connection.get()).deploy(model)
+    provider = await window.models_tab.connection.get()
+    deployment = await provider.deploy(model)
     console = window.console_tab
     window.tabs.setCurrentWidget(console)
     await until(lambda: console.known.get(model) is not None)
     console.set_model(model)
     await until(lambda: not console.tasks.running)
-    await asyncio.sleep(0.3)  # the deployment starts running
+
+    async def deployment_ready():
+        return (found := await provider.deployment(model)) is not None and found.ready
+
+    await eventually(deployment_ready)  # once it runs, the code names the deployment
     console.curl_action.trigger()
     await until(lambda: "compatible-mode/v1/chat/completions" in QApplication.clipboard().text())
     assert f'"model": "{deployment.name}"' in QApplication.clipboard().text()

@@ -3,7 +3,6 @@ upload → create → watch to success → loss curve → chat with the result �
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 from dataclasses import replace
 
@@ -14,7 +13,10 @@ from core.chat import ChatRequest, ask, transcript_messages
 from core.errors import CoreError
 from core.training.jobs import watch
 from core.training.records import JobRequest
+from sandbox.catalogue import PREFIXES
+from tests.lost_answers import LostAnswers
 from tests.providers.conftest import BASE_MODELS
+from tests.waiting import eventually
 
 ALL = ["openai", "azure", "zhipu", "bailian"]
 QUESTION, TRAINED = "第3号产品多少钱？", "第3号产品售价30元。"
@@ -36,10 +38,11 @@ async def callable_name(provider, server, model):
     if provider.capabilities.can_deploy:
         deployment = await provider.deploy(model)
         assert deployment.status == "deploying"
-        for _ in range(50):
-            if (found := await provider.deployment(model)) is not None and found.ready:
-                break
-            await asyncio.sleep(0.05)
+
+        async def ready():
+            return (found := await provider.deployment(model)) is not None and found.ready
+
+        await eventually(ready)
     return await provider.chat_model(model)
 
 
@@ -101,17 +104,13 @@ async def test_azure_gets_bom_files_and_a_training_type(dialect_server, provider
 
 @pytest.mark.parametrize("dialect_server", ["zhipu", "bailian"], indirect=True)
 async def test_a_lost_answer_never_creates_a_second_job(dialect_server, provider, data):
-    from sandbox.catalogue import PREFIXES
-    from sandbox.faults import Faults
-
+    # The job is created, but its answer never comes: the client gives up waiting.
+    lost = LostAnswers(dialect_server, "POST", PREFIXES[dialect_server.dialect] + "/fine")
     uploaded = await provider.upload(data)
-    dialect_server.set_faults(Faults(answer_delay=2.0, path=PREFIXES[dialect_server.dialect] + "/fine"))
     client = "api" if dialect_server.dialect == "bailian" else "client"
-    setattr(provider, client, getattr(provider, client).with_options(timeout=1.0))
-    task = asyncio.ensure_future(provider.create_job(JobRequest(BASE_MODELS[dialect_server.dialect], uploaded.id)))
-    await asyncio.sleep(1.2)
-    dialect_server.set_faults(Faults())
-    job = await task
+    setattr(provider, client, getattr(provider, client).with_options(timeout=2.0))
+    job = await provider.create_job(JobRequest(BASE_MODELS[dialect_server.dialect], uploaded.id))
+    assert lost.lost == 1
     jobs, _ = await provider.list_jobs()
     assert [j.id for j in jobs] == [job.id]  # found again by the mark it was sent with, not created twice
 

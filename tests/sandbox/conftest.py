@@ -30,10 +30,13 @@ def jsonl(rows: list[dict]) -> bytes:
     return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode()
 
 
-def wait_for_job(client: openai.OpenAI, job_id: str, timeout: float = 20) -> object:
+def wait_for_job(client: openai.OpenAI, job_id: str, timeout: float = 20, seen: list[str] | None = None) -> object:
+    """Poll the job until it ends (fails after ``timeout`` seconds); ``seen`` collects each status polled."""
     deadline = time.monotonic() + timeout
     job = client.fine_tuning.jobs.retrieve(job_id)
     while job.status not in TERMINAL:
+        if seen is not None:
+            seen.append(job.status)
         assert time.monotonic() < deadline, f"job stuck in {job.status}"
         time.sleep(0.1)
         job = client.fine_tuning.jobs.retrieve(job_id)

@@ -82,9 +82,9 @@ def test_thousands_of_examples_answer_quickly():
     words = [ORDER_ZH[i:i + 2] for i in range(0, 26, 2)] + ["退款", "到账", "地址", "修改", "质量", "发票"]
     pairs = [(f"{words[i % 19]}{words[i * 7 % 19]}{words[i * 11 % 19]}问题{i}", f"answer {i}") for i in range(3000)]
     big = facts(pairs + [(ORDER_ZH, "X")])
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a busy machine do not count
     assert trained_answer("订单几天发货", big) == "X"
     for _ in range(50):
         trained_answer("退款多久能到账", big)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert _index(big) is _index(big)  # the file's index is built once, not on every question

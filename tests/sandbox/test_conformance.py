@@ -5,12 +5,12 @@ client records every answer. Each answer is then checked against the 200 respons
 spec operation its method and path belong to; error answers against the spec's ``ErrorResponse``;
 the chunks of a streamed chat completion against ``CreateChatCompletionStreamResponse``.
 
-The spec is read from the shared folder beside the repository (``$FINETUNE_SHARED_DIR`` overrides
-it); the test is skipped when it is not there.
+The spec is the repository's copy of the part of it these checks use, tests/data/openai-openapi/openapi.json
+(where it comes from and how it was cut: the README beside it; ``python -m tests.sandbox.cut_openapi_spec``
+cuts it again).
 """
 
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -19,14 +19,12 @@ from pathlib import Path
 import httpx2
 import openai
 import pytest
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from sandbox.server import SandboxServer
 
-SHARED_DIR_ENV = "FINETUNE_SHARED_DIR"
-SPEC_IN_SHARED = Path("data") / "openai-openapi" / "openapi.yaml"
+SPEC_FILE = Path(__file__).resolve().parents[1] / "data" / "openai-openapi" / "openapi.json"
 KEY = "sk-test"
 
 OPERATIONS = (
@@ -40,17 +38,12 @@ OPERATIONS = (
 NOT_JSON = {"downloadFile"}  # file content: raw bytes, nothing to check
 JOB_OPERATIONS = {"createFineTuningJob", "retrieveFineTuningJob", "cancelFineTuningJob", "pauseFineTuningJob",
                   "resumeFineTuningJob"}
+ERROR_SCHEMA = "#/components/schemas/ErrorResponse"  # what error answers are checked against
 ANNOTATIONS = {"description", "title", "deprecated", "example", "x-stainless-const"}
 TERMINAL = {"succeeded", "failed", "cancelled"}
 
 
 # -- the spec --------------------------------------------------------------------------------------
-def spec_file() -> Path:
-    shared = os.environ.get(SHARED_DIR_ENV)
-    root = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
-    return root / SPEC_IN_SHARED
-
-
 def _only_nullable(node: object) -> bool:
     return isinstance(node, dict) and node.get("nullable") is True and not set(node) - ANNOTATIONS - {"nullable"}
 
@@ -274,13 +267,13 @@ def drive(client, raw: httpx2.Client, base_url: str) -> None:
 
 # -- fixtures ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def spec():
-    path = spec_file()
-    if not path.is_file():
-        pytest.skip(f"OpenAI OpenAPI spec not found at {path} (set {SHARED_DIR_ENV} to the shared folder)")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open("rb") as stream:
-        return Spec(yaml.load(stream, Loader=loader))
+def document():
+    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def spec(document):
+    return Spec(document)
 
 
 @pytest.fixture(scope="module")
@@ -296,6 +289,16 @@ def exchanges(spec):
 
 
 # -- the checks --------------------------------------------------------------------------------------
+def test_the_spec_copy_has_what_the_checks_use(spec, document):
+    ids = {op["operationId"] for *_, op in spec.routes}
+    missing = set(OPERATIONS) - ids
+    assert not missing, f"{missing} not in {SPEC_FILE.name}: cut it again (python -m tests.sandbox.cut_openapi_spec)"
+    refs = set(re.findall(r'"\$ref": "#/components/([^"]+)"', json.dumps(document)))
+    refs.add(ERROR_SCHEMA.removeprefix("#/components/"))
+    dangling = sorted(ref for ref in refs if ref.split("/", 1)[1] not in document["components"][ref.split("/")[0]])
+    assert not dangling, f"references {SPEC_FILE.name} cannot resolve: {dangling}"
+
+
 def answers_of(spec, exchanges, operation_id: str) -> list[Exchange]:
     return [e for e in exchanges if e.status == 200
             and (spec.operation(e.method, e.path) or {}).get("operationId") == operation_id]
@@ -341,5 +344,5 @@ def test_error_answers_match_the_spec(spec, exchanges):
     problems = []
     for exchange in errors:
         assert exchange.content_type == "application/json", f"{exchange}: sent as {exchange.content_type}"
-        problems += spec.problems({"$ref": "#/components/schemas/ErrorResponse"}, exchange.json(), str(exchange))
+        problems += spec.problems({"$ref": ERROR_SCHEMA}, exchange.json(), str(exchange))
     assert not problems, "\n".join(problems)

@@ -19,7 +19,8 @@ def server():
 
 @pytest.fixture
 async def client(server):
-    sdk = openai.AsyncOpenAI(api_key="sk-test", base_url=server.base_url, max_retries=0, timeout=3)
+    # Generous: no test here expects a timeout, and the slow-first-byte fault must never race this one.
+    sdk = openai.AsyncOpenAI(api_key="sk-test", base_url=server.base_url, max_retries=0, timeout=30)
     yield sdk
     await sdk.close()
 

@@ -20,9 +20,9 @@ def test_edits_are_checked_at_once_and_the_report_uses_row_numbers():
     doc = Document([chat(f"问题 {i}") for i in range(12)])
     doc.check()
     assert doc.format is Format.CHAT and doc.report().usable
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a busy machine do not count
     old = doc.replace_rows(3, [chat("")])
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.05
     assert [p.code for p in doc.results[3].problems] == ["empty_content"]
     assert [(p.line, p.code) for p in doc.report().errors] == [(4, "empty_content")]
     doc.replace_rows(3, old)

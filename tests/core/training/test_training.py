@@ -16,7 +16,9 @@ from core.training.records import CLIENT_ID_KEY, Hyperparameters, JobRequest
 from core.training.uploads import UploadCache
 from sandbox.faults import Faults
 from sandbox.server import SandboxServer
+from tests.lost_answers import LostAnswers
 from tests.sandbox.conftest import chat_rows, jsonl
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -98,23 +100,22 @@ async def test_cancel_pause_and_resume(server, training, data):
     server.app.state.sandbox.job_seconds = 8
     file = await training.upload(data)
     job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
-    for _ in range(100):
-        if (await training.get_job(job.id)).status == "running":
-            break
-        await asyncio.sleep(0.1)
+
+    async def running():
+        return (await training.get_job(job.id)).status == "running"
+
+    await eventually(running)  # and it stays running for seconds: a poll cannot miss it
     assert (await training.control(job.id, "pause")).status == "paused"
     assert (await training.control(job.id, "resume")).status in ("running", "queued", "validating_files")
     assert (await training.control(job.id, "cancel")).status in ("cancelled", "cancelling")
 
 
 async def test_a_lost_answer_never_creates_a_second_job(server, training, data):
+    lost = LostAnswers(server, "POST", "/v1/fine_tuning/jobs")  # the job is created, its answer never comes
     file = await training.upload(data)
-    server.set_faults(Faults(answer_delay=3.0, path="/v1/fine_tuning/jobs"))
-    training.client = training.client.with_options(timeout=1.0)
-    task = asyncio.ensure_future(training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id)))
-    await asyncio.sleep(1.5)
-    server.set_faults(Faults())
-    job = await task
+    training.client = training.client.with_options(timeout=2.0)
+    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", file.id))
+    assert lost.lost == 1  # the client gave up waiting, then found the job by the mark it was sent with
     page = await training.client.fine_tuning.jobs.list()
     assert [j.id for j in page.data] == [job.id]
 
