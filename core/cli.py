@@ -6,25 +6,54 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from core.cli_models import add_model_commands
-from core.cli_training import add_training_commands
-from core.cli_words import translate_argparse
+from core.cli_training import add_connection_options, add_training_commands, endpoint, with_proxy
+from core.cli_words import SecretSafeParser, hide_secrets, translate_argparse
 from core.connection import layer_name, run_checks
 from core.errors import CoreError, file_error
 from core.i18n import set_language, tr
+from core.logs import log_file
 from core.profiles import ProfileService
+from core.settings import SANDBOX_ID, Profile
+from core.terminal import one_line, plain
 from core.version import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+BROKEN_PIPE_EXIT = 128 + 13  # what a shell reports for a program ended by SIGPIPE
+MAX_LOGGED_DETAIL = 8000  # one error never floods the log
 
 
 def _print_error(error: CoreError) -> None:
-    print(tr("Error: {message}").format(message=error.user_message), file=sys.stderr)
+    """The message and hint on the terminal (server text in them made plain); the detail into the log."""
+    print(tr("Error: {message}").format(message=plain(error.user_message)), file=sys.stderr)
     if error.hint:
-        print(tr("What to do: {hint}").format(hint=error.hint), file=sys.stderr)
+        print(tr("What to do: {hint}").format(hint=plain(error.hint)), file=sys.stderr)
+    where = log_file()
+    if error.detail and where is not None:
+        log.error("%s %s\n%s", error.user_message, error.hint, error.detail[:MAX_LOGGED_DETAIL])
+        print(tr("Details: {path}").format(path=where), file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """The reader of our output is gone: the rest goes nowhere, quietly, like a tool ended by SIGPIPE."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _print_notices(service: ProfileService) -> None:
+    """Tell once what went wrong loading settings or keys (a damaged file set aside...)."""
+    for notice in service.take_notices():
+        print(tr("Warning: {message}").format(message=notice.message), file=sys.stderr)
+        if notice.hint:
+            print("  " + notice.hint, file=sys.stderr)
 
 
 def cmd_profiles_list(service: ProfileService, args: argparse.Namespace) -> int:
@@ -38,18 +67,29 @@ def cmd_profiles_list(service: ProfileService, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_connection_test(service: ProfileService, args: argparse.Namespace) -> int:
-    profile = service.find(args.profile) if args.profile else service.settings.active_profile
-
-    async def run() -> bool:
+async def _tested_endpoint(service: ProfileService, args: argparse.Namespace) -> tuple[Profile, str, str]:
+    """What `connection test` checks: the same connection options as every API command."""
+    if args.sandbox:
+        profile = service.settings.profile(SANDBOX_ID)
         base_url, key = await service.endpoint(profile)
-        print(tr("Testing profile “{name}” ({url})").format(name=profile.name, url=base_url))
+        return profile, key, base_url
+    profile, key, base_url = await endpoint(service, args)
+    return with_proxy(profile, args), key, base_url
+
+
+def cmd_connection_test(service: ProfileService, args: argparse.Namespace) -> int:
+    async def run() -> bool:
+        profile, key, base_url = await _tested_endpoint(service, args)
+        if args.base_url or args.api_key:  # no saved profile: its made-up name would mean nothing
+            print(tr("Testing {url}").format(url=base_url))
+        else:
+            print(tr("Testing profile “{name}” ({url})").format(name=profile.name, url=base_url))
         ok = True
         async for result in run_checks(profile, key, base_url):
             mark = "OK " if result.ok else "ERR"
-            print(f"  [{mark}] {layer_name(result.layer)}: {result.message}")
+            print(f"  [{mark}] {layer_name(result.layer)}: {plain(result.message)}")
             if result.hint:
-                print("        " + tr("What to do: {hint}").format(hint=result.hint))
+                print("        " + tr("What to do: {hint}").format(hint=plain(result.hint)))
             ok = ok and result.ok
         return ok
 
@@ -67,6 +107,14 @@ def cmd_sandbox(service: ProfileService, args: argparse.Namespace) -> int:
         raise CoreError(tr("The Sandbox could not listen on {host}:{port}.").format(host=args.host, port=args.port),
                         tr("Choose another port, or 0 for any free port."), repr(exc)) from exc
     print(f"Sandbox listening on {server.base_url}", flush=True)
+    if not server.loopback_only:
+        print(tr("Warning: the Sandbox listens on {host}, so other computers on your network can reach it: it "
+                 "accepts any key and holds the files you send it. Use --host 127.0.0.1 unless you mean it.").format(
+                     host=args.host), file=sys.stderr, flush=True)
+    damaged = server.app.state.sandbox.state.set_aside
+    if damaged is not None:
+        print(tr("Warning: the Sandbox's saved state was damaged; it was kept as {path} and the Sandbox starts "
+                 "empty.").format(path=damaged), file=sys.stderr, flush=True)
     print(tr("No real model is trained and nothing is billed. Press Ctrl+C to stop."), flush=True)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn shuts down cleanly, then re-raises the signal
         server.serve_forever()
@@ -129,7 +177,7 @@ def print_report(name: str, encoding: str, line_ending: str, report: Any, shown:
             print(f"{title} ({len(items)}):")
             for problem in items[:shown]:
                 where = tr("line {n}").format(n=problem.line) if problem.line else tr("file")
-                print(f"  {where}: [{problem.code}] {problem.message}")
+                print(f"  {where}: [{problem.code}] {one_line(problem.message)}")
             if len(items) > shown:
                 print("  " + tr("… and {n} more").format(n=len(items) - shown))
     print(tr("Ready to train.") if report.usable else tr("Fix the errors before training."))
@@ -141,10 +189,32 @@ def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
 
     rows, _ = read_rows(args.file)
     _refuse_unconverted(args.file, rows)
-    converted = sum(1 for row in rows if row.origin)
-    if converted:
-        print("- " + tr("converted {n} examples to OpenAI's format").format(n=converted))
-    steps: list[tuple[str, Callable[[list[Any]], fixes.FixResult]]] = []
+    # What was done is printed after the files are written: a reader that goes away early (`| head -1`)
+    # must not cost the user the output.
+    done = [tr("converted {n} examples to OpenAI's format").format(n=sum(1 for row in rows if row.origin))] \
+        if any(row.origin for row in rows) else []
+    for description, step in _fix_steps(args):
+        result = step(rows)
+        rows = result.rows
+        done.append(description.format(n=result.changed))
+    outputs = [(args.output, rows)]
+    if args.split:
+        train, valid = fixes.split(rows, args.split, args.seed)
+        outputs = [(args.output, train), (args.output.with_name(args.output.stem + "_validation.jsonl"), valid)]
+    _refuse_overwriting_input(args.file, [path for path, _ in outputs])
+    for path, part in outputs:
+        save_jsonl(path, part)
+    for line in done:
+        print("- " + line)
+    for path, part in outputs:
+        print(tr("wrote {n} examples to {path}").format(n=len(part), path=path))
+    return 0
+
+
+def _fix_steps(args: argparse.Namespace) -> list[tuple[str, Callable[[list[Any]], Any]]]:
+    from core.dataset import fixes
+
+    steps: list[tuple[str, Callable[[list[Any]], Any]]] = []
     if args.trim:
         steps.append((tr("trimmed whitespace in {n} examples"), fixes.trim_whitespace))
     if args.drop_empty:
@@ -156,18 +226,15 @@ def cmd_fix(service: ProfileService, args: argparse.Namespace) -> int:
                       lambda r: fixes.add_system_message(r, args.system)))
     if args.dedupe:
         steps.append((tr("dropped {n} duplicate examples"), fixes.drop_duplicates))
-    for description, step in steps:
-        result = step(rows)
-        rows = result.rows
-        print("- " + description.format(n=result.changed))
-    outputs = [(args.output, rows)]
-    if args.split:
-        train, valid = fixes.split(rows, args.split, args.seed)
-        outputs = [(args.output, train), (args.output.with_name(args.output.stem + "_validation.jsonl"), valid)]
-    for path, part in outputs:
-        save_jsonl(path, part)
-        print(tr("wrote {n} examples to {path}").format(n=len(part), path=path))
-    return 0
+    return steps
+
+
+def _refuse_overwriting_input(source: Path, outputs: list[Path]) -> None:
+    """`fix X_validation.jsonl -o X.jsonl --split` would write its second file over the file it reads."""
+    for output in outputs[1:]:
+        if output.resolve() == source.resolve():
+            raise CoreError(tr("{name} would be overwritten by the validation part of the split.").format(
+                                name=source.name), tr("Choose another name with -o."))
 
 
 def _refuse_unconverted(path: Path, rows: list[Any]) -> None:
@@ -192,7 +259,7 @@ def _fraction(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SecretSafeParser(
         prog="finetune-studio-cli",
         description=tr("{app}: fine-tune OpenAI-compatible models. Without arguments "
                         "`python main.py` opens the app.").format(app=APP_NAME))
@@ -209,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     connection = commands.add_parser("connection", help=tr("check a connection profile"))
     connection_commands = connection.add_subparsers(dest="action", metavar="ACTION", required=True)
     test = connection_commands.add_parser("test", help=tr("check each network layer and the API key"))
-    test.add_argument("--profile", help=tr("profile name or id (default: the active one)"))
+    add_connection_options(test)
     test.set_defaults(handler=cmd_connection_test)
 
     check = commands.add_parser("check", help=tr("check a training file, count tokens and estimate the cost"))
@@ -254,8 +321,10 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--lang", default=None)
     known, _ = early.parse_known_args(argv)
+    hide_secrets(argv)
     service = service_factory()
     set_language(known.lang or service.settings.language)
+    _print_notices(service)
     translate_argparse()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -264,7 +333,15 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
         parser.print_help()
         return 0
     try:
-        return int(handler(service, args))
+        code = int(handler(service, args))
+        sys.stdout.flush()  # a reader that went away (`| head -1`) is noticed here, not at interpreter exit
+        return code
+    except BrokenPipeError as exc:
+        if exc.filename is not None:  # a named file (a FIFO), not our output
+            _print_error(file_error(exc))
+            return 2
+        _silence_stdout()
+        return BROKEN_PIPE_EXIT
     except CoreError as error:
         _print_error(error)
         return 2
@@ -274,3 +351,5 @@ def main(argv: Sequence[str], service_factory: Callable[[], ProfileService]) -> 
     except KeyboardInterrupt:
         print(tr("Interrupted."), file=sys.stderr)
         return 130
+    finally:
+        _print_notices(service)  # keys are opened on first use: a damaged key file is found only then

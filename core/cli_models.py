@@ -13,6 +13,7 @@ from core.chat import ChatRequest, PartialAnswerError, ask, transcript_messages
 from core.cli_training import add_connection_options, confirm, session
 from core.i18n import tr
 from core.profiles import ProfileService
+from core.terminal import one_line, plain
 
 
 def cmd_chat(service: ProfileService, args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def cmd_chat(service: ProfileService, args: argparse.Namespace) -> int:
                           args.max_tokens)
 
     def show(text: str) -> None:
-        print(text, end="", flush=True)
+        print(plain(text), end="", flush=True)
 
     async def run() -> int:
         async with session(service, args) as training:
@@ -55,7 +56,7 @@ def cmd_models(service: ProfileService, args: argparse.Namespace) -> int:
                 print(json.dumps([{**asdict(m), "fine_tuned": m.fine_tuned} for m in models], ensure_ascii=False,
                                  indent=1))
             for model in [] if args.json else models:
-                print(f"{model.id}  {model.owned_by}  {model.job_id}")
+                print(f"{one_line(model.id)}  {one_line(model.owned_by)}  {one_line(model.job_id)}")
             return 0
 
     return asyncio.run(run())

@@ -7,19 +7,20 @@ import asyncio
 import contextlib
 import json
 import sys
-import time
 from collections.abc import AsyncIterator
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from core.clock import local_time
 from core.i18n import tr
 from core.profiles import SANDBOX_KEY, ProfileService
 from core.providers import provider_for
 from core.providers.base import Provider
-from core.settings import SANDBOX_ID, ProfileKind, env_profile, new_profile
+from core.settings import SANDBOX_ID, Profile, ProfileKind, env_profile, new_profile
+from core.terminal import one_line
 from core.training.jobs import watch
-from core.training.records import Hyperparameters, Job
+from core.training.records import Hyperparameters, Job, JobEvent
 from core.training.start import StartPlan, StartRequest, Step, start_job
 from core.urls import check_proxy_url
 
@@ -45,10 +46,35 @@ def confirm(question: str) -> bool:
         return False
 
 
+async def endpoint(service: ProfileService, args: argparse.Namespace) -> tuple[Profile, str, str]:
+    """(profile, key, base URL) the connection options name, the Sandbox aside."""
+    found = env_profile()  # OPENAI_API_KEY / OPENAI_BASE_URL, if set
+    if args.base_url or args.api_key:
+        key = args.api_key or (found[1] if found else "")
+        raw = args.base_url or (found[0].base_url if found else "")
+        # The same rules as a saved profile of that kind (e.g. /v1 added for OpenAI, not for gateways).
+        fresh = new_profile(ProfileKind(args.provider), "")
+        profile = service.validated(replace(fresh, name=f"--base-url {fresh.id}", base_url=raw,
+                                            proxy=args.proxy or ""))
+        return profile, key, profile.base_url
+    if found is not None and not args.profile:
+        profile, key = found
+        return profile, key, profile.base_url
+    profile = service.find(args.profile) if args.profile else service.settings.active_profile
+    base_url, key = await service.endpoint(profile)
+    return profile, key, base_url
+
+
+def with_proxy(profile: Profile, args: argparse.Namespace) -> Profile:
+    """``profile`` through the --proxy given with it (an ad-hoc --base-url profile has it already)."""
+    if args.proxy and not args.base_url and not args.api_key:
+        return replace(profile, proxy=check_proxy_url(args.proxy))
+    return profile
+
+
 @contextlib.asynccontextmanager
 async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIterator[Provider]:
     """A training session for the connection the options name."""
-    found = env_profile()  # OPENAI_API_KEY / OPENAI_BASE_URL, if set
     with contextlib.ExitStack() as stack:
         if args.sandbox:
             from sandbox.launcher import SandboxLauncher, app_state_dir
@@ -58,23 +84,9 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
             launcher = SandboxLauncher(app_state_dir(), job_seconds=5.0)
             stack.callback(launcher.stop)
             profile, key, base_url = service.settings.profile(SANDBOX_ID), SANDBOX_KEY, await launcher.base_url()
-        elif args.base_url or args.api_key:
-            key = args.api_key or (found[1] if found else "")
-            raw = args.base_url or (found[0].base_url if found else "")
-            # The same rules as a saved profile of that kind (e.g. /v1 added for OpenAI, not for gateways).
-            fresh = new_profile(ProfileKind(args.provider), "")
-            profile = service.validated(replace(fresh, name=f"--base-url {fresh.id}", base_url=raw,
-                                                proxy=args.proxy or ""))
-            base_url = profile.base_url
-        elif found is not None and not args.profile:
-            profile, key = found
-            base_url = profile.base_url
         else:
-            profile = service.find(args.profile) if args.profile else service.settings.active_profile
-            base_url, key = await service.endpoint(profile)
-        if args.proxy and not args.base_url and not args.api_key:
-            profile = replace(profile, proxy=check_proxy_url(args.proxy))
-        training = provider_for(profile, key, base_url)
+            profile, key, base_url = await endpoint(service, args)
+        training = provider_for(with_proxy(profile, args), key, base_url)
         try:
             yield training
         finally:
@@ -82,7 +94,13 @@ async def session(service: ProfileService, args: argparse.Namespace) -> AsyncIte
 
 
 def _clock(seconds: int) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+    return local_time(seconds)
+
+
+def _event_line(event: JobEvent) -> str:
+    """An event as one plain line; one the server gave no time (0) shows none rather than 1970."""
+    message = one_line(event.message)
+    return f"[{_clock(event.created_at)}] {message}" if event.created_at > 0 else message
 
 
 async def follow(training: Provider, job_id: str) -> int:
@@ -90,16 +108,17 @@ async def follow(training: Provider, job_id: str) -> int:
     final: Job | None = None
     async for update in watch(training, job_id):
         if update.reconnecting:
-            print(tr("reconnecting… ({reason})").format(reason=update.message), file=sys.stderr)
+            print(tr("reconnecting… ({reason})").format(reason=one_line(update.message)), file=sys.stderr)
             continue
         for event in update.events:
-            print(f"[{_clock(event.created_at)}] {event.message}")
+            print(_event_line(event), flush=True)  # shown as it happens, also through a pipe
         final = update.job
     assert final is not None
     if final.status == "succeeded":
-        print(tr("Done. Your model: {model}").format(model=final.fine_tuned_model))
+        print(tr("Done. Your model: {model}").format(model=one_line(final.fine_tuned_model)))
         return 0
-    print(tr("The job ended as {status}: {why}").format(status=final.status, why=final.error_message or "-"))
+    print(tr("The job ended as {status}: {why}").format(status=one_line(final.status),
+                                                        why=one_line(final.error_message or "-")))
     return 1
 
 
@@ -111,12 +130,12 @@ def _print_plan(plan: StartPlan) -> None:
             print(tr("{name} is uploaded as {upload} ({what}).").format(
                 name=prepared.source.name, upload=prepared.upload, what=prepared.converted))
     for problem in report.warnings[:5]:
-        print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {problem.message}")
+        print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {one_line(problem.message)}")
     print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
              "{price} (prices as of {date}; an estimate).").format(
         n=report.examples, tokens=report.tokens.total, model=cost.model, epochs=cost.epochs,
         billed=cost.billed_tokens, price=price, date=cost.prices_as_of))
-    print(tr("The new model will be called {name}.").format(name=plan.model_name))
+    print(tr("The new model will be called {name}.").format(name=one_line(plan.model_name)))
 
 
 def _start_request(args: argparse.Namespace) -> StartRequest:
@@ -131,7 +150,7 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
         return bool(args.yes) or await asyncio.to_thread(confirm, tr("Start training? [y/N] "))
 
     def step(which: Step, message: str) -> None:
-        print(message, file=sys.stderr)
+        print(one_line(message), file=sys.stderr)
 
     async def run() -> int:
         async with session(service, args) as training:
@@ -139,7 +158,7 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
             if job is None:
                 print(tr("Nothing was started."))
                 return 1
-            print(tr("Started job {id}.").format(id=job.id))
+            print(tr("Started job {id}.").format(id=one_line(job.id)))
             return 0 if args.no_follow else await follow(training, job.id)
 
     return asyncio.run(run())
@@ -160,8 +179,8 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
                 if args.json:
                     print(json.dumps([asdict(j) for j in jobs], ensure_ascii=False, indent=1))
                 for job in [] if args.json else jobs:
-                    print(f"{job.id}  {job.status:<16} {_clock(job.created_at)}  {job.model}  "
-                          f"{job.fine_tuned_model or ''}")
+                    print(f"{one_line(job.id)}  {one_line(job.status):<16} {_clock(job.created_at)}  "
+                          f"{one_line(job.model)}  {one_line(job.fine_tuned_model or '')}")
                 return 0
             if args.action == "follow":
                 return await follow(training, args.id)
@@ -170,9 +189,10 @@ def cmd_jobs(service: ProfileService, args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(asdict(job), ensure_ascii=False, indent=1))
             else:
-                print(f"{job.id}: {job.status}  {job.model} → {job.fine_tuned_model or '…'}")
+                print(f"{one_line(job.id)}: {one_line(job.status)}  {one_line(job.model)} → "
+                      f"{one_line(job.fine_tuned_model or '…')}")
                 if job.error_message:
-                    print(tr("Error: {message}").format(message=job.error_message))
+                    print(tr("Error: {message}").format(message=one_line(job.error_message)))
             return 0
 
     return asyncio.run(run())
@@ -183,7 +203,7 @@ def cmd_export(service: ProfileService, args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int, job_id: str) -> None:
         if job_id:
-            print(tr("[{done}/{total}] {id}").format(done=done + 1, total=total, id=job_id))
+            print(tr("[{done}/{total}] {id}").format(done=done + 1, total=total, id=one_line(job_id)))
 
     async def run() -> Path:
         async with session(service, args) as training:

@@ -6,7 +6,9 @@ so the GUI and the CLI only ever show ``user_message`` and ``hint``; ``detail`` 
 
 from __future__ import annotations
 
+import re
 import ssl
+import traceback
 from pathlib import Path
 
 from core.i18n import tr
@@ -53,9 +55,10 @@ class APIStatusError(CoreError):
     """The server answered with an HTTP error status."""
 
     def __init__(self, user_message: str, hint: str = "", detail: str = "", status: int = 0,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, code: str = "", param: str = "") -> None:
         super().__init__(user_message, hint, detail)
         self.status, self.retry_after = status, retry_after
+        self.code, self.param = code, param  # the error body's machine-readable fields, when it had them
 
 
 class GatewayError(CoreError):
@@ -63,7 +66,41 @@ class GatewayError(CoreError):
 
 
 
-def status_error(status: int, detail: str = "", base_url: str = "", reason: str = "") -> APIStatusError:
+MAX_BODY_IN_DETAIL = 4000  # an error page can be long; its start tells what answered
+
+# A 404 whose reason says the address itself is unknown, or says nothing more than "not found".
+_ROUTE_MISS = re.compile(r"(?i)invalid url|unknown (url|path|route|endpoint)|no route|\b(GET|POST|PUT|PATCH|DELETE) /"
+                         r"|^\W*(404\W*)?(page\s+)?not\s+found\W*$")
+_MISSING = re.compile(r"(?i)no such|not found|does not exist|doesn't exist|could not find|cannot find|unknown")
+_MISSING_MODEL_CODES = ("model_not_found", "DeploymentNotFound")
+
+
+def _missing_object(reason: str, code: str) -> bool:
+    """A 404 about an id the server does not know (a job, file, model), not about the address."""
+    return code in _MISSING_MODEL_CODES or (bool(_MISSING.search(reason)) and not _ROUTE_MISS.search(reason))
+
+
+def _not_found(reason: str, code: str, base_url: str) -> tuple[str, str]:
+    """Message and hint for a 404: an unknown model, an unknown id, or a wrong base URL."""
+    if _missing_object(reason, code):
+        message = tr("Not found (404): {reason}").format(reason=reason or code)
+        if code in _MISSING_MODEL_CODES or any(word in reason.lower() for word in ("model", "deployment")):
+            return message, tr("Check the model or deployment name: it may not exist yet, or belong to another "
+                               "profile.")
+        return message, tr("Check the id: it may be mistyped, or belong to another profile, project or account.")
+    message = tr("The server has no such address (404 Not Found).")
+    if base_url and not base_url.rstrip("/").endswith("/v1"):
+        return message, tr("The base URL is probably missing /v1: try {url}.").format(url=base_url.rstrip("/") + "/v1")
+    return message, tr("The base URL is probably wrong. Most services expect it to end with /v1.")
+
+
+def _looks_like_a_page(detail: str) -> bool:
+    head = detail.lower()
+    return "<html" in head or "<!doctype" in head or "<body" in head
+
+
+def status_error(status: int, detail: str = "", base_url: str = "", reason: str = "",
+                 code: str = "") -> APIStatusError:
     """A user-facing error for an HTTP error status from the API."""
     if status == 401:
         message = tr("The server rejected the API key.")
@@ -72,15 +109,8 @@ def status_error(status: int, detail: str = "", base_url: str = "", reason: str 
         message = tr("The key may not use this service (403 Forbidden).")
         hint = tr("Your region, organization or project may not have access. Check the organization and "
                    "project fields, or use a gateway that is allowed in your region.")
-    elif status == 404 and any(word in reason.lower() for word in ("model", "deployment")):
-        message = tr("Not found (404): {reason}").format(reason=reason)
-        hint = tr("Check the model or deployment name: it may not exist yet, or belong to another profile.")
     elif status == 404:
-        message = tr("The server has no such address (404 Not Found).")
-        hint = tr("The base URL is probably wrong. Most services expect it to end with /v1.")
-        if base_url and not base_url.rstrip("/").endswith("/v1"):
-            hint = tr("The base URL is probably missing /v1: try {url}.").format(
-                url=base_url.rstrip("/") + "/v1")
+        message, hint = _not_found(reason, code, base_url)
     elif status == 429:
         message = tr("Too many requests, or your quota is used up (429).")
         hint = tr("Wait a minute and try again. If it keeps happening, check your plan and billing.")
@@ -93,10 +123,15 @@ def status_error(status: int, detail: str = "", base_url: str = "", reason: str 
     elif reason:
         message = tr("The server refused the request ({status}): {reason}").format(status=status, reason=reason)
         hint = tr("Change what the message names and try again.")
+    elif _looks_like_a_page(detail):
+        message = tr("The server refused the request ({status}) with a web page instead of an API answer.").format(
+            status=status)
+        hint = tr("A proxy, firewall or gateway in between may have blocked it, or the base URL points at a web "
+                  "site. The page is in the log file.")
     else:
         message = tr("The server refused the request ({status}).").format(status=status)
         hint = tr("See the details in the log; the request may be malformed.")
-    return APIStatusError(message, hint, detail, status=status)
+    return APIStatusError(message, hint, detail, status=status, code=code)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -106,19 +141,48 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
-def _reason(exc: BaseException) -> str:
+def _error_field(exc: BaseException, name: str, limit: int = 300) -> str:
+    """A field of the error body ({"error": {...}} or the body itself, as some providers send it)."""
     body = getattr(exc, "body", None)
     error = body.get("error", body) if isinstance(body, dict) else None
-    return str(error.get("message") or "")[:300] if isinstance(error, dict) else ""
+    value = error.get(name) if isinstance(error, dict) else None
+    return str(value)[:limit] if isinstance(value, str | int) and value != "" else ""
+
+
+def _reason(exc: BaseException) -> str:
+    return _error_field(exc, "message")
 
 
 def file_error(exc: OSError) -> CoreError:
     """A file that could not be read or written (full disk, no permission, opened by another program)."""
-    name = Path(exc.filename).name if getattr(exc, "filename", None) else ""
-    return CoreError(tr("The file {name} could not be read or written ({reason}).").format(
-                         name=name, reason=exc.strerror or type(exc).__name__),
+    reason = exc.strerror or type(exc).__name__
+    message = tr("The file {name} could not be read or written ({reason}).").format(
+        name=Path(exc.filename).name, reason=reason) if getattr(exc, "filename", None) else \
+        tr("A file could not be read or written ({reason}).").format(reason=reason)
+    return CoreError(message,
                      tr("Check that the folder exists, that you may write there, that the disk is not full and "
                         "that no other program has the file open."), repr(exc))
+
+
+def _frames(exc: BaseException) -> list[str]:
+    return [frame.f_code.co_filename.replace("\\", "/") for frame, _ in traceback.walk_tb(exc.__traceback__)]
+
+
+def _through_proxy(causes: list[BaseException]) -> bool:
+    """A connection that failed while opening the proxy's connection: the exceptions do not say so, but the
+    HTTP library's proxy module is on their path (the target itself is never contacted directly)."""
+    import httpx2
+
+    if not any(isinstance(c, httpx2.ConnectError | httpx2.ConnectTimeout) for c in causes) or any(
+            isinstance(c, ssl.SSLError) for c in causes):  # the proxy answered; TLS to the server failed
+        return False
+    return any(name.endswith(("/http_proxy.py", "/socks_proxy.py")) for c in causes for name in _frames(c))
+
+
+def _sdk_misread(exc: BaseException) -> bool:
+    """The SDK failed on a body it could not read as JSON (a web page where a page of jobs was expected)."""
+    frames = _frames(exc)
+    return isinstance(exc, AttributeError | TypeError) and bool(frames) and "/openai/" in frames[-1]
 
 
 def _cause_chain(exc: BaseException) -> list[BaseException]:
@@ -142,13 +206,19 @@ def from_exception(exc: BaseException, base_url: str = "") -> CoreError:
         return ProxyError(tr("The proxy asks for a user name and password (407)."),
                           tr("Write them into the proxy address: http://user:password@host:port."), detail)
     if isinstance(exc, openai.APIStatusError):
-        error = status_error(exc.status_code, detail, base_url, _reason(exc))
-        error.retry_after = _retry_after(exc)
+        body = "" if exc.body is None else str(exc.body)[:MAX_BODY_IN_DETAIL]
+        detail += f"\n{body}" if body and body not in detail else ""  # a web page is kept as the body only
+        error = status_error(exc.status_code, detail, base_url, _reason(exc), _error_field(exc, "code", 80))
+        error.retry_after, error.param = _retry_after(exc), _error_field(exc, "param", 80)
         return error
+    causes = _cause_chain(exc)
+    if _through_proxy(causes):
+        return ProxyError(tr("The proxy could not be reached."),
+                          tr("Check the proxy address and port (Settings, or --proxy) and that the proxy is "
+                             "running."), detail)
     if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException | TimeoutError):
         return TimeoutError_(tr("The server did not answer in time."),
                              tr("Check your internet connection or raise the timeout in Settings."), detail)
-    causes = _cause_chain(exc)
     if any(isinstance(c, httpx2.ProxyError) for c in causes):
         return ProxyError(tr("The proxy refused the connection."),
                           tr("Check the proxy address, port, user name and password in Settings."), detail)
@@ -158,7 +228,7 @@ def from_exception(exc: BaseException, base_url: str = "") -> CoreError:
     if isinstance(exc, openai.APIConnectionError | httpx2.TransportError | OSError):
         return NetworkError(tr("Could not connect to the server."),
                             tr("Check the base URL, your internet connection and the proxy settings."), detail)
-    if isinstance(exc, openai.APIResponseValidationError | ValueError):
+    if isinstance(exc, openai.APIResponseValidationError | ValueError) or _sdk_misread(exc):
         return GatewayError(tr("The server's answer was not understood."),
                             tr("The base URL may point at a web page or a gateway that is not "
                                 "OpenAI-compatible."), detail)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.chat import ChatRequest, ask
 from core.dataset.model import Format, Row
-from core.dataset.tabular import write_excel_csv
+from core.dataset.tabular import excel_rows, write_excel_csv
 from core.errors import CoreError
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _records(outcomes: Sequence[Outcome], models: Sequence[str]) -> list[list[ob
 
 def outcomes_csv(outcomes: Sequence[Outcome], models: Sequence[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(_records(outcomes, models))
+    csv.writer(buffer, lineterminator="\r\n").writerows(excel_rows(_records(outcomes, models)))
     return buffer.getvalue()
 
 

@@ -22,7 +22,11 @@ def write_atomically(path: Path, data: bytes | str, mode: int | None = None, syn
     that an earlier, killed write left beside ``path`` are removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        _name(exc, path)
+        raise
     try:
         os.chmod(tmp, mode if mode is not None else _kept_mode(path))
         with os.fdopen(fd, "wb") as handle:
@@ -31,9 +35,19 @@ def write_atomically(path: Path, data: bytes | str, mode: int | None = None, syn
             if sync:
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        _name(exc, path)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _name(exc: OSError, path: Path) -> None:
+    """Make ``exc`` name ``path``: the user never heard of our temporary file, whose name it carries."""
+    if exc.filename is not None:
+        exc.filename, exc.filename2 = str(path), None
 
 
 def _kept_mode(path: Path) -> int:

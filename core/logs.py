@@ -15,7 +15,8 @@ _PATTERNS = (
     (re.compile(r"sk-[A-Za-z0-9_\-]{6,}"), "sk-***"),
     (re.compile(r"(?i)(bearer\s+)[^\s'\",]+"), r"\1***"),
     (re.compile(r"(?i)(api[-_]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]+"), r"\1***"),
-    (re.compile(r"(://[^:/@\s]+:)[^@\s]+@"), r"\1***@"),  # user:password@ in proxy URLs
+    # user:password@ in proxy URLs; the user may be empty and the password may hold "@" (the last one ends it)
+    (re.compile(r"""(://[^:/@\s"']*:)[^\s/?#"']*@"""), r"\1***@"),
 )
 _known_secrets: set[str] = set()
 _lock = threading.Lock()
@@ -68,3 +69,11 @@ def setup_logging(directory: Path | None = None, level: int = logging.INFO) -> P
     root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def log_file() -> Path | None:
+    """The file setup_logging writes to, or None when logging was not set up (tests, embedding)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_finetune_studio", False) and isinstance(handler, RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Protocol
 
-from core.errors import ConfigError, CoreError
+from core.errors import ConfigError, CoreError, SecretStoreError
 from core.i18n import tr
-from core.secrets import KeyStore, open_key_store
+from core.secrets import KeyStore, SessionStore, open_key_store, proxy_secret_id
 from core.settings import (
     BAILIAN_URLS,
     SANDBOX_ID,
     TRAINING_TYPES,
     AppSettings,
     KeyStorage,
+    Notice,
     Profile,
     ProfileKind,
     SettingsStore,
 )
-from core.urls import azure_base_url, check_proxy_url, normalise_base_url
+from core.urls import (
+    azure_base_url,
+    check_proxy_url,
+    normalise_base_url,
+    proxy_waits_for_password,
+    split_proxy_password,
+    with_proxy_password,
+)
 
 SANDBOX_KEY = "sandbox"  # the Sandbox accepts any non-empty key
+log = logging.getLogger(__name__)
 
 
 class SandboxLauncher(Protocol):
@@ -43,6 +53,64 @@ class ProfileService:
         self.settings = store.load()
         self._keys = keys
         self.sandbox = sandbox
+        self._notices: list[Notice] = []
+        self._restore_proxy_passwords()
+
+    def take_notices(self) -> list[Notice]:
+        """What went wrong while loading settings and keys, each returned once (the front-end tells the user)."""
+        found = [*self.store.notices, *getattr(self._keys, "notices", ()), *self._notices]
+        self.store.notices.clear()
+        getattr(self._keys, "notices", []).clear()
+        self._notices.clear()
+        return found
+
+    # -- proxy passwords: kept with the keys, never in the settings file -----------------------------------
+    def _restore_proxy_passwords(self) -> None:
+        """Put each proxy's password back from the key store; move one an older settings file holds there."""
+        profiles, moved = [], False
+        for profile in self.settings.profiles:
+            stripped, password = split_proxy_password(profile.proxy)
+            if password:
+                moved = self._move_proxy_password(profile, password) or moved
+            elif proxy_waits_for_password(stripped):
+                profile = replace(profile, proxy=with_proxy_password(stripped, self._proxy_password(profile)))
+            profiles.append(profile)
+        self.settings = replace(self.settings, profiles=tuple(profiles))
+        if moved:  # settings_to_dict leaves the password out: this rewrites the file without it
+            try:
+                self.store.save(self.settings)
+            except OSError as exc:  # a read-only settings folder must not stop the app; the next save tries again
+                log.warning("could not rewrite the settings file without its proxy password: %r", exc)
+
+    def _proxy_password(self, profile: Profile) -> str:
+        try:
+            return self.keys.get(proxy_secret_id(profile.id))
+        except SecretStoreError as error:
+            self._notices.append(Notice(tr("The proxy password of “{name}” could not be read."),
+                                        error.hint.replace("{", "{{").replace("}", "}}"), (("name", profile.name),)))
+            return ""
+
+    def _move_proxy_password(self, profile: Profile, password: str) -> bool:
+        try:
+            self.keys.set(proxy_secret_id(profile.id), password)
+        except SecretStoreError as error:  # keep the file as it is rather than lose the password
+            log.warning("could not move a proxy password out of the settings file: %s", error.detail)
+            return False
+        if isinstance(self.keys, SessionStore):
+            self._notices.append(Notice(
+                tr("The proxy password of “{name}” was taken out of the settings file."),
+                tr("There is no keyring, so it is kept for this session only: enter it again after a restart."),
+                (("name", profile.name),)))
+        return True
+
+    def _keep_proxy_password(self, profile: Profile) -> None:
+        """Store ``profile``'s proxy password with the keys, or forget the one it had."""
+        old = self.settings.profile(profile.id)
+        password = split_proxy_password(profile.proxy)[1]
+        if password:
+            self.keys.set(proxy_secret_id(profile.id), password)
+        elif old is not None and split_proxy_password(old.proxy)[1]:
+            self.keys.delete(proxy_secret_id(profile.id))
 
     @property
     def keys(self) -> KeyStore:
@@ -97,6 +165,7 @@ class ProfileService:
         until then.
         """
         profile = self.validated(profile)
+        self._keep_proxy_password(profile)
         settings = self.settings.with_profile(profile)
         if api_key is not None and not profile.is_sandbox:
             if api_key.strip():
@@ -111,8 +180,26 @@ class ProfileService:
     def delete_profile(self, profile_id: str) -> None:
         if profile_id == SANDBOX_ID:
             raise ConfigError(tr("The Sandbox profile is built in and cannot be deleted."), "")
+        deleted = self.settings.profile(profile_id)
         self.keys.delete(profile_id)
+        self.keys.delete(proxy_secret_id(profile_id))
         self._save(self.settings.without_profile(profile_id))
+        if deleted is not None:
+            self._forget_local_data(deleted)
+
+    def _forget_local_data(self, profile: Profile) -> None:
+        """What this computer kept for a deleted profile: its chat history, its streaming choice, and the upload
+        cache of its address unless another profile uses that address too."""
+        from core import history, streaming
+        from core.training.uploads import UploadCache
+
+        try:
+            history.clear(profile.id)
+            streaming.forget(profile.id)
+            if profile.base_url and all(p.base_url != profile.base_url for p in self.settings.profiles):
+                UploadCache().forget(profile.base_url)
+        except OSError as exc:  # the profile itself is gone; a file left behind is not worth an error
+            log.warning("could not remove the data of a deleted profile: %r", exc)
 
     def activate(self, profile_id: str) -> Profile:
         profile = self.settings.profile(profile_id)
@@ -141,6 +228,10 @@ class ProfileService:
             if key:
                 new_store.set(profile.id, key)
                 self.keys.delete(profile.id)
+            proxy_password = split_proxy_password(profile.proxy)[1]
+            if proxy_password:
+                new_store.set(proxy_secret_id(profile.id), proxy_password)
+                self.keys.delete(proxy_secret_id(profile.id))
         self.keys = new_store
         self._save(replace(self.settings, key_storage=storage))
 

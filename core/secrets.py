@@ -6,6 +6,7 @@ redactor, whatever it looks like.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -16,12 +17,17 @@ from core.fileio import write_atomically
 from core.i18n import tr
 from core.logs import register_secret
 from core.paths import config_dir
-from core.settings import KeyStorage
+from core.settings import DAMAGE_ERRORS, KeyStorage, Notice, damaged_notice, set_aside
 
 SERVICE = "finetune-studio"
 log = logging.getLogger(__name__)
 _INSECURE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+MAX_KEY_FILE_BYTES = 4 * 1024 * 1024
 
+
+def proxy_secret_id(profile_id: str) -> str:
+    """Where a profile's proxy password is kept, next to its API key."""
+    return f"{profile_id}:proxy"
 
 
 class KeyStore(Protocol):
@@ -32,13 +38,22 @@ class KeyStore(Protocol):
     def delete(self, profile_id: str) -> None: ...
 
 
-def keyring_available() -> bool:
-    """True when a real, encrypted OS keyring backend is present."""
+def _real_keyring() -> bool:
+    """True when a real, encrypted OS keyring backend is present; raises what a broken backend raises."""
     import keyring
 
     backend = keyring.get_keyring()
     backends = getattr(backend, "backends", None) or [backend]
     return any(not type(b).__module__.startswith(_INSECURE_BACKENDS) for b in backends)
+
+
+def keyring_available() -> bool:
+    """True when a real, encrypted OS keyring backend is present (False when one fails to load)."""
+    try:
+        return _real_keyring()
+    except Exception as exc:  # a configured backend that cannot be imported, a broken D-Bus...
+        log.warning("the keyring backend failed to load: %r", exc)
+        return False
 
 
 class KeyringStore:
@@ -84,8 +99,10 @@ class SessionStore:
 
     kind = KeyStorage.SESSION
 
-    def __init__(self) -> None:
+    def __init__(self, problem: str = "") -> None:
         self._keys: dict[str, str] = {}
+        self.problem = problem  # why the keyring the user chose is not used ('' when there is none at all)
+        self.notices: list[Notice] = [Notice(problem, _keyring_hint())] if problem else []
 
     def get(self, profile_id: str) -> str:
         return self._keys.get(profile_id, "")
@@ -105,15 +122,33 @@ class FileStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "keys.json"
+        self.notices: list[Notice] = []
 
     def _read(self) -> dict[str, str]:
-        if not self.path.exists():
-            return {}
+        """The stored keys; a damaged file is set aside (and the user told once), never a traceback."""
         try:
-            return dict(json.loads(self.path.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise SecretStoreError(tr("The key file is damaged."),
-                                   tr("Enter the key again in Settings."), str(self.path)) from exc
+            if not self.path.exists():
+                return {}
+            if self.path.stat().st_size > MAX_KEY_FILE_BYTES:
+                raise ValueError("the key file is far too large")
+            keys = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+                raise ValueError("the key file must map profile ids to keys")
+            return keys
+        except DAMAGE_ERRORS as exc:
+            kept = set_aside(self.path)
+            if kept is None:  # writing over it would lose what it holds: refuse until the user acts
+                raise SecretStoreError(tr("The key file is damaged."), tr("Enter the key again in Settings."),
+                                       str(self.path)) from exc
+            log.warning("the key file was damaged (%s); set aside as %s", type(exc).__name__, kept)
+            self.notices.append(damaged_notice(
+                tr("The file with your API keys was damaged: enter the keys again in Settings."), kept, self.path))
+            return {}
+
+    def check(self) -> FileStore:
+        """Read the file once now, so a damaged one is found (and reported) at start-up."""
+        self._read()
+        return self
 
     def get(self, profile_id: str) -> str:
         key = self._read().get(profile_id, "")
@@ -131,12 +166,25 @@ class FileStore:
             write_atomically(self.path, json.dumps(keys), mode=0o600)
 
 
+def _keyring_hint() -> str:
+    return tr("Check the keyring's settings (PYTHON_KEYRING_BACKEND, keyringrc.cfg), or store keys in a file "
+              "only you can read.")
+
+
 def open_key_store(preference: KeyStorage) -> KeyStore:
-    """The store the user chose; the keyring falls back to this session when no keyring exists."""
+    """The store the user chose; the keyring falls back to this session when none exists or it fails to load."""
     if preference is KeyStorage.FILE:
+        with contextlib.suppress(SecretStoreError):  # a file that cannot even be set aside: said when used
+            return FileStore().check()
         return FileStore()
-    if preference is KeyStorage.KEYRING and keyring_available():
-        return KeyringStore()
+    if preference is KeyStorage.KEYRING:
+        try:
+            if _real_keyring():
+                return KeyringStore()
+        except Exception as exc:  # a configured backend that cannot be imported, a broken D-Bus...
+            log.warning("the keyring backend failed to load: %r", exc)
+            return SessionStore(tr("The system keyring could not be loaded, so keys are kept for this session "
+                                   "only."))
     return SessionStore()
 
 
@@ -145,6 +193,8 @@ def storage_warning(store: KeyStore, preference: KeyStorage) -> str:
     if store.kind is KeyStorage.FILE:
         return tr("Keys are stored in a file that only your user account can read. "
                    "Anyone with access to your account can read them.")
+    if isinstance(store, SessionStore) and store.problem:
+        return tr(store.problem)
     if store.kind is KeyStorage.SESSION and preference is KeyStorage.KEYRING:
         return tr("No system keyring was found, so keys are kept for this session only and "
                    "must be entered again after a restart.")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import os
+import stat
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -18,8 +21,9 @@ from typing import Any
 
 from core.errors import ConfigError
 from core.fileio import write_atomically
+from core.i18n import tr
 from core.paths import config_dir
-from core.urls import normalise_base_url
+from core.urls import normalise_base_url, split_proxy_password
 
 SETTINGS_VERSION = 2
 RECENT_FILES = 10
@@ -30,6 +34,10 @@ BAILIAN_URLS = {"cn-beijing": "https://dashscope.aliyuncs.com/api/v1",
                 "ap-southeast-1": "https://dashscope-intl.aliyuncs.com/api/v1"}
 TRAINING_TYPES = {"azure": ("Standard", "GlobalStandard", "Developer"), "bailian": ("efficient_sft", "sft")}
 SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the sandbox starts
+MAX_SETTINGS_BYTES = 16 * 1024 * 1024  # far above any real settings file; a bigger one is not ours
+# What a damaged file may raise while it is read and turned into settings (1e400 -> OverflowError,
+# deep nesting -> RecursionError, unreadable -> OSError, wrong types -> TypeError/AttributeError...).
+DAMAGE_ERRORS = (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +54,50 @@ class KeyStorage(StrEnum):
     KEYRING = "keyring"
     SESSION = "session"
     FILE = "file"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the user once, at start-up: the CLI prints it, the GUI shows it in a banner.
+
+    It keeps the English texts and their values: settings are read before the language is known, so the
+    texts are translated when shown."""
+
+    message_text: str
+    hint_text: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return tr(self.message_text).format(**dict(self.values))
+
+    @property
+    def hint(self) -> str:
+        return tr(self.hint_text).format(**dict(self.values)) if self.hint_text else ""
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename a damaged file to NAME.damaged-<time> so it is kept but no longer read; None if it cannot be moved."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while target.exists() or target.is_symlink():
+        counter += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        log.warning("could not set aside %s: %r", path, exc)
+        return None
+    return target
+
+
+def damaged_notice(message: str, kept: Path | None, path: Path) -> Notice:
+    """``message`` (an untranslated text) with where the damaged file went."""
+    if kept is None:
+        return Notice(message, tr("It could not be moved out of the way: fix or delete {path}."),
+                      (("path", str(path)),))
+    return Notice(message, tr("The damaged file was kept as {path}."), (("path", str(kept)),))
 
 
 @dataclass(frozen=True)
@@ -118,18 +170,40 @@ class AppSettings:
         return replace(self, profiles=profiles, active_profile_id=active)
 
 
+def _finite(value: Any, name: str) -> float:
+    """``value`` as a finite number; ValueError for NaN, infinity, text or anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
+    return float(value)
+
+
+def _whole(value: Any, name: str) -> int:
+    number = _finite(value, name)
+    if not number.is_integer():
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return int(number)
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be text, not {type(value).__name__}")
+    return value
+
+
 def _profile_from_dict(data: Mapping[str, Any]) -> Profile:
+    if not isinstance(data, Mapping):
+        raise ValueError("a profile must be an object")
     known = {f.name for f in fields(Profile)}
-    values = {k: v for k, v in data.items() if k in known}
+    values = {k: _text(v, k) for k, v in data.items() if k in known and k != "timeout"}
     kind = values.get("kind", "compatible")
     values["kind"] = ProfileKind(kind) if kind in set(ProfileKind) else ProfileKind.COMPATIBLE
-    values["timeout"] = float(values.get("timeout", 60.0))
+    values["timeout"] = _finite(data.get("timeout", 60.0), "timeout")
     return Profile(**values)
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a settings dict of any earlier version up to SETTINGS_VERSION."""
-    version = int(data.get("version", 1))
+    version = _whole(data.get("version", 1), "version")
     if version < 2:  # version 1 stored a single "profile" and no key storage choice
         if "profile" in data:
             data["profiles"] = [data.pop("profile")]
@@ -141,27 +215,33 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def settings_from_dict(data: dict[str, Any]) -> AppSettings:
+    """Settings from a parsed file; raises one of DAMAGE_ERRORS when the file cannot be what we wrote."""
+    if not isinstance(data, dict):
+        raise ValueError("the settings file must hold a JSON object")
     data = migrate(dict(data))
+    if not isinstance(data.get("profiles", []), list) or not isinstance(data.get("recent_files", []), list):
+        raise ValueError("profiles and recent_files must be lists")
     profiles = tuple(_profile_from_dict(p) for p in data.get("profiles", []))
     if not any(p.id == SANDBOX_ID for p in profiles):
         profiles = (sandbox_profile(), *profiles)
     defaults = AppSettings()
     return AppSettings(
-        language=str(data.get("language", defaults.language)),
-        active_profile_id=str(data.get("active_profile_id", SANDBOX_ID)),
+        language=_text(data.get("language", defaults.language), "language"),
+        active_profile_id=_text(data.get("active_profile_id", SANDBOX_ID), "active_profile_id"),
         profiles=profiles,
         key_storage=KeyStorage(data.get("key_storage", defaults.key_storage)),
-        window_geometry=str(data.get("window_geometry", "")),
-        last_tab=int(data.get("last_tab", 0)),
-        recent_files=tuple(str(f) for f in data.get("recent_files", ()))[:RECENT_FILES],
-        dataset_model=str(data.get("dataset_model", defaults.dataset_model)),
+        window_geometry=_text(data.get("window_geometry", ""), "window_geometry"),
+        last_tab=_whole(data.get("last_tab", 0), "last_tab"),
+        recent_files=tuple(_text(f, "recent_files") for f in data.get("recent_files", ()))[:RECENT_FILES],
+        dataset_model=_text(data.get("dataset_model", defaults.dataset_model), "dataset_model"),
         welcome_done=bool(data.get("welcome_done", False)),
     )
 
 
 def settings_to_dict(settings: AppSettings) -> dict[str, Any]:
+    """What the file holds: never a key, and proxies without their password (that is kept with the keys)."""
     data = asdict(settings)
-    data["profiles"] = [asdict(p) for p in settings.profiles]
+    data["profiles"] = [asdict(replace(p, proxy=split_proxy_password(p.proxy)[0])) for p in settings.profiles]
     return data
 
 
@@ -170,21 +250,38 @@ class SettingsStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config_dir() / "settings.json"
+        self.notices: list[Notice] = []  # what load() found wrong, to tell the user once
 
     def load(self) -> AppSettings:
-        if not self.path.exists():
-            return AppSettings()
         try:
-            return settings_from_dict(json.loads(self.path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            backup = self.path.with_suffix(".damaged.json")
-            os.replace(self.path, backup)
-            log.warning("settings file was damaged (%s); moved to %s", exc, backup)
+            if not os.path.lexists(self.path):
+                return AppSettings()
+            return settings_from_dict(json.loads(self._read()))
+        except DAMAGE_ERRORS as exc:
+            kept = set_aside(self.path)
+            log.warning("settings file was damaged (%s); set aside as %s", _reason(exc), kept)
+            self.notices.append(damaged_notice(
+                tr("The settings file was damaged, so the app started with its default settings."), kept, self.path))
             return AppSettings()
+
+    def _read(self) -> str:
+        """The file's text; refuses what is not a regular file (a FIFO would block) or is far too large."""
+        info = os.stat(self.path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SETTINGS_BYTES:
+            raise ValueError("not a regular file of a sensible size")
+        with open(self.path, "rb") as handle:
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
+        if len(data) > MAX_SETTINGS_BYTES:
+            raise ValueError("the file is far too large")
+        return data.decode("utf-8")
 
     def save(self, settings: AppSettings) -> None:
         write_atomically(self.path, json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False),
                          mode=0o600)
+
+
+def _reason(exc: BaseException) -> str:
+    return type(exc).__name__ if isinstance(exc, RecursionError) else repr(exc)[:300]
 
 
 def env_profile(environ: Mapping[str, str] | None = None) -> tuple[Profile, str] | None:

@@ -28,3 +28,10 @@ def remember(profile_id: str, stream: bool) -> None:
     saved = _load()
     saved[profile_id] = stream
     write_atomically(_path(), json.dumps(saved), mode=0o600, sync=False)
+
+
+def forget(profile_id: str) -> None:
+    """The profile was deleted: its choice goes too."""
+    saved = _load()
+    if saved.pop(profile_id, None) is not None:
+        write_atomically(_path(), json.dumps(saved), mode=0o600, sync=False)

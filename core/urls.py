@@ -64,6 +64,36 @@ def azure_base_url(resource: str) -> str:
     return f"https://{resource}.openai.azure.com/openai/v1"
 
 
+def split_proxy_password(url: str) -> tuple[str, str]:
+    """``url`` without its password (``user:@host`` keeps the place of one) and the password ('' if none).
+
+    The user ends at the first ':' and the password at the last '@', as the SDK's HTTP client reads them."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, tail = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if not sep or not at or not colon or not password:
+        return url, ""
+    return f"{scheme}://{user}:@{host}{slash}{tail}", password
+
+
+def with_proxy_password(url: str, password: str) -> str:
+    """``url`` (as split_proxy_password left it) with ``password`` put back in its place."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, tail = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    user, colon, old = userinfo.partition(":")
+    if not sep or not at or not colon or old or not password:
+        return url
+    return f"{scheme}://{user}:{password}@{host}{slash}{tail}"
+
+
+def proxy_waits_for_password(url: str) -> bool:
+    """True for ``user:@host``: the settings file's mark of a proxy whose password is kept with the keys."""
+    stripped, password = split_proxy_password(url)
+    return not password and ":@" in stripped.partition("://")[2].partition("/")[0]
+
+
 def check_proxy_url(raw: str) -> str:
     """The proxy URL, trimmed, or '' for none; raises ConfigError if it cannot be used."""
     proxy = raw.strip()
@@ -73,7 +103,8 @@ def check_proxy_url(raw: str) -> str:
         proxy = "http://" + proxy
     parts = urlsplit(proxy)
     if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
-        raise ConfigError(tr("“{url}” is not a proxy address.").format(url=raw.strip()),
+        shown = split_proxy_password(raw.strip())[0]  # the message may be logged or shown over a shoulder
+        raise ConfigError(tr("“{url}” is not a proxy address.").format(url=shown),
                           tr("Use http://host:port or socks5://host:port (user:password@ if needed)."))
     try:
         port = parts.port

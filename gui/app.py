@@ -10,11 +10,13 @@ import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from core.i18n import set_language
 from core.paths import resource_path
 from core.profiles import ProfileService
 from core.version import APP_ID, APP_NAME, __version__
 from gui.i18n import LanguageManager
 from gui.main_window import MainWindow
+from gui.startup_check import missing_library_message, report, xcb_cursor_missing
 
 
 def create_application() -> QApplication:
@@ -80,6 +82,10 @@ def run_app(service: ProfileService, smoke: bool = False, started: float | None 
     """Open the main window and run until it is closed (``smoke``: until it has been shown; ``test``: the
     self-test)."""
     started = time.perf_counter() if started is None else started
+    if QApplication.instance() is None and xcb_cursor_missing():  # Qt would abort with a cryptic message
+        set_language(service.settings.language)
+        report(missing_library_message())
+        return 1
     app = create_application()
     window = create_window(service)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:

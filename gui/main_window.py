@@ -29,6 +29,7 @@ from gui.settings_tab import SettingsTab
 from gui.training_tab import TrainingTab
 from gui.welcome import WelcomeDialog
 from gui.widgets.dialogs import Button, ask, choose_file
+from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
 
 
@@ -50,7 +51,7 @@ class MainWindow(Retranslating, QMainWindow):
         for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
             self.tabs.addTab(tab, "")
         self.setCentralWidget(self.tabs)
-        self.status_label = QLabel()
+        self.status_label = plain_label(QLabel())
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
         self.connection.changed.connect(self._show_connection)
@@ -66,6 +67,16 @@ class MainWindow(Retranslating, QMainWindow):
         self._restore_state()
         self.retranslate()
         self._show_connection()
+        self.first_shown.connect(self.show_startup_notices)
+
+    def show_startup_notices(self) -> None:
+        """Tell once what went wrong loading settings or keys (a damaged file set aside...)."""
+        notices = self.service.take_notices()
+        if notices:
+            if self.dataset_tab.files.recovered is None:  # unsaved work to recover stays in front
+                self.tabs.setCurrentWidget(self.settings_tab)
+            self.settings_tab.messages.show_error(" ".join(n.message for n in notices),
+                                                  " ".join(n.hint for n in notices if n.hint))
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
@@ -142,7 +153,7 @@ class MainWindow(Retranslating, QMainWindow):
         text = {LinkState.UNKNOWN: self.tr("not checked yet"), LinkState.CHECKING: self.tr("checking…"),
                 LinkState.CONNECTED: self.tr("connected"), LinkState.FAILED: self.tr("not connected")}[state]
         self.status_label.setText(self.tr("Profile: {name} — {state}").format(name=name, state=text))
-        self.status_label.setToolTip(self.connection.message)
+        self.status_label.setToolTip(tooltip(self.connection.message))
 
     def _active_profile_changed(self) -> None:
         self._show_connection()

@@ -3,7 +3,6 @@ try one, continue training it, or delete the ones you no longer need."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import local_time
 from core.i18n import tr
 from core.models import ModelInfo
 from core.profiles import ProfileService
@@ -29,6 +29,7 @@ from gui.session import Session
 from gui.tasks import Tasks
 from gui.widgets.dialogs import Button, ask, ask_text
 from gui.widgets.message_bar import MessageBar
+from gui.widgets.plain_text import tooltip
 from gui.widgets.retranslating import Retranslating
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,11 +55,14 @@ class ModelsTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        model = self.models[index.row()]
-        if index.column() == 5:
+        text = self._text(self.models[index.row()], index.column())
+        return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
+
+    def _text(self, model: ModelInfo, column: int) -> str:
+        if column == 5:
             return deployment_text(self.deployments.get(model.id)) if model.fine_tuned else ""
-        return (model.id, model.base, model.suffix, time.strftime("%Y-%m-%d %H:%M", time.localtime(model.created)),
-                model.job_id)[index.column()]
+        return (model.id, model.base, model.suffix, local_time(model.created, "%Y-%m-%d %H:%M"),
+                model.job_id)[column]
 
     def show(self, models: list[ModelInfo]) -> None:
         self.beginResetModel()

@@ -12,12 +12,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core.dataset.check import MAX_FILE_BYTES
 from sandbox import api_bailian_deployments as deployments
 from sandbox.api_jobs import current_job, current_jobs, new_job
 from sandbox.bailian_shapes import answer, clock, page
 from sandbox.catalogue import base_model, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
+from sandbox.inputs import FORM_OVERHEAD, json_object, limited, optional_object, query_number, refuse_if_declared_over
 from sandbox.lifecycle import control
 from sandbox.state import FileRecord, JobRecord
 from sandbox.validation import analyse_file
@@ -35,7 +37,9 @@ def _file_json(request: Request, record: FileRecord, content: bytes) -> dict[str
 
 
 async def upload_files(request: Request) -> JSONResponse:
-    form = await request.form()
+    error = bad_request("The files are larger than 512 MB in all.")
+    await refuse_if_declared_over(request, MAX_FILE_BYTES + FORM_OVERHEAD, error)
+    form = await limited(request, MAX_FILE_BYTES + FORM_OVERHEAD, error).form(max_files=20)
     uploaded, failed = [], []
     for upload in form.getlist("files"):
         if isinstance(upload, str):
@@ -106,19 +110,26 @@ def job_json(job: JobRecord) -> dict[str, Any]:
 
 async def create_job(request: Request) -> JSONResponse:
     sandbox = sandbox_of(request)
-    body = await request.json()
+    body = await json_object(request)
     files = body.get("training_file_ids")
     if not body.get("model") or not isinstance(files, list) or not files:
         raise bad_request("Missing training files" if body.get("model") else "Missing model")
+    if not isinstance(body["model"], str):
+        raise bad_request("model must be a string.")
     model = _base(sandbox, body["model"])
     training = _training(sandbox, files[0])
     validation = body.get("validation_file_ids") or []
+    if not isinstance(validation, list):
+        raise bad_request("validation_file_ids must be a list.")
     if validation:
         _training(sandbox, validation[0])
+    for key in ("finetuned_output_suffix", "job_name"):
+        if not isinstance(body.get(key), str | None):
+            raise bad_request(f"{key} must be a string.")
     training_type = body.get("training_type") or "sft"
     if training_type not in TRAINING_TYPES:
         raise bad_request(f"training_type must be one of {', '.join(TRAINING_TYPES)}.")
-    hyper = body.get("hyper_parameters") or {}
+    hyper = optional_object(body, "hyper_parameters")
     requested = {k: hyper[k] for k in ("n_epochs", "batch_size") if isinstance(hyper.get(k), int)}
     job = new_job(sandbox, body["model"], model, training, requested,
                   "dpo" if training_type.startswith("dpo") else "supervised",
@@ -206,11 +217,8 @@ def log_lines(job: JobRecord) -> list[str]:
 
 async def job_logs(request: Request) -> JSONResponse:
     lines = log_lines(_job(request))
-    try:
-        offset = int(request.query_params.get("offset", 0))
-        count = min(int(request.query_params.get("line", 100)), 1000)
-    except ValueError as exc:
-        raise bad_request("offset and line must be integers.") from exc
+    offset = query_number(request, "offset", 0, 0, 10**9)
+    count = query_number(request, "line", 100, 1, 1000)
     return answer("output", {"total": len(lines), "logs": lines[offset: offset + count]})
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from sandbox.bailian_shapes import answer, clock, page
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError
+from sandbox.inputs import json_object
 from sandbox.state import DeploymentRecord
 
 DEPLOY_FRACTION = 0.2  # a deployment runs after this share of a job's duration
@@ -37,9 +38,9 @@ def _deployment_json(sandbox: Sandbox, deployment: DeploymentRecord, status: str
 
 async def create_deployment(request: Request) -> JSONResponse:
     sandbox = sandbox_of(request)
-    body = await request.json()
+    body = await json_object(request)
     model = body.get("model_name")
-    if model not in sandbox.state.models:
+    if not isinstance(model, str) or model not in sandbox.state.models:
         raise ApiError(404, f"Model: {model} not found!")
     suffix = body.get("suffix")
     with sandbox.state.lock:

@@ -21,6 +21,7 @@ from sandbox.api_bailian_deployments import deployment_status
 from sandbox.catalogue import base_model, new_id
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
+from sandbox.inputs import json_object, optional_object, required_text, whole_number
 from sandbox.shapes import shaped
 from sandbox.validation import FileFacts, text_of
 
@@ -106,6 +107,19 @@ async def _stream(sandbox: Sandbox, pieces: list[dict[str, Any]]) -> AsyncIterat
     yield b"".join(sent) + _sse("[DONE]")
 
 
+def _common_options(body: dict[str, Any], max_tokens_key: str, default: int | None) -> tuple[str, int | None]:
+    """The model (which must name one) and the token limit, checked: odd values get a 400, not a 500."""
+    model_id = required_text(body, "model")
+    max_tokens = body.get(max_tokens_key) if body.get(max_tokens_key) is not None else default
+    if max_tokens is not None:
+        max_tokens = whole_number(max_tokens, max_tokens_key, 1, 10**7)
+    stop = body.get("stop")
+    if not (stop is None or isinstance(stop, str) or isinstance(stop, list) and all(isinstance(s, str) for s in stop)):
+        raise bad_request("'stop' must be a string or a list of strings.", "stop")
+    optional_object(body, "stream_options")
+    return model_id, max_tokens
+
+
 def _respond(sandbox: Sandbox, body: dict[str, Any], whole: dict[str, Any], pieces: list[dict[str, Any]]) -> Response:
     if not body.get("stream") or sandbox.faults.no_stream:
         return JSONResponse(whole)
@@ -114,17 +128,17 @@ def _respond(sandbox: Sandbox, body: dict[str, Any], whole: dict[str, Any], piec
 
 async def chat_completions(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    body = await request.json()
+    body = await json_object(request)
     messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise bad_request("'messages' must be a non-empty list.", "messages")
-    model_id = body.get("model")
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        raise bad_request("'messages' must be a non-empty list of objects.", "messages")
+    key = "max_completion_tokens" if body.get("max_completion_tokens") is not None else "max_tokens"
+    model_id, max_tokens = _common_options(body, key, None)
     model, _, _ = _model_and_facts(sandbox, model_id)
     if not model.chat:
         raise ApiError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
                        "endpoint. Did you mean to use v1/completions?", param="model")
     prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
-    max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
     text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
     usage = {"prompt_tokens": messages_tokens(messages, model_id), "completion_tokens": count_text(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -148,15 +162,14 @@ async def chat_completions(request: Request) -> Response:
 
 async def completions(request: Request) -> Response:
     sandbox = sandbox_of(request)
-    body = await request.json()
-    model_id = body.get("model")
+    body = await json_object(request)
+    model_id, max_tokens = _common_options(body, "max_tokens", 16)  # the API's default for /completions is 16
     model, _, _ = _model_and_facts(sandbox, model_id)
     if model.chat:
         raise ApiError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
                        "mean to use v1/chat/completions?", param="model")
     prompt = body.get("prompt", "")
     prompt = prompt[0] if isinstance(prompt, list) and prompt else str(prompt)
-    max_tokens = body.get("max_tokens", 16)  # the API's default for /completions is 16 tokens
     text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
     usage = {"prompt_tokens": count_text(prompt, model_id), "completion_tokens": count_text(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]

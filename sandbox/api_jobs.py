@@ -15,6 +15,7 @@ from starlette.routing import Route
 from sandbox.catalogue import base_model, fine_tuned_name, new_job_id, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import bad_request, not_found
+from sandbox.inputs import json_object, optional_object, required_text
 from sandbox.lifecycle import advance, control, resolve_hyperparameters, start_job
 from sandbox.shapes import checkpoint_json, event_json, job_json, list_json, page
 from sandbox.state import JobRecord
@@ -44,12 +45,13 @@ def _check_hyperparameters(values: dict[str, Any], allowed: tuple[str, ...]) -> 
 
 
 def _method(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    method = body.get("method") or {"type": "supervised"}
+    method = optional_object(body, "method") or {"type": "supervised"}
     kind = method.get("type", "supervised")
     if kind not in ("supervised", "dpo"):
         raise bad_request(f"The Sandbox does not simulate '{kind}' fine-tuning; use supervised or dpo.",
                           "method.type")
-    requested = (method.get(kind) or {}).get("hyperparameters") or body.get("hyperparameters") or {}
+    requested = (optional_object(optional_object(method, kind), "hyperparameters")
+                 or optional_object(body, "hyperparameters"))
     allowed = ("n_epochs", "batch_size", "learning_rate_multiplier") + (("beta",) if kind == "dpo" else ())
     return kind, _check_hyperparameters(dict(requested), allowed)
 
@@ -87,21 +89,22 @@ def _model(sandbox: Sandbox, model_id: Any) -> Any:
 
 async def create_job(request: Request) -> JSONResponse:
     sandbox = sandbox_of(request)
-    body = await request.json()
+    body = await json_object(request)
     for key in ("model", "training_file"):
-        if not body.get(key):
-            raise bad_request(f"Missing required parameter: '{key}'.", key)
+        required_text(body, key)
     model = _model(sandbox, body["model"])
     training = _training_file(sandbox, body["training_file"], "training_file")
     if body.get("validation_file"):
         _training_file(sandbox, body["validation_file"], "validation_file")
     suffix = body.get("suffix")
-    if suffix is not None and not SUFFIX.match(str(suffix)):
+    if suffix is not None and not (isinstance(suffix, str) and SUFFIX.match(suffix)):
         raise bad_request("suffix must be 1 to 64 characters: letters, digits, '-' or '_'.", "suffix")
     method, requested = _method(body)
     if method == "dpo" and not model.chat:
         raise bad_request(f"DPO is not available for {model.id}.", "method.type")
     training_type = _training_type(sandbox.dialect, body)
+    if not isinstance(body.get("request_id"), str | None):
+        raise bad_request("'request_id' must be a string.", "request_id")
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= 2**31 - 1):
         raise bad_request("seed must be an integer between 0 and 2147483647.", "seed")

@@ -20,6 +20,7 @@ from sandbox.catalogue import DIALECTS, PREFIXES, SANDBOX_NOTICE
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request, error_response
 from sandbox.faults import Faults, fault_response
+from sandbox.inputs import json_object
 from sandbox.state import DeploymentRecord, SandboxState
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,8 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
         return JSONResponse(sandbox.faults.to_dict())
 
     async def put_faults(request: Request) -> JSONResponse:
-        try:
-            sandbox.faults = Faults.from_dict(await request.json())
+        try:  # checked whole before it replaces the faults in use: a bad value never breaks later requests
+            sandbox.faults = Faults.from_dict(await json_object(request))
         except (ValueError, TypeError) as exc:
             raise bad_request(str(exc)) from exc
         return JSONResponse(sandbox.faults.to_dict())
@@ -111,9 +112,12 @@ def _admin_routes(sandbox: Sandbox) -> list[Route]:
 
     async def deploy(request: Request) -> JSONResponse:
         """What the Azure portal does: make a deployment called NAME of a (fine-tuned) model."""
-        name, body = request.path_params["name"], await request.json()
+        name, body = request.path_params["name"], await json_object(request)
+        model = body.get("model", "")
+        if not isinstance(model, str):
+            raise bad_request("'model' must be a string.", "model")
         with sandbox.state.lock:
-            sandbox.state.deployments[name] = DeploymentRecord(name, str(body.get("model", "")), time.time())
+            sandbox.state.deployments[name] = DeploymentRecord(name, model, time.time())
             sandbox.state.save()
         return JSONResponse({"name": name, "model": body.get("model")})
 

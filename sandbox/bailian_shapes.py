@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from sandbox.errors import bad_request
+from sandbox.inputs import query_number
 
 
 def answer(key: str, value: Any) -> JSONResponse:
@@ -22,10 +22,7 @@ def clock(seconds: float | None) -> str | None:
 
 
 def page(request: Request, items: list[Any], key: str, page_size: int = 10) -> dict[str, Any]:
-    try:
-        page_no = int(request.query_params.get("page_no", 1))
-        size = int(request.query_params.get("page_size", page_size))
-    except ValueError as exc:
-        raise bad_request("page_no and page_size must be integers.") from exc
+    page_no = query_number(request, "page_no", 1, 1, 10**6)
+    size = query_number(request, "page_size", page_size, 1, 1000)
     return {"page_no": page_no, "page_size": size, "total": len(items),
             key: items[(page_no - 1) * size: page_no * size]}

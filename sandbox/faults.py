@@ -5,6 +5,7 @@ Set with PUT /_sandbox/faults (JSON body, fields below) or the server's construc
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -29,14 +30,48 @@ class Faults:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Faults:
+        """Faults from a JSON object; ValueError names the first setting of the wrong type or range."""
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        for name, value in data.items():
+            _check(name, value)
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+MAX_DELAY = 600.0  # seconds: longer than any client waits
+_SECONDS = ("first_byte_delay", "answer_delay", "chunk_delay")
+_FLAGS = ("ping", "no_stream", "buffer")
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _seconds(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+            and 0 <= value <= MAX_DELAY)
+
+
+def _valid(name: str, value: Any) -> bool:
+    if name == "status":
+        return _whole(value, 0, 0) or _whole(value, 400, 599)
+    if name in ("retry_after", "times"):
+        return value is None or (_seconds(value) if name == "retry_after" else _whole(value, 1, 10**9))
+    if name == "path":
+        return isinstance(value, str) and value.startswith("/")
+    if name == "drop_stream_after":
+        return _whole(value, 0, 10**9)
+    return _seconds(value) if name in _SECONDS else name in _FLAGS and isinstance(value, bool)
+
+
+def _check(name: str, value: Any) -> None:
+    if not _valid(name, value):
+        raise ValueError(f"invalid value for {name}: {value!r}")
 
 
 _MESSAGES = {403: ("Fine-tuning job creation is not available for this organization (Sandbox fault).",

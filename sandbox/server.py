@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import logging
 import socket
 import threading
 from pathlib import Path
@@ -13,6 +15,18 @@ from sandbox.app import build_app
 from sandbox.catalogue import PREFIXES
 from sandbox.faults import Faults
 from sandbox.state import SandboxState
+
+log = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is reachable from this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it names an interface other computers may reach
+        return False
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -35,12 +49,18 @@ class SandboxServer:
         self.dialect = dialect
         self.socket = _bind(host, port)
         self.host, self.port = host, self.socket.getsockname()[1]
+        if not self.loopback_only:
+            log.warning("the Sandbox listens on %s: other computers can reach it, without any real key", host)
         # Keep idle connections longer than clients do (httpx: 5 s), so a client never reuses one the
         # server is closing at that moment.
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1,
                                 timeout_keep_alive=75)
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
+
+    @property
+    def loopback_only(self) -> bool:
+        return is_loopback(self.host)
 
     @property
     def origin(self) -> str:

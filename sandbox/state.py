@@ -7,13 +7,23 @@ files and models survive a restart.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import shutil
+import tempfile
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.fileio import write_atomically
 from sandbox.validation import FileFacts
+
+log = logging.getLogger(__name__)
+COPY_CHUNK = 1024 * 1024
+# What a damaged state.json may raise while it is read (truncated, hand-edited, a field of the wrong type...).
+DAMAGE_ERRORS = (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 
 
 @dataclass
@@ -39,8 +49,12 @@ class UploadRecord:
     mime_type: str
     created_at: int
     status: str = "pending"
-    parts: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, int] = field(default_factory=dict)  # part id -> size; the bytes wait on disk
     file_id: str | None = None
+
+    @property
+    def received(self) -> int:
+        return sum(self.parts.values())
 
 
 @dataclass
@@ -105,6 +119,8 @@ class SandboxState:
         self.jobs: dict[str, JobRecord] = {}
         self.models: dict[str, ModelRecord] = {}
         self.deployments: dict[str, DeploymentRecord] = {}
+        self.set_aside: Path | None = None  # where a damaged state.json was moved at start
+        self._parts: tempfile.TemporaryDirectory[str] | None = None
         if state_dir is not None:
             self._load()
 
@@ -113,10 +129,24 @@ class SandboxState:
         path = self.state_dir / "state.json"
         if not path.exists():
             return
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            self._read(json.loads(path.read_text(encoding="utf-8")))
+        except DAMAGE_ERRORS as exc:  # start empty, keep the damaged file for a look
+            self.files, self.contents, self.jobs, self.models, self.deployments = {}, {}, {}, {}, {}
+            kept = path.with_name(f"state.json.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                os.replace(path, kept)
+                self.set_aside = kept
+            except OSError as error:
+                log.warning("could not set aside %s: %r", path, error)
+            log.warning("the Sandbox's state.json was damaged (%s); set aside as %s", type(exc).__name__, kept)
+
+    def _read(self, data: dict[str, Any]) -> None:
         for raw in data["files"]:
             facts = raw.pop("facts")
             record = FileRecord(**raw, facts=FileFacts(**facts) if facts else None)
+            if Path(record.id).name != record.id or record.id in (".", ".."):
+                raise ValueError(f"file id {record.id!r} is not a file name")
             self.files[record.id] = record
             content = self.state_dir / "files" / record.id
             if content.exists():
@@ -143,6 +173,28 @@ class SandboxState:
             if self.state_dir is not None:
                 write_atomically(self.state_dir / "files" / record.id, content)
             self.save()
+
+    # -- upload parts: streamed to disk, never held in memory ---------------------------------------
+    def part_path(self, upload_id: str, part_id: str) -> Path:
+        if self._parts is None:
+            self._parts = tempfile.TemporaryDirectory(prefix="sandbox-uploads-", ignore_cleanup_errors=True)
+        folder = Path(self._parts.name) / upload_id
+        folder.mkdir(exist_ok=True)
+        return folder / part_id
+
+    def read_parts(self, upload: UploadRecord, part_ids: list[str]) -> bytes:
+        """The parts joined in this order, joined on disk first so the file is read into memory only once."""
+        whole = self.part_path(upload.id, "whole")
+        with open(whole, "wb") as out:
+            for part_id in part_ids:
+                with open(self.part_path(upload.id, part_id), "rb") as part:
+                    shutil.copyfileobj(part, out, COPY_CHUNK)
+        return whole.read_bytes()
+
+    def drop_parts(self, upload: UploadRecord) -> None:
+        if self._parts is not None:
+            shutil.rmtree(Path(self._parts.name) / upload.id, ignore_errors=True)
+        upload.parts = {}
 
     def delete_file(self, file_id: str) -> None:
         with self.lock:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,6 +22,9 @@ MIB = 1024 * 1024
 MAX_TABLE_ROWS = 200_000  # lines read from a sheet, empty ones included: bounds time and memory
 MAX_CELL_CHARS = 16 * MIB
 MAX_XLSX_BYTES = 256 * MIB  # unpacked: a small zip can hold gigabytes of sheet XML
+# OWASP, CSV Injection: a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 USED_ROLES = {kind: tuple(r for r in roles if r != "history") for kind, roles in
               (("chat", CHAT_ROLES), ("dpo", DPO_ROLES), ("completion", ("prompt", "completion")))}
 
@@ -72,12 +76,24 @@ def rows_from_table(records: Iterable[Sequence[object]], name: str) -> tuple[lis
     return rows, mapping
 
 
+def excel_cell(value: object) -> object:
+    """``value`` as a spreadsheet should show it: text it would run as a formula gets a leading quote, which
+    Excel shows as text; plain numbers such as -5 stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def excel_rows(records: Iterable[Sequence[object]]) -> Iterable[list[object]]:
+    return ([excel_cell(value) for value in record] for record in records)
+
+
 def write_excel_csv(path: Path, records: Iterable[Sequence[object]]) -> None:
-    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM, CRLF)."""
+    """A CSV that Excel opens with Chinese intact (UTF-8 with a BOM, CRLF) and runs no formula from the data."""
     from core.fileio import write_atomically
 
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(records)
+    csv.writer(buffer, lineterminator="\r\n").writerows(excel_rows(records))
     write_atomically(path, "\ufeff" + buffer.getvalue())
 
 

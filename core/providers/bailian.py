@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from core.client import build_client
+from core.client import DOWNLOAD_LIMIT, build_client, response_limit
 from core.errors import CoreError, file_error
 from core.i18n import tr
 from core.models import ModelInfo, in_order, made_by
@@ -133,7 +133,8 @@ class BailianProvider(Provider):
             raise CoreError(tr("The provider gives no download address for file {id}.").format(id=file_id), "")
         import httpx2
 
-        response = await call(self.api.get(url, cast_to=httpx2.Response))
+        with response_limit(DOWNLOAD_LIMIT):
+            response = await call(self.api.get(url, cast_to=httpx2.Response))
         return response.content
 
     # -- jobs ------------------------------------------------------------------------------------------
@@ -165,8 +166,8 @@ class BailianProvider(Provider):
         page = self._pages.get(after, 1) if after else 1
         found = await self._get("/fine-tunes", page_no=page, page_size=min(limit, 100))
         raw = found.get("jobs")
-        jobs = sorted((job_from_bailian(j) for j in raw), key=lambda j: -j.created_at) if isinstance(raw, list) \
-            else []
+        jobs = sorted((job_from_bailian(j) for j in raw[:min(limit, 100)]), key=lambda j: -j.created_at) \
+            if isinstance(raw, list) else []
         more = (integer(found.get("total")) or 0) > page * min(limit, 100)
         if jobs:
             self._pages[jobs[-1].id] = page + 1
@@ -182,7 +183,7 @@ class BailianProvider(Provider):
         if total > LOG_LINES:
             found = await self._get(f"/fine-tunes/{job_id}/logs", offset=total - LOG_LINES, line=LOG_LINES)
         logs = found.get("logs")
-        return events_from_logs(job_id, logs if isinstance(logs, list) else [], max(total - LOG_LINES, 0))
+        return events_from_logs(job_id, logs[:LOG_LINES] if isinstance(logs, list) else [], max(total - LOG_LINES, 0))
 
     async def control(self, job_id: str, action: str) -> Job:
         if action != "cancel":

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core.i18n import tr
 from core.providers.base import Deployment, our_status
-from core.providers.payloads import as_dict, integer, text, timestamp
+from core.providers.payloads import as_dict, integer, number, text, timestamp
 from core.training.records import Job, JobEvent, MetricPoint
 
 JOB_STATUSES = {"pending": "queued", "queuing": "queued", "running": "running", "canceling": "cancelling",
@@ -19,6 +20,7 @@ _NUMBER = r"['\"]?\s*[:=]\s*['\"]?(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)"
 _LOSS = re.compile(r"['\"]?\b(loss|train_loss)" + _NUMBER)
 _EVAL_LOSS = re.compile(r"['\"]?\b(eval_loss|valid_loss|validation_loss)" + _NUMBER)
 _STEP = re.compile(r"['\"]?\b(step|global_step|current_steps)" + _NUMBER)
+COMPLETE_MARKER = "##FT_COMPLETE##"  # the service's last log line of a job that succeeded
 _STAMP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})")
 
 
@@ -73,20 +75,22 @@ def _metrics(line: str) -> dict[str, float]:
         return {}
     found = {}
     for name, pattern in (("loss", _LOSS), ("eval_loss", _EVAL_LOSS), ("step", _STEP)):
-        if match := pattern.search(line):
-            found[name] = float(match.group(2))
+        if (match := pattern.search(line)) and (value := number(match.group(2))) is not None:  # not 1e999
+            found[name] = value
     return found
 
 
 def events_from_logs(job_id: str, lines: Iterable[Any], first: int = 0) -> list[JobEvent]:
     """One event per log line; a line with a loss carries it in ``data``."""
     events = []
-    for number, raw in enumerate(lines, start=first):
+    when = 0  # lines without a time of their own (the closing summary and marker) happened after the last one
+    for index, raw in enumerate(lines, start=first):
         line = text(raw).rstrip()
         stamp = _STAMP.match(line)
+        when = (timestamp(stamp.group(1)) or when) if stamp else when
         level = "error" if re.search(r"\b(ERROR|Traceback|FAILED)\b", line) else "info"
-        events.append(JobEvent(f"{job_id}:{number}", timestamp(stamp.group(1)) if stamp else 0, level, line,
-                               "log", _metrics(line)))
+        message = line.replace(COMPLETE_MARKER, tr("Training finished."))
+        events.append(JobEvent(f"{job_id}:{index}", when, level, message, "log", _metrics(line)))
     return events
 
 

@@ -7,13 +7,14 @@ MetricPoint, ModelInfo), so nothing outside core/providers knows which provider 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from core.errors import CoreError, NetworkError, TimeoutError_, file_error
 from core.i18n import tr
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]  # bytes sent, bytes in all
 MIB = 1024 * 1024
+MAX_PAGES = 1000  # pages of one listing read at most (100,000 jobs or events at 100 a page)
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,27 @@ def prepared_copy(path: Path, content: bytes, folder: str) -> Path:
     copy = cache_dir() / folder / path.name
     write_atomically(copy, content, sync=False)
     return copy
+
+
+async def all_pages(fetch: Callable[[str | None], Awaitable[tuple[list[T], bool]]], key: Callable[[T], str],
+                    max_pages: int = MAX_PAGES) -> list[T]:
+    """Every item of a paged listing, each once, in the server's order. ``fetch(cursor)`` gives a page and
+    whether there is more; the cursor is the last item's key. Stops when the server says there is no more,
+    when a page brings nothing new or ends where the last one did (a server repeating itself), or after
+    ``max_pages``."""
+    found: dict[str, T] = {}
+    cursor: str | None = None
+    for _ in range(max_pages):
+        page, more = await fetch(cursor)
+        fresh = {key(item): item for item in page if key(item) not in found}
+        found.update(fresh)
+        if not more or not fresh or key(page[-1]) == cursor:
+            if more:
+                log.warning("listing stopped: the server repeats itself after %d items", len(found))
+            return list(found.values())
+        cursor = key(page[-1])
+    log.warning("listing stopped after %d pages (%d items)", max_pages, len(found))
+    return list(found.values())
 
 
 def not_offered(what: str) -> CoreError:

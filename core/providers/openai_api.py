@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.client import DOWNLOAD_LIMIT, response_limit
 from core.errors import (
     APIStatusError,
     CoreError,
@@ -25,6 +26,7 @@ from core.providers.base import (
     Progress,
     Provider,
     UploadedFile,
+    all_pages,
     check_size,
     not_offered,
     prepared_copy,
@@ -47,20 +49,59 @@ if TYPE_CHECKING:
 
     from core.training.service import BaseModel
 
+PAGE = 100  # the most items the API lists at once
 STATUSES = {s: s for s in ("validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled")}
 
 
+def about_the_model(error: APIStatusError) -> bool:
+    """The server does not know the requested model, or will not fine-tune that one (a typo, a checkpoint or
+    job id given as the model): 400 "Model … is not available for fine-tuning or does not exist"."""
+    if error.status not in (400, 404) or error.param not in ("", "model"):
+        return False  # another field is wrong, e.g. "Invalid file …: it does not exist"
+    return error.param == "model" or error.code in ("model_not_available", "model_not_found") or \
+        "not available for fine-tuning or does not exist" in error.detail.lower()
+
+
 def refused(error: APIStatusError) -> bool:
-    """The provider refuses fine-tuning itself (not something about this request)."""
+    """The provider refuses fine-tuning itself (not something about this request or this key's scopes)."""
     detail = error.detail.lower()
+    if about_the_model(error) or "missing scopes" in detail or "insufficient permissions" in detail:
+        return False
     return error.status == 403 or ("fine-tun" in detail and any(
         word in detail for word in ("not available", "no longer", "disabled", "not allowed", "deprecated")))
 
 
-async def call(coroutine: Any) -> Any:
-    """Await an SDK call; any failure becomes a CoreError."""
+def creation_error(error: APIStatusError, model: str) -> CoreError:
+    """What the user is told when creating a job failed with ``error``."""
+    if refused(error):
+        return CoreError(tr("This provider does not let this account start fine-tuning jobs."),
+                         tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
+                            "(Training tab or `export`), then add a profile for Azure OpenAI, Zhipu, "
+                            "Bailian or a compatible gateway in Settings and train there."), error.detail)
+    if about_the_model(error):
+        return CoreError(tr("The provider cannot fine-tune “{model}”: it does not know the model, or does not "
+                            "offer it for fine-tuning.").format(model=model),
+                         tr("Check the spelling and the provider's list of models that can be fine-tuned. To "
+                            "continue training one of your models, give its full model name (ft:…), not a job "
+                            "or checkpoint id."), error.detail)
+    return error
+
+
+def items(page: Any, limit: int | None = None) -> list[Any]:
+    """A page's items, at most ``limit`` of them whatever the server sent ([] when it sent no list)."""
+    data = getattr(page, "data", None)
+    return list(data[:limit]) if isinstance(data, list) else []
+
+
+def has_more(page: Any) -> bool:
+    return getattr(page, "has_more", False) in (True, "true")  # "false" as text means no more
+
+
+async def call(work: Any) -> Any:
+    """Await an SDK call, or a function that makes one (the SDK's list methods may already fail while being
+    built, e.g. on a job id of ".." a server sent); any failure becomes a CoreError."""
     try:
-        return await coroutine
+        return await (work() if callable(work) else work)
     except Exception as exc:
         raise from_exception(exc) from exc
 
@@ -112,7 +153,7 @@ class OpenAIProvider(Provider):
 
     async def list_files(self) -> list[FileInfo]:
         page = await call(self.client.files.list(purpose="fine-tune"))
-        files = [as_dict(f) for f in page.data]
+        files = [as_dict(f) for f in items(page)]
         return sorted((FileInfo(text(f.get("id")), text(f.get("filename")), integer(f.get("bytes")) or 0,
                                 timestamp(f.get("created_at")) or 0) for f in files), key=lambda f: -f.created_at)
 
@@ -120,7 +161,8 @@ class OpenAIProvider(Provider):
         await call(self.client.files.delete(file_id))
 
     async def file_content(self, file_id: str) -> bytes:
-        return (await call(self.client.files.content(file_id))).read()
+        with response_limit(DOWNLOAD_LIMIT):
+            return (await call(self.client.files.content(file_id))).read()
 
     # -- jobs ------------------------------------------------------------------------------------------
     def job(self, value: Any) -> Job:
@@ -146,48 +188,42 @@ class OpenAIProvider(Provider):
             return self.job(await self.client.with_options(max_retries=0).fine_tuning.jobs.create(**options))
         except Exception as exc:
             error = from_exception(exc)
-            if isinstance(error, APIStatusError) and refused(error):
-                raise CoreError(tr("This provider does not let this account start fine-tuning jobs."),
-                                tr("OpenAI is winding down self-serve fine-tuning. Export your jobs and files "
-                                   "(Training tab or `export`), then add a profile for Azure OpenAI, Zhipu, "
-                                   "Bailian or a compatible gateway in Settings and train there."),
-                                error.detail) from exc
-            raise error from exc
+            raise (creation_error(error, request.model) if isinstance(error, APIStatusError) else error) from exc
 
     async def find_created(self, client_id: str) -> Job | None:
         page = await call(self.client.fine_tuning.jobs.list(limit=20, metadata={CLIENT_ID_KEY: client_id}))
-        return next((j for j in map(self.job, page.data) if j.metadata.get(CLIENT_ID_KEY) == client_id), None)
+        return next((j for j in map(self.job, items(page, 20)) if j.metadata.get(CLIENT_ID_KEY) == client_id), None)
 
     async def list_jobs(self, limit: int = 50, after: str | None = None) -> tuple[list[Job], bool]:
         options: dict[str, Any] = {"limit": limit}
         if after:
             options["after"] = after
         page = await call(self.client.fine_tuning.jobs.list(**options))
-        return [self.job(j) for j in page.data], bool(getattr(page, "has_more", False))
+        return [self.job(j) for j in items(page, max(limit, 0))], has_more(page)
 
     async def get_job(self, job_id: str) -> Job:
         return self.job(await call(self.client.fine_tuning.jobs.retrieve(job_id)))
 
     async def events(self, job_id: str) -> list[JobEvent]:
         """The latest 100 events, oldest first (the API lists them newest first)."""
-        page = await call(self.client.fine_tuning.jobs.list_events(job_id, limit=100))
-        return [event_from_openai(e) for e in reversed(page.data)]
+        events, _ = await self._events_page(job_id, None)
+        return events[::-1]
+
+    async def _events_page(self, job_id: str, after: str | None) -> tuple[list[JobEvent], bool]:
+        """A page of events, newest first, and whether there are more."""
+        options: dict[str, Any] = {"limit": PAGE} | ({"after": after} if after else {})
+        page = await call(lambda: self.client.fine_tuning.jobs.list_events(job_id, **options))
+        return [event_from_openai(e) for e in items(page, PAGE)], has_more(page)
 
     async def all_events(self, job_id: str) -> list[JobEvent]:
-        found: list[Any] = []
-        options: dict[str, Any] = {"limit": 100}
-        while True:
-            page = await call(self.client.fine_tuning.jobs.list_events(job_id, **options))
-            found += page.data
-            if not getattr(page, "has_more", False) or not page.data:
-                return [event_from_openai(e) for e in reversed(found)]
-            options["after"] = page.data[-1].id
+        events = await all_pages(lambda after: self._events_page(job_id, after), lambda event: event.id)
+        return events[::-1]
 
     async def checkpoints(self, job_id: str) -> list[Checkpoint]:
         if not self.capabilities.supports_checkpoints:
             return []
-        page = await call(self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=100))
-        return sorted((checkpoint_from_openai(c) for c in page.data), key=lambda c: c.step)
+        page = await call(lambda: self.client.fine_tuning.jobs.checkpoints.list(job_id, limit=PAGE))
+        return sorted((checkpoint_from_openai(c) for c in items(page, PAGE)), key=lambda c: c.step)
 
     async def control(self, job_id: str, action: str) -> Job:
         if action != "cancel" and not self.capabilities.supports_pause:
@@ -218,7 +254,7 @@ class OpenAIProvider(Provider):
                          text(data.get("owned_by")), base, suffix, job_of.get(model_id, ""), fine_tuned)
 
     async def list_models(self) -> list[ModelInfo]:
-        models = (await call(self.client.models.list())).data
+        models = items(await call(self.client.models.list()))
         jobs, _ = await self.list_jobs(limit=100)
         job_of = {job.fine_tuned_model: job.id for job in jobs if job.fine_tuned_model}
         return in_order(self.model_info(m, job_of) for m in models)

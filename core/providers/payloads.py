@@ -7,6 +7,7 @@ through these helpers so that surprises show up as blanks, not as crashes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,30 +26,40 @@ def text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def integer(value: Any) -> int | None:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
+# Seconds since 1970 beyond which a date is nonsense (the year 3000; Windows' localtime stops soon after).
+LATEST_TIMESTAMP = 32_503_680_000
 
 
 def number(value: Any) -> float | None:
+    """A finite number, or None: "inf", 1e400 (read as inf) and "nan" are not numbers a job can have."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        found = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int too large for a float (10**400)
         return None
+    return found if math.isfinite(found) else None
 
 
-def timestamp(value: Any) -> int | None:
-    """Seconds since 1970 from seconds, milliseconds or a date text such as "2024-05-01 10:00:00"."""
+def integer(value: Any) -> int | None:
+    found = number(value)
+    return None if found is None else int(found)
+
+
+def _seconds(value: Any) -> int | None:
     found = integer(value)
     if found is not None:
         return found // 1000 if found > 10**11 else found
     try:
         moment = dt.datetime.fromisoformat(text(value).strip().replace("Z", "+00:00"))
-    except ValueError:
+        return int(moment.replace(tzinfo=moment.tzinfo or dt.UTC).timestamp())
+    except (ValueError, OverflowError):
         return None
-    return int(moment.replace(tzinfo=moment.tzinfo or dt.UTC).timestamp())
+
+
+def timestamp(value: Any) -> int | None:
+    """Seconds since 1970 from seconds, milliseconds or a date text such as "2024-05-01 10:00:00"; None for
+    anything no clock can show (negative, past the year 3000, inf, NaN)."""
+    found = _seconds(value)
+    return found if found is not None and 0 <= found <= LATEST_TIMESTAMP else None
 
 
 def strings(value: Any) -> dict[str, str]:
@@ -80,6 +91,7 @@ def event_from_openai(value: Any) -> JobEvent:
 
 def checkpoint_from_openai(value: Any) -> Checkpoint:
     data = as_dict(value)
-    metrics = {k: v for k, v in as_dict(data.get("metrics")).items() if isinstance(v, int | float)}
+    metrics = {k: v for k, v in as_dict(data.get("metrics")).items()
+               if isinstance(v, int | float) and number(v) is not None}
     return Checkpoint(text(data.get("id")), text(data.get("fine_tuned_model_checkpoint")),
                       integer(data.get("step_number")) or 0, metrics)

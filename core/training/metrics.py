@@ -7,16 +7,19 @@ import binascii
 import contextlib
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping
 
 from core.training.records import JobEvent, MetricPoint
 
 
 def _number(value: object) -> float | None:
+    """A finite number: a server's "inf", "nan" or 1e400 is no point on a curve."""
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        found = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
         return None
+    return found if math.isfinite(found) else None
 
 
 def decode_result_file(content: bytes) -> str:

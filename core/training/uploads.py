@@ -59,6 +59,14 @@ class UploadCache:
             entries[f"{provider} {key}"] = value
         write_atomically(self.path, json.dumps(entries, indent=1), mode=0o600, sync=False)
 
+    def forget(self, base_url: str) -> None:
+        """Forget every file and unfinished upload sent to ``base_url`` (the SDK adds a trailing slash)."""
+        entries = self._load()
+        kept = {key: value for key, value in entries.items()
+                if key.split(" ", 1)[0].rstrip("/") != base_url.rstrip("/")}
+        if len(kept) != len(entries):
+            write_atomically(self.path, json.dumps(kept, indent=1), mode=0o600, sync=False)
+
 
 class Uploader:
     def __init__(self, client: openai.AsyncOpenAI, cache: UploadCache | None = None) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.chat import Answer
 from gui.colors import span
+from gui.widgets.plain_text import plain_label, rich_label
 from gui.widgets.retranslating import Retranslating
 
 
@@ -18,7 +19,7 @@ class AnswerPane(Retranslating, QWidget):
         self.model = ""
         self.turns: list[tuple[str, str]] = []  # (question, answer) of this pane's conversation
         self.streaming = ""
-        self.title, self.status = QLabel(), QLabel()
+        self.title, self.status = rich_label(QLabel()), plain_label(QLabel())
         self.view = QTextBrowser(openExternalLinks=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -28,7 +29,7 @@ class AnswerPane(Retranslating, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(f"<b>{escape(self.model)}</b>" if self.model else self.tr("Choose a model"))
+        self.title.setText(f"<b>{escape(self.model)}</b>" if self.model else escape(self.tr("Choose a model")))
 
     def set_model(self, model: str) -> None:
         self.model = model

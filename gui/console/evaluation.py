@@ -27,6 +27,7 @@ from core.evaluate import Outcome, cases_from_rows, run_cases, save_outcomes
 from core.i18n import tr
 from gui.tasks import Tasks
 from gui.widgets.dialogs import choose_file
+from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
 
 Index = QModelIndex | QPersistentModelIndex
@@ -61,9 +62,13 @@ class OutcomesModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        column, outcome = index.column(), self.outcomes[index.row()]
+        text = self._text(index.row(), index.column())
+        return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
+
+    def _text(self, row: int, column: int) -> str:
+        outcome = self.outcomes[row]
         if column < 2:
-            return self.questions[index.row()][column]
+            return self.questions[row][column]
         if outcome is None:
             return "…"
         model, is_score = divmod(column - 2, 2)
@@ -89,7 +94,7 @@ class EvaluationPanel(Retranslating, QWidget):
         self.file_edit, self.browse = QLineEdit(), QPushButton()
         self.sample = QSpinBox(maximum=100_000)
         self.run_button, self.cancel_button, self.export_button = QPushButton(), QPushButton(), QPushButton()
-        self.progress, self.summary = QProgressBar(), QLabel()
+        self.progress, self.summary = QProgressBar(), plain_label(QLabel())
         self._running: asyncio.Task[object] | None = None
         top = QHBoxLayout()
         for widget in (self.file_edit, self.browse, self.sample, self.run_button, self.cancel_button):

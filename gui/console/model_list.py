@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox
 from core.i18n import tr
 from core.models import ModelInfo
 from core.providers.base import Provider
+from gui.widgets.plain_text import tooltip
 
 NEWEST_WITH_CHECKPOINTS = 5
 
@@ -35,6 +36,6 @@ def fill(combo: QComboBox, names: list[str], known: dict[str, ModelInfo]) -> Non
         info = known.get(name)
         tip = tr("from {base} · job {job}").format(base=info.base, job=info.job_id or "?") \
             if info is not None and info.fine_tuned else ""
-        combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        combo.setItemData(index, tooltip(tip), Qt.ItemDataRole.ToolTipRole)
     combo.setCurrentText(text)
     combo.blockSignals(False)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QTreeWidget, QTreeWidgetItem
 
 from core.dataset.check import CheckReport
 from core.dataset.validate import Problem, Severity, problem_title
+from gui.widgets.plain_text import tooltip
 
 SHOWN_PER_GROUP = 200  # a group lists its first rows; the filter shows them all
 CodeRole = Qt.ItemDataRole.UserRole
@@ -48,7 +49,8 @@ class ProblemsPanel(QTreeWidget):
             group = QTreeWidgetItem([title])
             group.setIcon(0, self._icons[severity])
             group.setData(0, CodeRole, code)
-            group.setToolTip(0, problems[0].message + ("\n" + self.tr("Click to fix it.") if code in FIXABLE else ""))
+            group.setToolTip(0, tooltip(problems[0].message + ("\n" + self.tr("Click to fix it.") if code in FIXABLE
+                                                                else "")))
             for problem in rows[:SHOWN_PER_GROUP]:
                 child = QTreeWidgetItem([self.tr("Row {n}: {message}").format(n=problem.line,
                                                                              message=problem.message)])

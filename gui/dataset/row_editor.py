@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.dataset.model import Row
 from gui.colors import colour
+from gui.widgets.plain_text import plain_label
 from gui.widgets.retranslating import Retranslating
 
 ROLES = ("system", "user", "assistant", "tool", "developer")
@@ -110,7 +111,7 @@ class RowEditor(Retranslating, QWidget):
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(scroll)
         page.addWidget(self.add_button)
-        self.json_status = QLabel(wordWrap=True)
+        self.json_status = plain_label(QLabel(wordWrap=True))
         json_page = QWidget()
         json_layout = QVBoxLayout(json_page)
         json_layout.setContentsMargins(0, 0, 0, 0)

@@ -16,6 +16,7 @@ from core.dataset.document import Document
 from core.dataset.model import Format, Row
 from core.dataset.validate import Severity
 from core.i18n import tr
+from gui.widgets.plain_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
@@ -99,7 +100,7 @@ class DatasetTableModel(QAbstractTableModel):
             return cell_text(row, column)
         if role == TOOLTIP and column not in (Column.TOKENS, Column.TURNS):
             text = cell_text(row, column)
-            return text[:2000] if len(text) > PREVIEW_CHARS or "\n" in text else None
+            return tooltip(text[:2000]) if len(text) > PREVIEW_CHARS or "\n" in text else None
         if role == ALIGNMENT and column in (Column.TOKENS, Column.TURNS):
             return RIGHT
         return None
@@ -112,7 +113,7 @@ class DatasetTableModel(QAbstractTableModel):
         if role == DECORATION:
             return self._icons.get(status, QIcon())
         if role == TOOLTIP and result is not None and result.problems:
-            return "\n".join(p.message for p in result.problems)
+            return tooltip("\n".join(p.message for p in result.problems))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

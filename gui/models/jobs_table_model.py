@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from core.clock import local_time
 from core.i18n import tr
 from core.training.records import Job
 from gui.colors import colour
+from gui.widgets.plain_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 COLOURS = {"succeeded": "ok", "failed": "error", "cancelled": "muted", "running": "info", "paused": "warning"}
@@ -47,13 +48,13 @@ class JobsTableModel(QAbstractTableModel):
             return None
         job = self.jobs[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at))
+            started = local_time(job.created_at, "%Y-%m-%d %H:%M")
             return (status_text(job.status, job.raw_status), started, job.model,
                     job.fine_tuned_model or "")[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and job.status in COLOURS:
             return QColor(colour(COLOURS[job.status]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return job.id + (f"\n{job.error_message}" if job.error_message else "")
+            return tooltip(job.id + (f"\n{job.error_message}" if job.error_message else ""))
         return None
 
     def set_jobs(self, jobs: Sequence[Job]) -> None:

@@ -3,7 +3,6 @@ and events as they arrive."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -18,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.clock import local_time
 from core.providers.base import Capabilities
 from core.training.records import Checkpoint, Job, JobEvent, MetricPoint
-from gui.colors import span
+from gui.colors import colour
 from gui.models.jobs_table_model import status_text
 from gui.training.loss_chart import LossChart
+from gui.widgets.plain_text import escaped, plain_label, rich_label
 from gui.widgets.retranslating import Retranslating
 
 
@@ -34,11 +35,12 @@ class JobDetail(Retranslating, QWidget):
         super().__init__(parent)
         self.job: Job | None = None
         self.capabilities = Capabilities()
-        self.title, self.model_label = QLabel(wordWrap=True), QLabel(wordWrap=True)
+        self.title = rich_label(QLabel(wordWrap=True))
+        self.model_label = plain_label(QLabel(wordWrap=True))
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button, self.try_button = QPushButton(), QPushButton()
         self.controls = {action: QPushButton() for action in ("pause", "resume", "cancel")}
-        self.reconnecting = QLabel()
+        self.reconnecting = plain_label(QLabel())
         self.chart = LossChart()
         self.tabs = QTabWidget()
         self.events, self.checkpoints = QListWidget(), QListWidget()
@@ -91,26 +93,31 @@ class JobDetail(Retranslating, QWidget):
         self.job = job
         self.setEnabled(job is not None)
         if job is None:
-            self.title.setText(self.tr("Select a job to see its progress."))
+            self.title.setText(escaped(self.tr("Select a job to see its progress.")))
             self.model_label.clear()
             return
         self.title.setText(self.tr("<b>{status}</b> · {id} · {model}").format(
-            status=status_text(job.status, job.raw_status), id=job.id, model=job.model))
-        if job.fine_tuned_model:
-            tokens = f" · {self.tr('{n} tokens trained').format(n=f'{job.trained_tokens:,}')}" \
-                if job.trained_tokens else ""
-            self.model_label.setText(self.tr("Your model: {model}").format(model=job.fine_tuned_model) + tokens)
-        elif job.status == "failed":
-            self.model_label.setText(span("error", self.tr(
-                "The job failed: {why} Fix the data or settings it names and start a new job; nothing more "
-                "is billed for this one.").format(why=job.error_message or self.tr("no reason given."))))
-        else:
-            self.model_label.setText(self.tr("The model name appears here when training succeeds."))
+            status=escaped(status_text(job.status, job.raw_status)), id=escaped(job.id), model=escaped(job.model)))
+        self._show_model(job)
         self.copy_button.setEnabled(bool(job.fine_tuned_model))
         self.try_button.setEnabled(bool(job.fine_tuned_model))
         self.controls["pause"].setVisible(job.status == "running" and self.capabilities.supports_pause)
         self.controls["resume"].setVisible(job.status == "paused" and self.capabilities.supports_pause)
         self.controls["cancel"].setVisible(not job.finished)
+
+    def _show_model(self, job: Job) -> None:
+        failed = not job.fine_tuned_model and job.status == "failed"
+        self.model_label.setStyleSheet(f"color:{colour('error')};" if failed else "")
+        if job.fine_tuned_model:
+            tokens = f" · {self.tr('{n} tokens trained').format(n=f'{job.trained_tokens:,}')}" \
+                if job.trained_tokens else ""
+            self.model_label.setText(self.tr("Your model: {model}").format(model=job.fine_tuned_model) + tokens)
+        elif failed:
+            self.model_label.setText(self.tr(
+                "The job failed: {why} Fix the data or settings it names and start a new job; nothing more "
+                "is billed for this one.").format(why=job.error_message or self.tr("no reason given.")))
+        else:
+            self.model_label.setText(self.tr("The model name appears here when training succeeds."))
 
     def set_capabilities(self, capabilities: Capabilities) -> None:
         """Show only the controls and panes the profile's provider has."""
@@ -121,7 +128,7 @@ class JobDetail(Retranslating, QWidget):
 
     def add_events(self, events: Sequence[JobEvent]) -> None:
         for event in events:
-            stamp = time.strftime("%H:%M:%S", time.localtime(event.created_at))
+            stamp = local_time(event.created_at, "%H:%M:%S")
             self.events.addItem(f"{stamp}  {event.message}")
         if events:
             self.events.scrollToBottom()

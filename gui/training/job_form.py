@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,8 +25,33 @@ from core.errors import CoreError
 from core.providers.base import Capabilities, check_suffix, model_name_preview
 from core.training.records import Hyperparameters
 from core.training.service import BaseModel
-from gui.colors import span
+from gui.colors import colour
+from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
+
+
+class NamePreview(QWidget):
+    """The model's future name and, under it, a warning in the error colour: both plain text, since model
+    ids come from the server."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name, self.warning = plain_label(QLabel(wordWrap=True)), plain_label(QLabel(wordWrap=True))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.name)
+        layout.addWidget(self.warning)
+
+    def show_name(self, name: str, warning: str = "") -> None:
+        self.name.setText(name)
+        self.name.setVisible(bool(name))
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        self.warning.setStyleSheet(f"color:{colour('error')};")
+
+    def text(self) -> str:
+        """What the user reads, a line each."""
+        return "\n".join(label.text() for label in (self.name, self.warning) if label.text())
 
 
 class JobForm(Retranslating, QWidget):
@@ -37,7 +63,7 @@ class JobForm(Retranslating, QWidget):
         self.training_edit, self.validation_edit = QLineEdit(), QLineEdit()
         self.browse_training, self.browse_validation = QPushButton(), QPushButton()
         self.model_combo = QComboBox(editable=True)
-        self.suffix_edit, self.preview = QLineEdit(), QLabel(wordWrap=True)
+        self.suffix_edit, self.preview = QLineEdit(), NamePreview()
         self.method_combo = QComboBox()
         self.method_combo.addItems(["", ""])
         self.epochs, self.batch_size = QSpinBox(maximum=50), QSpinBox(maximum=256)
@@ -125,7 +151,7 @@ class JobForm(Retranslating, QWidget):
                 price=price, context=model.context_tokens or "?")
             if model.shutdown:
                 tip += " · " + self.tr("shuts down {date}").format(date=model.shutdown)
-            self.model_combo.setItemData(self.model_combo.count() - 1, tip, 3)  # 3: tooltip role
+            self.model_combo.setItemData(self.model_combo.count() - 1, tooltip(tip), 3)  # 3: tooltip role
         self.shutdowns = {m.id: m.shutdown for m in models if m.shutdown}
         if current and self.model_combo.findText(current) >= 0:  # a model of another provider is not kept
             self.model_combo.setCurrentText(current)
@@ -139,17 +165,16 @@ class JobForm(Retranslating, QWidget):
         try:
             suffix = check_suffix(self.suffix_edit.text(), self.capabilities)
         except CoreError as error:
-            self.preview.setText(span("error", f"{error.user_message} {error.hint}"))
+            self.preview.show_name("", f"{error.user_message} {error.hint}".strip())
             return
         model = self.model_combo.currentText().strip()
-        text = model_name_preview(model or "?", suffix, self.capabilities)
         shutdown = self.shutdowns.get(model) or self.shutdowns.get(model.removeprefix("ft:").split(":")[0])
+        warning = ""
         if shutdown:
             past = shutdown <= time.strftime("%Y-%m-%d")
             warning = (self.tr("This model was shut down on {date}: choose another.") if past
-                       else self.tr("This model and models trained from it shut down on {date}."))
-            text += "<br>" + span("error", warning.format(date=shutdown))
-        self.preview.setText(text)
+                       else self.tr("This model and models trained from it shut down on {date}.")).format(date=shutdown)
+        self.preview.show_name(model_name_preview(model or "?", suffix, self.capabilities), warning)
 
     # -- what the user chose ---------------------------------------------------------------------
     def training_path(self) -> Path | None:

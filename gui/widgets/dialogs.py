@@ -7,7 +7,8 @@ import asyncio
 import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 Button = QMessageBox.StandardButton
 
@@ -18,6 +19,7 @@ async def ask(parent: QWidget, title: str, text: str, buttons: Button, default: 
     box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
     box.setDefaultButton(default)
     box.setInformativeText(informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # ids, names and rows from servers and files: never markup
     box.setObjectName("question")
     answer: asyncio.Future[Button] = asyncio.get_running_loop().create_future()
     box.finished.connect(lambda _: answer.done() or answer.set_result(
@@ -59,6 +61,8 @@ async def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> s
     dialog.setObjectName("text_dialog")
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
+    for shown in dialog.findChildren(QLabel):
+        shown.setTextFormat(Qt.TextFormat.PlainText)
     dialog.setTextValue(text)
     typed: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
     dialog.finished.connect(lambda result: typed.done() or typed.set_result(dialog.textValue() if result else None))

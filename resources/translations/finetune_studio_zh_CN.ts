@@ -12,12 +12,24 @@
         <translation>怎么办：{hint}</translation>
     </message>
     <message>
+        <source>Details: {path}</source>
+        <translation>详情：{path}</translation>
+    </message>
+    <message>
+        <source>Warning: {message}</source>
+        <translation>警告：{message}</translation>
+    </message>
+    <message>
         <source>(offline, built in)</source>
         <translation>（离线，内置）</translation>
     </message>
     <message>
         <source>Sandbox</source>
         <translation>沙盒</translation>
+    </message>
+    <message>
+        <source>Testing {url}</source>
+        <translation>正在测试 {url}</translation>
     </message>
     <message>
         <source>Testing profile “{name}” ({url})</source>
@@ -38,6 +50,14 @@
     <message>
         <source>Choose another port, or 0 for any free port.</source>
         <translation>请换一个端口，或填 0 让系统自动选择空闲端口。</translation>
+    </message>
+    <message>
+        <source>Warning: the Sandbox listens on {host}, so other computers on your network can reach it: it accepts any key and holds the files you send it. Use --host 127.0.0.1 unless you mean it.</source>
+        <translation>警告：沙盒监听在 {host} 上，网络中的其他电脑也能访问它：它接受任何密钥，并保存你发送的文件。除非确有需要，请使用 --host 127.0.0.1。</translation>
+    </message>
+    <message>
+        <source>Warning: the Sandbox&apos;s saved state was damaged; it was kept as {path} and the Sandbox starts empty.</source>
+        <translation>警告：沙盒保存的状态已损坏；已保留为 {path}，沙盒将从空白开始。</translation>
     </message>
     <message>
         <source>No real model is trained and nothing is billed. Press Ctrl+C to stop.</source>
@@ -126,6 +146,14 @@
     <message>
         <source>wrote {n} examples to {path}</source>
         <translation>已把 {n} 条样本写入 {path}</translation>
+    </message>
+    <message>
+        <source>{name} would be overwritten by the validation part of the split.</source>
+        <translation>拆分出的验证部分会覆盖 {name}。</translation>
+    </message>
+    <message>
+        <source>Choose another name with -o.</source>
+        <translation>请用 -o 指定另一个文件名。</translation>
     </message>
     <message>
         <source>{name}: {n} rows are in no format we can convert (lines {lines}).</source>
@@ -312,6 +340,14 @@
         <translation>这个端口可能不支持 HTTPS：请确认应该用 http:// 还是 https://。</translation>
     </message>
     <message>
+        <source>The provider cannot fine-tune “{model}”: it does not know the model, or does not offer it for fine-tuning.</source>
+        <translation>服务商无法微调“{model}”：它不认识这个模型，或不提供该模型的微调。</translation>
+    </message>
+    <message>
+        <source>Check the spelling and the provider&apos;s list of models that can be fine-tuned. To continue training one of your models, give its full model name (ft:…), not a job or checkpoint id.</source>
+        <translation>请检查拼写以及服务商可微调的模型列表。若要继续训练你的某个模型，请填写完整的模型名称（ft:…），而不是任务或检查点 ID。</translation>
+    </message>
+    <message>
         <source>The server answered, but not like an OpenAI-compatible API ({kind}).</source>
         <translation>服务器有响应，但返回的不是兼容 OpenAI 的 API 数据（{kind}）。</translation>
     </message>
@@ -392,6 +428,10 @@
         <translation>Base URL 可能少了 /v1：试试 {url}。</translation>
     </message>
     <message>
+        <source>Check the id: it may be mistyped, or belong to another profile, project or account.</source>
+        <translation>请检查 ID：可能输错了，或属于另一个配置、项目或账号。</translation>
+    </message>
+    <message>
         <source>Too many requests, or your quota is used up (429).</source>
         <translation>请求太频繁，或额度已用完（429）。</translation>
     </message>
@@ -424,6 +464,14 @@
         <translation>请按提示修改后再试。</translation>
     </message>
     <message>
+        <source>The server refused the request ({status}) with a web page instead of an API answer.</source>
+        <translation>服务器拒绝了请求（{status}），返回的是网页而不是 API 应答。</translation>
+    </message>
+    <message>
+        <source>A proxy, firewall or gateway in between may have blocked it, or the base URL points at a web site. The page is in the log file.</source>
+        <translation>可能是中间的代理、防火墙或网关拦截了请求，或者 Base URL 指向了一个网站。该网页已记录在日志文件中。</translation>
+    </message>
+    <message>
         <source>The server refused the request ({status}).</source>
         <translation>服务器拒绝了请求（{status}）。</translation>
     </message>
@@ -436,6 +484,10 @@
         <translation>无法读取或写入文件 {name}（{reason}）。</translation>
     </message>
     <message>
+        <source>A file could not be read or written ({reason}).</source>
+        <translation>有文件无法读取或写入（{reason}）。</translation>
+    </message>
+    <message>
         <source>Check that the folder exists, that you may write there, that the disk is not full and that no other program has the file open.</source>
         <translation>请确认文件夹存在、你有写入权限、磁盘没有满，并且没有其他程序正打开这个文件。</translation>
     </message>
@@ -446,6 +498,14 @@
     <message>
         <source>Write them into the proxy address: http://user:password@host:port.</source>
         <translation>请把它们写进代理地址：http://用户名:密码@主机:端口。</translation>
+    </message>
+    <message>
+        <source>The proxy could not be reached.</source>
+        <translation>无法连接到代理。</translation>
+    </message>
+    <message>
+        <source>Check the proxy address and port (Settings, or --proxy) and that the proxy is running.</source>
+        <translation>请检查代理地址和端口（设置中或 --proxy），并确认代理正在运行。</translation>
     </message>
     <message>
         <source>The server did not answer in time.</source>
@@ -476,8 +536,28 @@
         <translation>请检查 Base URL、网络连接和代理设置。</translation>
     </message>
     <message>
+        <source>The server&apos;s answer is larger than {size} MB, so it was not read.</source>
+        <translation>服务器的应答超过 {size} MB，因此未读取。</translation>
+    </message>
+    <message>
+        <source>The server is misbehaving, or the base URL points at the wrong place. Check the base URL in Settings; if it is right, tell the provider.</source>
+        <translation>服务器行为异常，或 Base URL 指向了错误的地址。请在设置中检查 Base URL；如果没错，请告知服务商。</translation>
+    </message>
+    <message>
+        <source>The server compressed its answer in a way the app does not read ({encoding}).</source>
+        <translation>服务器用本应用无法读取的方式压缩了应答（{encoding}）。</translation>
+    </message>
+    <message>
+        <source>Check the base URL in Settings; a proxy in between may be changing the answers.</source>
+        <translation>请在设置中检查 Base URL；中间的代理可能改动了应答。</translation>
+    </message>
+    <message>
         <source>The server&apos;s answer was not understood.</source>
         <translation>无法识别服务器返回的内容。</translation>
+    </message>
+    <message>
+        <source>Check the base URL in Settings.</source>
+        <translation>请在设置中检查 Base URL。</translation>
     </message>
     <message>
         <source>The base URL may point at a web page or a gateway that is not OpenAI-compatible.</source>
@@ -490,6 +570,18 @@
     <message>
         <source>Details are in the log file (Help → Open the log folder).</source>
         <translation>详情见日志文件（帮助 → 打开日志文件夹）。</translation>
+    </message>
+    <message>
+        <source>The proxy password of “{name}” could not be read.</source>
+        <translation>无法读取“{name}”的代理密码。</translation>
+    </message>
+    <message>
+        <source>The proxy password of “{name}” was taken out of the settings file.</source>
+        <translation>“{name}”的代理密码已从设置文件中移出。</translation>
+    </message>
+    <message>
+        <source>There is no keyring, so it is kept for this session only: enter it again after a restart.</source>
+        <translation>系统没有密钥环，因此只在本次运行中保留：重启后请重新输入。</translation>
     </message>
     <message>
         <source>The profile needs a name.</source>
@@ -558,6 +650,18 @@
     <message>
         <source>Enter the key again in Settings.</source>
         <translation>请在“设置”中重新输入密钥。</translation>
+    </message>
+    <message>
+        <source>The file with your API keys was damaged: enter the keys again in Settings.</source>
+        <translation>保存 API 密钥的文件已损坏：请在设置中重新输入密钥。</translation>
+    </message>
+    <message>
+        <source>Check the keyring&apos;s settings (PYTHON_KEYRING_BACKEND, keyringrc.cfg), or store keys in a file only you can read.</source>
+        <translation>请检查密钥环的设置（PYTHON_KEYRING_BACKEND、keyringrc.cfg），或把密钥保存在只有你能读取的文件中。</translation>
+    </message>
+    <message>
+        <source>The system keyring could not be loaded, so keys are kept for this session only.</source>
+        <translation>无法加载系统密钥环，因此密钥只在本次运行中保留。</translation>
     </message>
     <message>
         <source>Keys are stored in a file that only your user account can read. Anyone with access to your account can read them.</source>
@@ -632,6 +736,10 @@
         <translation>请在编辑器或 Excel 中另存为 UTF-8（“CSV UTF-8”或 JSONL）后再打开。</translation>
     </message>
     <message>
+        <source>This line holds bytes that are not UTF-8 text (shown as �); retype those characters.</source>
+        <translation>这一行含有不是 UTF-8 文本的字节（显示为 �）；请重新输入这些字符。</translation>
+    </message>
+    <message>
         <source>A line must hold one JSON object {…}.</source>
         <translation>每一行必须是一个 JSON 对象 {…}。</translation>
     </message>
@@ -662,6 +770,14 @@
     <message>
         <source>Check that the file exists and that you may read it.</source>
         <translation>请确认文件存在，并且你有权限读取它。</translation>
+    </message>
+    <message>
+        <source>{name} is not a file that can be read as a dataset (it is a folder, a device or a pipe).</source>
+        <translation>{name} 不是可以作为数据集读取的文件（它是文件夹、设备或管道）。</translation>
+    </message>
+    <message>
+        <source>Choose a saved .jsonl, .json, .csv or .xlsx file.</source>
+        <translation>请选择已保存的 .jsonl、.json、.csv 或 .xlsx 文件。</translation>
     </message>
     <message>
         <source>{where}: the content must be text.</source>
@@ -940,8 +1056,32 @@
         <translation>未使用：{columns}</translation>
     </message>
     <message>
+        <source>{name} has more than {n} lines; that is more than a training file can hold.</source>
+        <translation>{name} 超过 {n} 行，超出了训练文件能容纳的数量。</translation>
+    </message>
+    <message>
+        <source>Keep the examples you need in a smaller sheet, or split the file.</source>
+        <translation>请把需要的样本放在较小的表格中，或拆分文件。</translation>
+    </message>
+    <message>
         <source>A cell could not be read as text.</source>
         <translation>有单元格无法读作文本。</translation>
+    </message>
+    <message>
+        <source>{name}, line {line}: {error}</source>
+        <translation>{name}，第 {line} 行：{error}</translation>
+    </message>
+    <message>
+        <source>A cell may be longer than {n} characters, or a quote may not be closed. Check that line in a text editor.</source>
+        <translation>可能有单元格超过 {n} 个字符，或引号没有闭合。请用文本编辑器检查该行。</translation>
+    </message>
+    <message>
+        <source>{name} would unpack to {size} MB; workbooks larger than {limit} MB are not opened.</source>
+        <translation>{name} 解压后将达 {size} MB；超过 {limit} MB 的工作簿不会打开。</translation>
+    </message>
+    <message>
+        <source>Save the sheet as CSV UTF-8 and open that, or split it into smaller workbooks.</source>
+        <translation>请把表格另存为 CSV UTF-8 后再打开，或拆分成较小的工作簿。</translation>
     </message>
     <message>
         <source>{name} could not be opened as an Excel workbook.</source>
@@ -1668,6 +1808,14 @@ after:
         <translation>正在启动任务…</translation>
     </message>
     <message>
+        <source>The export stopped: {name} would be saved outside {folder}.</source>
+        <translation>导出已停止：{name} 将被保存到 {folder} 之外。</translation>
+    </message>
+    <message>
+        <source>A link inside the folder points somewhere else. Choose an empty folder.</source>
+        <translation>文件夹中有链接指向了别处。请选择一个空文件夹。</translation>
+    </message>
+    <message>
         <source># Fine-tuning jobs exported {date}</source>
         <translation># 导出的微调任务（{date}）</translation>
     </message>
@@ -1678,6 +1826,22 @@ after:
     <message>
         <source>What arrived is kept. Try again; if it keeps happening, switch streaming off in the console.</source>
         <translation>已收到的内容会保留。请重试；如果一直这样，请在试用页关闭“流式输出”。</translation>
+    </message>
+    <message>
+        <source>What arrived is kept. Ask for a shorter answer (max tokens), or check the base URL if the server keeps sending.</source>
+        <translation>已收到的内容会保留。请要求更短的回答（最大 token 数）；若服务器一直发送，请检查 Base URL。</translation>
+    </message>
+    <message>
+        <source>The answer was stopped after {count} characters: the server kept sending.</source>
+        <translation>回答在 {count} 个字符后被停止：服务器一直在发送。</translation>
+    </message>
+    <message>
+        <source>The answer was stopped after {minutes} minutes: the server kept sending.</source>
+        <translation>回答在 {minutes} 分钟后被停止：服务器一直在发送。</translation>
+    </message>
+    <message>
+        <source>The answer was stopped after {size} MB: the server kept sending.</source>
+        <translation>回答在 {size} MB 后被停止：服务器一直在发送。</translation>
     </message>
     <message>
         <source>{seconds:.1f} s, {prompt} prompt + {completion} answer tokens</source>
@@ -1916,6 +2080,42 @@ after:
     <message>
         <source>{source} → {format}, {n} rows</source>
         <translation>{source} → {format}，{n} 行</translation>
+    </message>
+    <message>
+        <source>Training finished.</source>
+        <translation>训练完成。</translation>
+    </message>
+    <message>
+        <source>It could not be moved out of the way: fix or delete {path}.</source>
+        <translation>无法把它移开：请修复或删除 {path}。</translation>
+    </message>
+    <message>
+        <source>The damaged file was kept as {path}.</source>
+        <translation>损坏的文件已保留为 {path}。</translation>
+    </message>
+    <message>
+        <source>The settings file was damaged, so the app started with its default settings.</source>
+        <translation>设置文件已损坏，应用已使用默认设置启动。</translation>
+    </message>
+    <message>
+        <source>FineTune Studio cannot open its window: the system library {library} is missing (Qt needs it to show windows on X11).</source>
+        <translation>微调工作室无法打开窗口：缺少系统库 {library}（Qt 在 X11 上显示窗口需要它）。</translation>
+    </message>
+    <message>
+        <source>Install it, then start FineTune Studio again:</source>
+        <translation>请安装它，然后重新启动微调工作室：</translation>
+    </message>
+    <message>
+        <source>On a Wayland desktop you can instead start it with QT_QPA_PLATFORM=wayland.</source>
+        <translation>在 Wayland 桌面上，也可以改用 QT_QPA_PLATFORM=wayland 启动。</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong: {error}</source>
+        <translation>发生了意外错误：{error}</translation>
+    </message>
+    <message>
+        <source>Nothing was lost. Try again; if it happens again, send the diagnostics (Help → Export diagnostics) to support.</source>
+        <translation>没有丢失任何内容。请重试；如果再次出现，请把诊断信息（帮助 → 导出诊断信息）发给客服。</translation>
     </message>
 </context>
 <context>

@@ -36,7 +36,8 @@ def test_damaged_file_is_set_aside_not_lost(tmp_path):
     path = tmp_path / "s.json"
     path.write_text("{not json", encoding="utf-8")
     assert SettingsStore(path).load() == AppSettings()
-    assert (tmp_path / "s.damaged.json").read_text(encoding="utf-8") == "{not json"
+    [kept] = tmp_path.glob("s.json.damaged-*")
+    assert kept.read_text(encoding="utf-8") == "{not json"
 
 
 def test_version_1_is_migrated_and_stray_keys_dropped():

@@ -1,0 +1,76 @@
+"""Deleting a profile removes what this computer kept for it: chat history, streaming choice, upload cache."""
+
+import json
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler
+
+from core import history, streaming
+from core.client import build_client
+from core.paths import data_dir
+from core.profiles import ProfileService
+from core.settings import ProfileKind, SettingsStore, new_profile
+from core.training.uploads import UploadCache, Uploader
+from tests.servers import serve
+
+KEY = "sk-test-0123456789abcdef"
+
+
+class FilesEndpoint(BaseHTTPRequestHandler):
+    """Takes any upload and names it after the port it listens on."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        data = json.dumps({"id": f"file-{self.server.server_port}", "object": "file", "bytes": 10, "created_at": 1,
+                           "filename": "t.jsonl", "purpose": "fine-tune", "status": "processed"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+async def use(service, profile, data):
+    """Chat, choose not to stream and upload a file with ``profile``, as the app does."""
+    history.save(profile.id, [history.Turn("m", "question", "answer")])
+    streaming.remember(profile.id, False)
+    async with build_client(profile, KEY) as client:
+        await Uploader(client).upload(data)
+
+
+def cached_servers() -> set[str]:
+    return {key.split(" ", 1)[0].rstrip("/") for key in UploadCache()._load()}
+
+
+async def test_deleting_a_profile_removes_its_history_streaming_choice_and_upload_cache(memory_keyring, tmp_path):
+    data = tmp_path / "t.jsonl"
+    data.write_text('{"messages": []}\n', encoding="utf-8")
+    service = ProfileService(SettingsStore())
+    with serve(FilesEndpoint) as gone_origin, serve(FilesEndpoint) as kept_origin:
+        gone = service.save_profile(replace(new_profile(ProfileKind.COMPATIBLE, "Gone"), base_url=gone_origin), KEY)
+        kept = service.save_profile(replace(new_profile(ProfileKind.COMPATIBLE, "Kept"), base_url=kept_origin), KEY)
+        for profile in (gone, kept):
+            await use(service, profile, data)
+    assert cached_servers() == {gone.base_url, kept.base_url}
+
+    service.delete_profile(gone.id)
+    assert history.load(gone.id) == [] and not (data_dir() / "history" / f"{gone.id}.json").exists()
+    assert streaming.wanted(gone.id) and gone.id not in (data_dir() / "streaming.json").read_text(encoding="utf-8")
+    assert cached_servers() == {kept.base_url}
+    assert history.load(kept.id) and not streaming.wanted(kept.id)  # the other profile keeps its own
+
+
+async def test_an_address_another_profile_still_uses_keeps_its_upload_cache(memory_keyring, tmp_path):
+    data = tmp_path / "t.jsonl"
+    data.write_text('{"messages": []}\n', encoding="utf-8")
+    service = ProfileService(SettingsStore())
+    with serve(FilesEndpoint) as origin:
+        first = service.save_profile(replace(new_profile(ProfileKind.COMPATIBLE, "First"), base_url=origin), KEY)
+        second = service.save_profile(replace(new_profile(ProfileKind.COMPATIBLE, "Second"), base_url=origin), KEY)
+        await use(service, first, data)
+    service.delete_profile(first.id)
+    assert history.load(first.id) == [] and cached_servers() == {second.base_url}
+    service.delete_profile(second.id)
+    assert cached_servers() == set()
