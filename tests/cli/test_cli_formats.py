@@ -9,6 +9,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from core.dataset.parallel import check_file
 from sandbox.server import SandboxServer
 from tests.cli.test_cli import run
 
@@ -205,9 +206,9 @@ def test_public_samples_are_recognised(tmp_path):
                 "toyhom_chinese_medical_dialogue_im_gbk.csv": ("table", "chat"),
                 "openai_drone_training.jsonl": ("openai", "chat")}
     for name, (source, fmt) in expected.items():
-        report = json.loads(run("check", str(PUBLIC / name), "--json").stdout)
-        assert (report["source_format"], report["format"]) == (source, fmt), name
-        assert report["errors"] == [], (name, report["errors"][:3])
+        report, _ = check_file(PUBLIC / name, MODEL)
+        assert (report.source_format, report.format.value) == (source, fmt), name
+        assert report.errors == [], (name, report.errors[:3])
 
 
 def test_dataset_info_json_says_how_to_read_a_file(tmp_path):
