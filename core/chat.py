@@ -16,19 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.dataset.model import is_legacy_model as is_legacy  # the front-ends ask the chat module
 from core.errors import CoreError, NetworkError, TimeoutError_, from_exception
 from core.i18n import tr
 
 if TYPE_CHECKING:
     import openai
 
-LEGACY_MODELS = ("davinci-002", "babbage-002")
 BUFFERED_WAIT = 0.3  # seconds before the first piece, above which one single delivery means a buffering gateway
 MIB = 1024 * 1024
-
-
-def is_legacy(model: str) -> bool:
-    return model.removeprefix("ft:").split(":")[0] in LEGACY_MODELS
 
 
 @dataclass(frozen=True)

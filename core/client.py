@@ -14,7 +14,7 @@ import httpx2
 from core.errors import GatewayError
 from core.i18n import tr
 from core.logs import register_secret
-from core.settings import Profile
+from core.profile import Profile
 from core.urls import is_loopback
 
 if TYPE_CHECKING:

@@ -1,9 +1,10 @@
-"""Safe file writing shared by settings, keys and the Sandbox's state."""
+"""Safe file writing shared by settings, keys and per-profile data; damaged files set aside, not lost."""
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import os
 import stat
 import tempfile
@@ -11,6 +12,10 @@ import time
 from pathlib import Path
 
 STALE_SECONDS = 3600  # a temporary file this old beside its target is left from a killed process
+# What a damaged file may raise while it is read and turned into values (1e400 -> OverflowError,
+# deep nesting -> RecursionError, unreadable -> OSError, wrong types -> TypeError/AttributeError...).
+DAMAGE_ERRORS = (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
+log = logging.getLogger(__name__)
 
 
 def write_atomically(path: Path, data: bytes | str, mode: int | None = None, sync: bool = True) -> None:
@@ -65,3 +70,19 @@ def _remove_stale_temporaries(path: Path) -> None:
         with contextlib.suppress(OSError):
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename a damaged file to NAME.damaged-<time> so it is kept but no longer read; None if it cannot be moved."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while target.exists() or target.is_symlink():
+        counter += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        log.warning("could not set aside %s: %r", path, exc)
+        return None
+    return target

@@ -1,13 +1,11 @@
-"""Console sessions kept per profile on disk (never the key), so a conversation survives a restart."""
+"""Console sessions kept per profile (never the key), so a conversation survives a restart."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Any
 
-from core.fileio import write_atomically
-from core.paths import data_dir
+from core.profile_data import HISTORY, ProfileData
 
 
 @dataclass(frozen=True)
@@ -19,23 +17,19 @@ class Turn:
     tokens: int | None = None
 
 
-def _path(profile_id: str) -> Path:
-    safe = "".join(c for c in profile_id if c.isalnum() or c in "-_") or "profile"
-    return data_dir() / "history" / f"{safe}.json"
+def _turns(value: Any) -> list[Turn]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise TypeError("a history is a list of turns")
+    return [Turn(**item) for item in value]
 
 
 def load(profile_id: str) -> list[Turn]:
-    try:
-        items = json.loads(_path(profile_id).read_text(encoding="utf-8"))
-        return [Turn(**item) for item in items]
-    except (OSError, ValueError, TypeError):
-        return []
+    return ProfileData(profile_id).file(HISTORY).read(_turns) or []
 
 
 def save(profile_id: str, turns: list[Turn]) -> None:
-    write_atomically(_path(profile_id), json.dumps([asdict(t) for t in turns], ensure_ascii=False),
-                     mode=0o600, sync=False)
+    ProfileData(profile_id).file(HISTORY).write([asdict(t) for t in turns])
 
 
 def clear(profile_id: str) -> None:
-    _path(profile_id).unlink(missing_ok=True)
+    ProfileData(profile_id).file(HISTORY).remove()

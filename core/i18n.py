@@ -65,3 +65,9 @@ def current_language() -> str:
 def tr(text: str) -> str:
     """The translation of ``text`` in the current language (the text itself if none)."""
     return _catalogue.get(text, text)
+
+
+def QT_TR_NOOP(text: str) -> str:
+    """``text`` unchanged, marked for pyside6-lupdate: for texts defined before the language is known (e.g. in a
+    provider's spec), translated with ``tr`` where they are shown."""
+    return text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.training.records import Job
+    from core.providers.records import Job
 
 
 @dataclass(frozen=True)

@@ -6,28 +6,13 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
+from core import profile_data
 from core.errors import ConfigError, CoreError, SecretStoreError
 from core.i18n import tr
+from core.providers.registry import spec_for
 from core.secrets import KeyStore, SessionStore, open_key_store, proxy_secret_id
-from core.settings import (
-    BAILIAN_URLS,
-    SANDBOX_ID,
-    TRAINING_TYPES,
-    AppSettings,
-    KeyStorage,
-    Notice,
-    Profile,
-    ProfileKind,
-    SettingsStore,
-)
-from core.urls import (
-    azure_base_url,
-    check_proxy_url,
-    normalise_base_url,
-    proxy_waits_for_password,
-    split_proxy_password,
-    with_proxy_password,
-)
+from core.settings import SANDBOX_ID, AppSettings, KeyStorage, Notice, Profile, SettingsStore
+from core.urls import check_proxy_url, proxy_waits_for_password, split_proxy_password, with_proxy_password
 
 SANDBOX_KEY = "sandbox"  # the Sandbox accepts any non-empty key
 log = logging.getLogger(__name__)
@@ -144,18 +129,12 @@ class ProfileService:
             raise ConfigError(tr("The timeout must be between 1 and 3600 seconds."), "")
         if profile.is_sandbox:
             return replace(profile, name=name)
-        allowed = TRAINING_TYPES.get(profile.kind.value)
+        spec = spec_for(profile.kind)
+        allowed = spec.training_types
         if allowed and profile.training_type not in ("", *allowed):
             raise ConfigError(tr("“{value}” is not a training type of this provider.").format(
                 value=profile.training_type), tr("Choose one of: {types}.").format(types=", ".join(allowed)))
-        if profile.kind is ProfileKind.AZURE and profile.azure_resource.strip():
-            base_url = azure_base_url(profile.azure_resource)
-        elif profile.kind is ProfileKind.BAILIAN and not profile.base_url.strip():
-            base_url = BAILIAN_URLS.get(profile.region, BAILIAN_URLS["cn-beijing"])
-        else:
-            add_v1 = profile.kind in (ProfileKind.OPENAI, ProfileKind.AZURE)
-            base_url = normalise_base_url(profile.base_url, add_v1=add_v1).url
-        return replace(profile, name=name, base_url=base_url, proxy=check_proxy_url(profile.proxy),
+        return replace(profile, name=name, base_url=spec.address(profile), proxy=check_proxy_url(profile.proxy),
                        organization=profile.organization.strip(), project=profile.project.strip())
 
     def save_profile(self, profile: Profile, api_key: str | None = None) -> Profile:
@@ -188,16 +167,11 @@ class ProfileService:
             self._forget_local_data(deleted)
 
     def _forget_local_data(self, profile: Profile) -> None:
-        """What this computer kept for a deleted profile: its chat history, its streaming choice, and the upload
-        cache of its address unless another profile uses that address too."""
-        from core import history, streaming
-        from core.training.uploads import UploadCache
-
+        """What this computer kept for a deleted profile (core.profile_data), the upload cache of its address too
+        unless another profile uses that address."""
+        shared = any(p.base_url == profile.base_url for p in self.settings.profiles)
         try:
-            history.clear(profile.id)
-            streaming.forget(profile.id)
-            if profile.base_url and all(p.base_url != profile.base_url for p in self.settings.profiles):
-                UploadCache().forget(profile.base_url)
+            profile_data.forget(profile.id, "" if shared else profile.base_url)
         except OSError as exc:  # the profile itself is gone; a file left behind is not worth an error
             log.warning("could not remove the data of a deleted profile: %r", exc)
 

@@ -11,7 +11,6 @@ import logging
 import math
 import os
 import stat
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -20,34 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.fileio import DAMAGE_ERRORS as DAMAGE_ERRORS  # re-exported, as is set_aside
+from core.fileio import set_aside as set_aside
 from core.fileio import write_atomically
 from core.i18n import tr
 from core.paths import config_dir
+from core.profile import SANDBOX_KIND, Profile
+from core.providers.registry import ProfileKind as ProfileKind  # re-exported: front-ends make profiles by kind
+from core.providers.registry import kind_for_sdk_address, known_kind, spec_for
 from core.urls import normalise_base_url, split_proxy_password
 
 SETTINGS_VERSION = 2
 RECENT_FILES = 10
 SANDBOX_ID = "sandbox"
-OPENAI_URL = "https://api.openai.com/v1"
-ZHIPU_URL = "https://open.bigmodel.cn/api/paas/v4"
-BAILIAN_URLS = {"cn-beijing": "https://dashscope.aliyuncs.com/api/v1",
-                "ap-southeast-1": "https://dashscope-intl.aliyuncs.com/api/v1"}
-TRAINING_TYPES = {"azure": ("Standard", "GlobalStandard", "Developer"), "bailian": ("efficient_sft", "sft")}
-SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the sandbox starts
 MAX_SETTINGS_BYTES = 16 * 1024 * 1024  # far above any real settings file; a bigger one is not ours
-# What a damaged file may raise while it is read and turned into settings (1e400 -> OverflowError,
-# deep nesting -> RecursionError, unreadable -> OSError, wrong types -> TypeError/AttributeError...).
-DAMAGE_ERRORS = (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 log = logging.getLogger(__name__)
-
-
-class ProfileKind(StrEnum):
-    OPENAI = "openai"
-    AZURE = "azure"
-    COMPATIBLE = "compatible"
-    ZHIPU = "zhipu"
-    BAILIAN = "bailian"
-    SANDBOX = "sandbox"
 
 
 class KeyStorage(StrEnum):
@@ -76,22 +62,6 @@ class Notice:
         return tr(self.hint_text).format(**dict(self.values)) if self.hint_text else ""
 
 
-def set_aside(path: Path) -> Path | None:
-    """Rename a damaged file to NAME.damaged-<time> so it is kept but no longer read; None if it cannot be moved."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    counter = 1
-    while target.exists() or target.is_symlink():
-        counter += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
-    try:
-        os.replace(path, target)
-    except OSError as exc:
-        log.warning("could not set aside %s: %r", path, exc)
-        return None
-    return target
-
-
 def damaged_notice(message: str, kept: Path | None, path: Path) -> Notice:
     """``message`` (an untranslated text) with where the damaged file went."""
     if kept is None:
@@ -100,37 +70,14 @@ def damaged_notice(message: str, kept: Path | None, path: Path) -> Notice:
     return Notice(message, tr("The damaged file was kept as {path}."), (("path", str(kept)),))
 
 
-@dataclass(frozen=True)
-class Profile:
-    id: str
-    name: str
-    kind: ProfileKind
-    base_url: str
-    proxy: str = ""
-    organization: str = ""
-    project: str = ""
-    timeout: float = 60.0
-    azure_resource: str = ""
-    training_type: str = ""  # Azure: Standard, GlobalStandard, Developer; Bailian: efficient_sft (LoRA), sft
-    region: str = ""  # Bailian: cn-beijing or ap-southeast-1
-
-    @property
-    def is_sandbox(self) -> bool:
-        return self.kind is ProfileKind.SANDBOX
+def new_profile(kind: str, name: str) -> Profile:
+    """A fresh profile of ``kind`` with its provider's defaults (address, region, training type...)."""
+    kind = known_kind(kind)
+    return Profile(id=uuid.uuid4().hex[:12], name=name, kind=kind, **spec_for(kind).defaults())
 
 
 def sandbox_profile() -> Profile:
-    return Profile(id=SANDBOX_ID, name="Sandbox", kind=ProfileKind.SANDBOX, base_url=SANDBOX_PLACEHOLDER_URL)
-
-
-def new_profile(kind: ProfileKind, name: str) -> Profile:
-    """A fresh profile of a preset kind with its usual defaults."""
-    base_url = {ProfileKind.OPENAI: OPENAI_URL, ProfileKind.ZHIPU: ZHIPU_URL,
-                ProfileKind.BAILIAN: BAILIAN_URLS["cn-beijing"]}.get(kind, "")
-    region = "cn-beijing" if kind is ProfileKind.BAILIAN else ""
-    training_type = TRAINING_TYPES.get(kind.value, ("",))[1 if kind is ProfileKind.AZURE else 0]
-    return Profile(id=uuid.uuid4().hex[:12], name=name, kind=kind, base_url=base_url, region=region,
-                   training_type=training_type)
+    return replace(new_profile(SANDBOX_KIND, "Sandbox"), id=SANDBOX_ID)
 
 
 @dataclass(frozen=True)
@@ -195,8 +142,7 @@ def _profile_from_dict(data: Mapping[str, Any]) -> Profile:
         raise ValueError("a profile must be an object")
     known = {f.name for f in fields(Profile)}
     values = {k: _text(v, k) for k, v in data.items() if k in known and k != "timeout"}
-    kind = values.get("kind", "compatible")
-    values["kind"] = ProfileKind(kind) if kind in set(ProfileKind) else ProfileKind.COMPATIBLE
+    values["kind"] = known_kind(values.get("kind", ""))
     values["timeout"] = _finite(data.get("timeout", 60.0), "timeout")
     return Profile(**values)
 
@@ -294,7 +240,7 @@ def env_profile(environ: Mapping[str, str] | None = None) -> tuple[Profile, str]
     if base_url:
         with contextlib.suppress(ConfigError):  # keep what the user set; the profile editor shows the problem
             base_url = normalise_base_url(base_url).url
-    kind = ProfileKind.COMPATIBLE if base_url and "api.openai.com" not in base_url else ProfileKind.OPENAI
-    profile = replace(new_profile(kind, "Environment"), base_url=base_url or OPENAI_URL,
-                      organization=environ.get("OPENAI_ORG_ID", ""), project=environ.get("OPENAI_PROJECT_ID", ""))
+    fresh = new_profile(kind_for_sdk_address(base_url), "Environment")
+    profile = replace(fresh, base_url=base_url or fresh.base_url, organization=environ.get("OPENAI_ORG_ID", ""),
+                      project=environ.get("OPENAI_PROJECT_ID", ""))
     return profile, key

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from core.fileio import write_atomically
-from core.paths import data_dir
-
-
-def _path() -> Path:
-    return data_dir() / "streaming.json"
-
-
-def _load() -> dict[str, bool]:
-    try:
-        return {str(k): bool(v) for k, v in json.loads(_path().read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, AttributeError):
-        return {}
+from core.private_json import json_object
+from core.profile_data import CHOICES, STREAMING, ProfileData
 
 
 def wanted(profile_id: str) -> bool:
-    return _load().get(profile_id, True)
+    choices = ProfileData(profile_id).file(CHOICES).read(json_object) or {}
+    return bool(choices.get(STREAMING, True))
 
 
 def remember(profile_id: str, stream: bool) -> None:
-    saved = _load()
-    saved[profile_id] = stream
-    write_atomically(_path(), json.dumps(saved), mode=0o600, sync=False)
-
-
-def forget(profile_id: str) -> None:
-    """The profile was deleted: its choice goes too."""
-    saved = _load()
-    if saved.pop(profile_id, None) is not None:
-        write_atomically(_path(), json.dumps(saved), mode=0o600, sync=False)
+    file = ProfileData(profile_id).file(CHOICES)
+    file.write((file.read(json_object) or {}) | {STREAMING: stream})

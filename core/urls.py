@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,7 +13,6 @@ _ENDPOINT_SUFFIXES = (
     "/fine_tuning/jobs", "/chat/completions", "/completions", "/embeddings", "/responses",
     "/models", "/files", "/uploads",
 )
-_AZURE_RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,62}$")
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
@@ -50,18 +48,6 @@ def normalise_base_url(raw: str, add_v1: bool = True) -> NormalisedUrl:
         path += "/v1"
         changes.append(tr("added /v1"))
     return NormalisedUrl(urlunsplit((parts.scheme, parts.netloc, path, "", "")), tuple(changes))
-
-
-def azure_base_url(resource: str) -> str:
-    """The v1 base URL of an Azure OpenAI resource (``RESOURCE.openai.azure.com/openai/v1``)."""
-    resource = resource.strip()
-    if resource.startswith(("http://", "https://")):
-        host = urlsplit(resource).hostname or ""
-        resource = host.split(".")[0]
-    if not _AZURE_RESOURCE.match(resource):
-        raise ConfigError(tr("“{name}” is not a valid Azure resource name.").format(name=resource),
-                          tr("Use the name shown in the Azure portal, e.g. my-openai-resource."))
-    return f"https://{resource}.openai.azure.com/openai/v1"
 
 
 def split_proxy_password(url: str) -> tuple[str, str]:

@@ -23,11 +23,12 @@ os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ft-shots-")
 import qasync  # noqa: E402
 
 from core.profiles import ProfileService  # noqa: E402
+from core.providers.records import JobRequest  # noqa: E402
 from core.secrets import SessionStore  # noqa: E402
 from core.settings import SettingsStore  # noqa: E402
-from core.training.records import JobRequest  # noqa: E402
 from gui.app import create_application, create_window  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
+from gui.try_it_tab import ASKING  # noqa: E402
 from sandbox.launcher import SandboxLauncher  # noqa: E402
 
 TAB_NAMES = ("settings", "dataset", "training", "try-it", "models")
@@ -67,36 +68,36 @@ async def shoot() -> None:
 async def start_a_job(window: MainWindow, path: Path, out: Path) -> str:
     """A running Sandbox job with part of its loss curve for the Training tab's screenshot; then its model."""
     window.tabs.setCurrentWidget(window.training_tab)
-    training = await window.training_tab.session()
+    provider = await window.training_tab.session()
     rows = [line for line in path.read_text(encoding="utf-8").splitlines() if '"content": ""' not in line]
     clean = Path(tempfile.mkdtemp()) / "support.jsonl"
     clean.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    uploaded = await training.upload(clean)
-    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
+    uploaded = await provider.upload(clean)
+    job = await provider.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, suffix="support-v1"))
     await window.training_tab.refresh()
     window.training_tab.use_file(clean)
     window.training_tab.form.suffix_edit.setText("support-v2")
     await asyncio.sleep(12)  # part of the run: the chart shows the first steps
     await capture(window, out, ("training",))
     window.languages.apply("en")
-    while not (finished := await training.get_job(job.id)).finished:
+    while not (finished := await provider.get_job(job.id)).finished:
         await asyncio.sleep(1)
     return finished.fine_tuned_model or ""
 
 
 async def talk(window: MainWindow, model: str) -> None:
     """The fine-tuned model and its base model side by side, for the Try it screenshot."""
-    window.tabs.setCurrentWidget(window.console_tab)
-    console = window.console_tab
-    while console.model_combo.count() < 3:
+    window.tabs.setCurrentWidget(window.try_it_tab)
+    try_it = window.try_it_tab
+    while try_it.model_combo.count() < 3:
         await asyncio.sleep(0.1)
-    console.set_model(model)
-    console.system_edit.setText("你是ACME公司的客服助手，回答要简洁、礼貌。")
-    console.compare.setChecked(True)
+    try_it.set_model(model)
+    try_it.system_edit.setText("你是ACME公司的客服助手，回答要简洁、礼貌。")
+    try_it.compare.setChecked(True)
     for question in ("我的订单什么时候发货？", "可以开发票吗？"):
-        console.question.setPlainText(question)
-        console.send()
-        while console._asking is not None:
+        try_it.question.setPlainText(question)
+        try_it.send()
+        while try_it.tasks.busy(ASKING):
             await asyncio.sleep(0.1)
 
 

@@ -23,12 +23,13 @@ os.environ["FINETUNE_STUDIO_HOME"] = tempfile.mkdtemp(prefix="ft-shots-")
 from screenshots import run_offscreen  # noqa: E402  (docs/ is on sys.path when run as a script)
 
 from core.profiles import ProfileService  # noqa: E402
+from core.providers.records import JobRequest  # noqa: E402
 from core.secrets import SessionStore  # noqa: E402
 from core.settings import ProfileKind, SettingsStore, new_profile  # noqa: E402
 from core.training.jobs import watch  # noqa: E402
-from core.training.records import JobRequest  # noqa: E402
 from gui.app import create_window  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
+from gui.try_it_tab import ASKING  # noqa: E402
 from sandbox.server import SandboxServer  # noqa: E402
 
 DATA = ROOT / "resources" / "samples" / "demo_support.jsonl"
@@ -87,16 +88,16 @@ async def azure_try_it() -> None:
     with SandboxServer(job_seconds=1.0, dialect="azure") as server:
         window = await open_window("azure", server)
         model = await train(window, "azure")
-        console = window.console_tab
-        window.tabs.setCurrentWidget(console)
-        while model not in console.known:
+        try_it = window.try_it_tab
+        window.tabs.setCurrentWidget(try_it)
+        while model not in try_it.known:
             await asyncio.sleep(0.1)
-        console.set_model(model)
+        try_it.set_model(model)
 
         async def ask() -> None:
-            console.question.setPlainText("我的订单什么时候发货？")
-            console.send()
-            while console._asking is not None:
+            try_it.question.setPlainText("我的订单什么时候发货？")
+            try_it.send()
+            while try_it.tasks.busy(ASKING):
                 await asyncio.sleep(0.1)
 
         await capture(window, "try-it-azure", ask)

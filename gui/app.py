@@ -10,9 +10,11 @@ import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from core.chat import ChatRequest, ask, transcript_messages
 from core.i18n import set_language
 from core.paths import resource_path
 from core.profiles import ProfileService
+from core.training.service import connect
 from core.version import APP_ID, APP_NAME, __version__
 from gui.i18n import LanguageManager
 from gui.main_window import MainWindow
@@ -36,14 +38,11 @@ def create_window(service: ProfileService) -> MainWindow:
 
 async def self_test(window: MainWindow) -> int:
     """Open the window, have the Sandbox answer a question, quit: 0 when everything works (packaged builds)."""
-    from core.chat import ChatRequest, ask, transcript_messages
-    from core.training.service import connect
-
     try:
-        training = await connect(window.service)
-        answer = await ask(training.chat_client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
+        provider = await connect(window.service)
+        answer = await ask(provider.chat_client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
                            lambda _: None)
-        await training.close()
+        await provider.close()
     except Exception as exc:  # the self-test reports any failure as its exit status
         print(f"self-test failed: {exc!r}", flush=True)
         return 1

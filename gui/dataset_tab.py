@@ -1,11 +1,13 @@
 """The Dataset tab: the table editor over the dataset engine. Files, autosave and recovery live in
-gui/dataset/files.py; edits in gui/dataset/editing.py; this module lays the tab out and wires it."""
+gui/dataset/files.py, edits in gui/dataset/editing.py, the checks and the report in gui/dataset/checking.py;
+this module lays the tab out, wires its parts together and is what the main window talks to."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QPainter, QPixmap, QUndoStack
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -25,20 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.background import run_blocking
 from core.dataset.cells import TEXT_COLUMNS, Column
-from core.dataset.document import report_of
+from core.dataset.model import Row
 from core.dataset.tokens import encoding, encoding_name_for
 from core.errors import CoreError
 from core.profiles import ProfileService
 from gui.dataset.actions import DatasetActions
+from gui.dataset.checking import Checking
 from gui.dataset.editing import Editing
 from gui.dataset.files import Files
 from gui.dataset.fix_menu import FixMenu
-from gui.dataset.loading import check_pending
 from gui.dataset.problems_panel import ProblemsPanel
 from gui.dataset.row_editor import RowEditor
 from gui.dataset.summary_bar import SummaryBar
-from gui.models.dataset_table_model import DatasetTableModel
+from gui.item_models.dataset_table_model import DatasetTableModel
 from gui.tasks import Tasks
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
@@ -53,16 +57,14 @@ class DatasetTab(Retranslating, QWidget):
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
-        self._report_task: asyncio.Task[None] | None = None
-        self._pending_task: asyncio.Task[None] | None = None
         self.undo = QUndoStack(self)
         self.model = DatasetTableModel()
         self.model.document.model = service.settings.dataset_model
         self.view = QTableView()
         self.actions = DatasetActions(self)
         self.editing = Editing(self.model, self.view, self.undo)
-        self.messages, self.recovery_bar, self.disk_bar = MessageBar(), MessageBar(), MessageBar()
-        self.tasks = Tasks(self.messages, "dataset")
+        self.messages = MessageBar()
+        self.tasks = Tasks(self.messages.show_error, "dataset")
         self.search, self.role_filter, self.problems_only = QLineEdit(), QComboBox(), QCheckBox()
         self.shown_label = QLabel()
         self.row_editor, self.problems = RowEditor(), ProblemsPanel()
@@ -78,10 +80,12 @@ class DatasetTab(Retranslating, QWidget):
         self.undo.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(text))
         self.addActions([self.undo_action, self.redo_action])
         self.toolbar = self.actions.toolbar(self.undo_action, self.redo_action)
-        self.files = Files(self)
-        self.fix_menu = FixMenu(self)
+        self.files = Files(self.model, self.undo, service, self.tasks, self.messages, self.actions.recent_menu, self)
+        self.fix_menu = FixMenu(self.actions, self.editing, self.tasks, self.messages, self)
+        self.checking = Checking(self.model, self.summary, self.problems, self.tasks, self)
         self._build_layout()
         self._connect()
+        self._connect_files()
         self.retranslate()
         self.files.offer_recovery()
 
@@ -116,7 +120,7 @@ class DatasetTab(Retranslating, QWidget):
         loading.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
-        for bar in (self.messages, self.recovery_bar, self.disk_bar):
+        for bar in (self.messages, self.files.recovery_bar, self.files.disk_bar):
             layout.addWidget(bar)
         layout.addLayout(filters)
         layout.addWidget(split, 1)
@@ -154,8 +158,6 @@ class DatasetTab(Retranslating, QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current_row())
         self.row_editor.applied.connect(self._row_edited)
-        for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
-            signal.connect(self.schedule_report)
         self.model.dataChanged.connect(lambda *_: self._show_current_row(only_if_untouched=True))
         self.undo.cleanChanged.connect(self._after_change)
         self.undo.indexChanged.connect(self._after_change)
@@ -167,10 +169,26 @@ class DatasetTab(Retranslating, QWidget):
         self.problems.row_chosen.connect(self._go_to_problem)
         self.problems.fix_chosen.connect(lambda _code: self.actions.to_chat.trigger())
         self.summary.model_changed.connect(self._model_changed)
-        self.summary.send_clicked.connect(lambda: self.run(self.files.send_to_training()))
-        self.cancel_button.clicked.connect(self.files.cancel_load)
-        self.messages.action_clicked.connect(lambda: self.run(self.files.open_dialog()))
 
+    def _connect_files(self) -> None:
+        files, a = self.files, self.actions
+        a.new.triggered.connect(lambda: self.run(files.new(None)))
+        for name, action in a.templates.items():
+            action.triggered.connect(lambda _=False, n=name: self.run(files.new(n)))
+        a.open.triggered.connect(lambda: self.run(files.open_dialog()))
+        a.save.triggered.connect(lambda: self.run(files.save()))
+        a.save_as.triggered.connect(lambda: self.run(files.save(ask_path=True)))
+        a.export_split.triggered.connect(lambda: self.run(files.export_split()))
+        a.export_csv.triggered.connect(lambda: self.run(files.export_csv()))
+        self.summary.send_clicked.connect(lambda: self.run(files.send_to_training()))
+        self.cancel_button.clicked.connect(files.cancel_load)
+        self.messages.action_clicked.connect(lambda: self.run(files.open_dialog()))
+        files.title_changed.connect(self.title_changed)
+        files.document_shown.connect(lambda: self.apply_filter(clear=True))
+        files.rows_to_check.connect(lambda: (self.checking.check_pending(), self.checking.schedule_report()))
+        files.loading_changed.connect(self.set_loading)
+        files.progress.connect(self.progress.setValue)
+        files.ready_for_training.connect(self.send_to_training)
 
     def retranslate(self) -> None:
         self.actions.retranslate()
@@ -186,7 +204,46 @@ class DatasetTab(Retranslating, QWidget):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(self.model.columnCount() - 1, 0))
         self._fit_columns()
         self._show_shown()
-        self.schedule_report()
+        self.checking.schedule_report()
+
+    # -- what MainWindow calls -------------------------------------------------------------------------
+    def add_file_actions(self, menu: QMenu) -> None:
+        """The tab's file commands in the window's File menu."""
+        a = self.actions
+        menu.addActions([a.new, a.open])
+        menu.addMenu(a.recent_menu)
+        menu.addActions([a.save, a.save_as])
+        menu.addMenu(a.export_menu)
+
+    def document_name(self) -> str:
+        return self.files.name()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.files.dirty
+
+    def has_recovery(self) -> bool:
+        """Whether unsaved work of an earlier run waits to be restored."""
+        return self.files.recovered is not None
+
+    async def may_discard(self) -> bool:
+        """True when nothing is unsaved, or the user saved it or chose to lose it."""
+        return await self.files.may_discard()
+
+    def open_file(self, path: Path, message: str = "", hint: str = "") -> None:
+        """Open ``path`` (after asking about unsaved changes); once it is open, show ``message``."""
+        async def open_and_tell() -> None:
+            if await self.files.open_path(path) and message:
+                self.messages.show_info(message, hint)
+
+        self.run(open_and_tell())
+
+    def add_example(self, row: Row, undo_text: str) -> None:
+        """Add ``row`` below the selection, as one undoable step."""
+        self.editing.insert([row], undo_text)
+
+    def cancel_tasks(self) -> None:
+        self.files.close()
+        self.tasks.cancel_all()
 
     # -- background work ------------------------------------------------------------------------------
     def warm_up(self) -> None:
@@ -197,15 +254,11 @@ class DatasetTab(Retranslating, QWidget):
         painter.drawText(0, 12, "中文样本 Example")
         painter.end()
         name = encoding_name_for(self.model.document.model)
-        self.run(asyncio.get_running_loop().run_in_executor(None, encoding, name))
+        self.run(run_blocking(encoding, name))
 
-    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
-        """Run a coroutine of this tab, keeping it referenced and showing its CoreErrors."""
+    def run(self, coroutine: Coroutine[Any, Any, object]) -> asyncio.Task[object]:
+        """Run a coroutine of this tab, keeping it referenced and showing its errors."""
         return self.tasks.run(coroutine)
-
-    def cancel_tasks(self) -> None:
-        self.files.close()
-        self.tasks.cancel_all(self._report_task, self._pending_task)
 
     def set_loading(self, loading: bool) -> None:
         self.model.read_only = loading
@@ -213,37 +266,10 @@ class DatasetTab(Retranslating, QWidget):
         self.cancel_button.setVisible(loading)
         self.progress.setValue(0)
 
-    def check_pending(self) -> None:
-        if self._pending_task is None or self._pending_task.done():
-            self._pending_task = asyncio.ensure_future(check_pending(self.model))
-
-    def schedule_report(self, *_: object) -> None:
-        """Work the summary out again soon (edits come in bursts; one report after them is enough)."""
-        if self._report_task is not None:
-            self._report_task.cancel()
-        self._report_task = asyncio.ensure_future(self._report())
-
-    async def _report(self) -> None:
-        await asyncio.sleep(0.15)
-        document = self.model.document
-        if self.model.read_only:
-            self.summary.show_report(None, loading=True)
-            return  # while a file opens; its end brings a report
-        if not len(document) and document.path is None:
-            self.summary.show_report(None)
-            self.problems.show_report(None)
-            return
-        results = list(document.results)
-        report = await asyncio.get_running_loop().run_in_executor(
-            None, report_of, results, document.format, document.model, 0)
-        checking = self.model.read_only or any(r is None for r in results)
-        self.summary.show_report(report, loading=checking)
-        self.problems.show_report(report)
-
     # -- editing ----------------------------------------------------------------------------------------
     def _after_change(self, *_: object) -> None:
         self.title_changed.emit()
-        self.check_pending()
+        self.checking.check_pending()
 
     def _paste(self) -> None:
         try:
@@ -289,8 +315,8 @@ class DatasetTab(Retranslating, QWidget):
         self.service.update(dataset_model=name)
         if self.model.document.set_model(name):
             self.model.uncheck_all()
-            self.check_pending()
-        self.schedule_report()
+            self.checking.check_pending()
+        self.checking.schedule_report()
 
     # -- filters --------------------------------------------------------------------------------------
     def apply_filter(self, codes: frozenset[str] = frozenset(), clear: bool = False) -> None:

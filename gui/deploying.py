@@ -1,32 +1,38 @@
-"""Making a fine-tuned model callable where the provider needs a deployment: the app deploys it after an
-explicit confirmation (it is billed while it exists), or explains how to do it in the provider's portal."""
+"""The GUI's side of deployments (core/deployments.py runs the workflow): its questions as dialogs, and the
+name of a deployment the user made in the provider's portal where the app cannot deploy itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QWidget
 
+from core import deployments
+from core.deployments import Question, deployment_text
 from core.i18n import tr
 from core.providers.base import Deployment, Provider
 from gui.widgets.dialogs import Button, ask, ask_text
 
+__all__ = ["ask_deployment_name", "deploy_with_confirmation", "deployment_text", "undeploy_with_confirmation"]
 
-def deployment_text(deployment: Deployment | None) -> str:
-    if deployment is None:
-        return tr("not deployed")
-    words = {"ready": tr("ready"), "deploying": tr("deploying"), "failed": tr("failed"), "stopped": tr("stopped"),
-             "deleting": tr("being removed")}
-    return f"{words.get(deployment.status, deployment.raw_status or deployment.status)} · {deployment.name}"
+
+def _asking(parent: QWidget) -> deployments.Confirm:
+    async def confirm(question: Question) -> bool:
+        answer = await ask(parent, question.title, question.text, Button.Yes | Button.Cancel, Button.Cancel,
+                           question.details)
+        return answer == Button.Yes
+
+    return confirm
 
 
 async def deploy_with_confirmation(parent: QWidget, provider: Provider, model: str) -> Deployment | None:
     """The new deployment, or None when the user said no."""
-    answer = await ask(parent, tr("Deploy the model?"), tr(
-        "Deploy {model} so that it can answer? The provider bills a deployment while it exists, even when "
-        "nobody uses it.").format(model=model), Button.Yes | Button.Cancel, Button.Cancel,
-        tr("Remove the deployment in the Models tab when you no longer need it. Deploying takes a few minutes."))
-    if answer != Button.Yes:
-        return None
-    return await provider.deploy(model)
+    return await deployments.deploy(provider, model, _asking(parent))
+
+
+async def undeploy_with_confirmation(parent: QWidget, provider: Provider, found: Sequence[Deployment]) -> bool:
+    """Remove ``found`` after asking; False when the user said no."""
+    return await deployments.undeploy(provider, found[0].model if found else "", _asking(parent), found)
 
 
 async def ask_deployment_name(parent: QWidget, provider: Provider, model: str) -> str | None:

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
+from core.background import run_blocking
 from core.connection import check_connection
+from core.dataset.model import Row
 from core.diagnostics import write_diagnostics
 from core.errors import CoreError
 from core.fileio import write_atomically
 from core.paths import data_dir, log_dir, resource_path
 from core.profiles import ProfileService
-from core.settings import SANDBOX_ID, AppSettings, ProfileKind
+from core.providers.registry import WELCOME
+from core.settings import SANDBOX_ID, AppSettings
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
-from gui.console_tab import ConsoleTab
 from gui.dataset_tab import DatasetTab
 from gui.help import GuideDialog
 from gui.i18n import LanguageManager
 from gui.models_tab import ModelsTab
-from gui.settings_tab import LANGUAGES as SETTINGS_LANGUAGES
+from gui.profile_tab import ProfileTab
 from gui.settings_tab import SettingsTab
+from gui.tasks import Tasks
 from gui.training_tab import TrainingTab
+from gui.try_it_tab import TryItTab
 from gui.welcome import WelcomeDialog
 from gui.widgets.dialogs import Button, ask, choose_file
 from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
+
+CHECKING, CLOSING = "check", "close"  # the window's named tasks: a newer one replaces the older
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -42,13 +47,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.connection = ConnectionState(self)
         self._shown_once = False
         self._closing = False
-        self._close_task: asyncio.Task[None] | None = None
-        self._check_task: asyncio.Task[None] | None = None
+        self.tasks = Tasks(self._show_error, "window")
         self.tabs = QTabWidget(documentMode=True)
         self.settings_tab = SettingsTab(service, self.connection, languages)
         self.dataset_tab, self.training_tab = DatasetTab(service), TrainingTab(service)
-        self.console_tab, self.models_tab = ConsoleTab(service), ModelsTab(service)
-        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.console_tab, self.models_tab):
+        self.try_it_tab, self.models_tab = TryItTab(service), ModelsTab(service)
+        self.profile_tabs: tuple[ProfileTab, ...] = (self.training_tab, self.try_it_tab, self.models_tab)
+        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.try_it_tab, self.models_tab):
             self.tabs.addTab(tab, "")
         self.setCentralWidget(self.tabs)
         self.status_label = plain_label(QLabel())
@@ -61,7 +66,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.training_tab.try_model.connect(self._try_model)
         self.models_tab.try_model.connect(self._try_model)
         self.models_tab.continue_training.connect(self._continue_training)
-        self.console_tab.add_to_dataset.connect(self._keep_answer)
+        self.try_it_tab.add_to_dataset.connect(self._keep_answer)
         self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.setMinimumSize(760, 520)
         self._restore_state()
@@ -73,26 +78,22 @@ class MainWindow(Retranslating, QMainWindow):
         """Tell once what went wrong loading settings or keys (a damaged file set aside...)."""
         notices = self.service.take_notices()
         if notices:
-            if self.dataset_tab.files.recovered is None:  # unsaved work to recover stays in front
+            if not self.dataset_tab.has_recovery():  # unsaved work to recover stays in front
                 self.tabs.setCurrentWidget(self.settings_tab)
-            self.settings_tab.messages.show_error(" ".join(n.message for n in notices),
-                                                  " ".join(n.hint for n in notices if n.hint))
+            self.settings_tab.show_error(" ".join(n.message for n in notices),
+                                         " ".join(n.hint for n in notices if n.hint))
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
-        dataset = self.dataset_tab.actions
-        self.file_menu.addActions([dataset.new, dataset.open])
-        self.file_menu.addMenu(dataset.recent_menu)
-        self.file_menu.addActions([dataset.save, dataset.save_as])
-        self.file_menu.addMenu(dataset.export_menu)
+        self.dataset_tab.add_file_actions(self.file_menu)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
         self.file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu("")
         self.welcome_action = QAction(self, triggered=self.show_welcome)
         self.guide_action = QAction(self, shortcut="F1", triggered=self.show_guide)
-        self.diagnostics_action = QAction(self, triggered=lambda: self.dataset_tab.run(self._export_diagnostics()))
-        self.reset_action = QAction(self, triggered=lambda: self.dataset_tab.run(self._reset()))
+        self.diagnostics_action = QAction(self, triggered=lambda: self.tasks.run(self._export_diagnostics()))
+        self.reset_action = QAction(self, triggered=lambda: self.tasks.run(self._reset()))
         self.log_action = QAction(self, triggered=self._open_log_folder)
         self.about_action = QAction(self, triggered=self._show_about)
         self.help_menu.addActions([self.guide_action, self.welcome_action, self.log_action])
@@ -120,26 +121,33 @@ class MainWindow(Retranslating, QMainWindow):
         self._show_connection()
 
     def _show_title(self) -> None:
-        files = self.dataset_tab.files
-        self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=files.name()))
-        self.setWindowModified(files.dirty)
+        self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=self.dataset_tab.document_name()))
+        self.setWindowModified(self.dataset_tab.has_unsaved_changes())
+
+    def _show_error(self, message: str, hint: str) -> None:
+        """An error of the window's own tasks (diagnostics, reset), whichever tab is open."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self)
+        box.setObjectName("window_error")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(hint)
+        box.open()  # non-blocking: never exec() under qasync
 
     def _tab_shown(self) -> None:
         tab = self.tabs.currentWidget()
-        if tab in (self.training_tab, self.console_tab, self.models_tab) and not tab.activated:
-            tab.activate()
+        if isinstance(tab, ProfileTab):
+            tab.shown()
 
     def _try_model(self, model: str) -> None:
-        self.tabs.setCurrentWidget(self.console_tab)
-        self.console_tab.set_model(model)
+        self.tabs.setCurrentWidget(self.try_it_tab)
+        self.try_it_tab.set_model(model)
 
     def _continue_training(self, model: str) -> None:
         self.tabs.setCurrentWidget(self.training_tab)
-        self.training_tab.form.model_combo.setCurrentText(model)
+        self.training_tab.continue_from(model)
 
-    def _keep_answer(self, row: object) -> None:
-        self.dataset_tab.editing.insert([row], self.tr("Add an answer from Try it"))  # type: ignore[list-item]
-        self.console_tab.messages.show_info(self.tr("Added to the dataset in the Dataset tab; save it there."))
+    def _keep_answer(self, row: Row) -> None:
+        self.dataset_tab.add_example(row, self.tr("Add an answer from Try it"))
+        self.try_it_tab.show_info(self.tr("Added to the dataset in the Dataset tab; save it there."))
 
     def _send_to_training(self, path: Path) -> None:
         self.training_tab.use_file(path)
@@ -157,16 +165,13 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _active_profile_changed(self) -> None:
         self._show_connection()
-        for tab in (self.training_tab, self.console_tab, self.models_tab):
-            if tab.activated:
-                tab.activate()
+        for tab in self.profile_tabs:
+            tab.profile_changed()
         self.check_active_profile()
 
     def check_active_profile(self) -> None:
         """Check the active profile in the background; the status bar shows the outcome."""
-        if self._check_task is not None:
-            self._check_task.cancel()
-        self._check_task = asyncio.ensure_future(self._check())
+        self.tasks.replace(CHECKING, self._check())
 
     async def _check(self) -> None:
         profile = self.service.settings.active_profile
@@ -188,7 +193,7 @@ class MainWindow(Retranslating, QMainWindow):
                 QByteArray.fromBase64(settings.window_geometry.encode())):
             self.resize(1100, 720)
         self.tabs.setCurrentIndex(min(max(settings.last_tab, 0), self.tabs.count() - 1))
-        if self.dataset_tab.files.recovered is not None:
+        if self.dataset_tab.has_recovery():
             self.tabs.setCurrentWidget(self.dataset_tab)  # unsaved work to recover comes first
 
     def save_state(self) -> None:
@@ -202,19 +207,15 @@ class MainWindow(Retranslating, QMainWindow):
             QTimer.singleShot(0, self.first_shown.emit)  # after the first paint has been queued
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.dataset_tab.files.dirty and not self._closing:
+        if self.dataset_tab.has_unsaved_changes() and not self._closing:
             event.ignore()  # ask first, without blocking the loop; close again once answered
             self.tabs.setCurrentWidget(self.dataset_tab)
-            self._close_task = asyncio.ensure_future(self._close_after_asking())
+            self.tasks.replace(CLOSING, self._close_after_asking())
             return
         self.save_state()
-        self.dataset_tab.cancel_tasks()
-        self.training_tab.cancel_tasks()
-        self.console_tab.cancel_tasks()
-        self.models_tab.cancel_tasks()
-        if self._check_task is not None:
-            self._check_task.cancel()
-        self.settings_tab.cancel_tasks()
+        for tab in (self.dataset_tab, *self.profile_tabs, self.settings_tab):
+            tab.cancel_tasks()
+        self.tasks.cancel_all()
         super().closeEvent(event)
 
     # -- first run ------------------------------------------------------------------------------------------
@@ -225,8 +226,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def show_welcome(self) -> None:
         self.welcome = WelcomeDialog(self.languages.language, self)
-        self.welcome.language_chosen.connect(
-            lambda language: self.settings_tab.language_combo.setCurrentIndex(SETTINGS_LANGUAGES.index(language)))
+        self.welcome.language_chosen.connect(self.settings_tab.choose_language)
         self.welcome.practice_chosen.connect(self._practise)
         self.welcome.account_chosen.connect(self._connect_account)
         self.welcome.finished.connect(lambda _: self.service.update(welcome_done=True))
@@ -240,13 +240,12 @@ class MainWindow(Retranslating, QMainWindow):
         if self.service.settings.active_profile_id != SANDBOX_ID:  # practice never bills: use the Sandbox
             self.settings_tab.use_profile(SANDBOX_ID)
         self.tabs.setCurrentWidget(self.dataset_tab)
-        self.dataset_tab.run(self.dataset_tab.files.open_path(demo))
-        self.dataset_tab.messages.show_info(self.tr("This is a small demo project in English and Chinese."), self.tr(
+        self.dataset_tab.open_file(demo, self.tr("This is a small demo project in English and Chinese."), self.tr(
             "Look through the examples, then click Send to Training: the Sandbox trains it in under a minute."))
 
     def _connect_account(self) -> None:
         self.tabs.setCurrentWidget(self.settings_tab)
-        self.settings_tab.add_profile(ProfileKind.OPENAI)
+        self.settings_tab.add_profile(WELCOME.kind)
 
     def show_guide(self) -> None:
         self.guide = GuideDialog(self.languages.language, self)
@@ -256,7 +255,7 @@ class MainWindow(Retranslating, QMainWindow):
         path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
                                  suggested=Path.home() / "finetune-studio-diagnostics.zip")
         if path is not None:
-            saved = await asyncio.get_running_loop().run_in_executor(None, write_diagnostics, path)
+            saved = await run_blocking(write_diagnostics, path)
             self.statusBar().showMessage(self.tr("Diagnostics saved to {path} (no keys inside).").format(
                 path=saved), 10_000)
 
@@ -272,13 +271,12 @@ class MainWindow(Retranslating, QMainWindow):
                 self.service.delete_profile(profile.id)
         self.service.update(**{name: value for name, value in asdict(AppSettings()).items()
                                if name not in ("profiles", "version", "key_storage")})
-        self.settings_tab.model.reload()
-        self.settings_tab.language_combo.setCurrentIndex(0)
+        self.settings_tab.reload()
         self._active_profile_changed()
         self.statusBar().showMessage(self.tr("The app was reset."), 10_000)
 
     async def _close_after_asking(self) -> None:
-        if await self.dataset_tab.files.may_discard():
+        if await self.dataset_tab.may_discard():
             self._closing = True
             self.close()
 

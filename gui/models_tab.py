@@ -3,9 +3,7 @@ try one, continue training it, or delete the ones you no longer need."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -18,70 +16,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.clock import local_time
-from core.i18n import tr
 from core.models import ModelInfo
 from core.profiles import ProfileService
 from core.providers import capabilities_for
-from core.providers.base import Capabilities, Deployment
-from gui.deploying import deploy_with_confirmation, deployment_text
-from gui.session import Session
-from gui.tasks import Tasks
-from gui.widgets.dialogs import Button, ask, ask_text
-from gui.widgets.message_bar import MessageBar
-from gui.widgets.plain_text import tooltip
-from gui.widgets.retranslating import Retranslating
+from core.providers.base import Capabilities
+from gui.deploying import deploy_with_confirmation, undeploy_with_confirmation
+from gui.item_models.models_table_model import DEPLOYMENT_COLUMN, ModelsTableModel
+from gui.profile_tab import ProfileTab
+from gui.widgets.dialogs import ask_text
 
-Index = QModelIndex | QPersistentModelIndex
+REFRESHING = "refresh"  # the name of the list's refresh in the tab's tasks
 
 
-class ModelsTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.models: list[ModelInfo] = []
-        self.deployments: dict[str, Deployment] = {}  # by model id
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.models)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 6
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return (tr("Model"), tr("Base model"), tr("Suffix"), tr("Created"), tr("Job"), tr("Deployment"))[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        text = self._text(self.models[index.row()], index.column())
-        return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
-
-    def _text(self, model: ModelInfo, column: int) -> str:
-        if column == 5:
-            return deployment_text(self.deployments.get(model.id)) if model.fine_tuned else ""
-        return (model.id, model.base, model.suffix, local_time(model.created, "%Y-%m-%d %H:%M"),
-                model.job_id)[column]
-
-    def show(self, models: list[ModelInfo]) -> None:
-        self.beginResetModel()
-        self.models = models
-        self.endResetModel()
-
-
-class ModelsTab(Retranslating, QWidget):
+class ModelsTab(ProfileTab):
     try_model = Signal(str)
     continue_training = Signal(str)
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.activated = False
+        super().__init__(service, "models", parent)
         self.all_models: list[ModelInfo] = []
-        self.messages = MessageBar()
-        self.tasks = Tasks(self.messages, "models")
-        self.connection = Session(service, self.tasks)
         self.table, self.view = ModelsTableModel(), QTableView()
         self.search, self.mine_only = QLineEdit(), QCheckBox()
         self.try_button, self.continue_button = QPushButton(), QPushButton()
@@ -110,7 +63,7 @@ class ModelsTab(Retranslating, QWidget):
         self.mine_only.setChecked(True)
         self.search.textChanged.connect(lambda _: self._filter())
         self.mine_only.toggled.connect(lambda _: self._filter())
-        self.refresh_button.clicked.connect(lambda: self.tasks.run(self.refresh()))
+        self.refresh_button.clicked.connect(lambda: self.tasks.replace(REFRESHING, self.refresh()))
         self.try_button.clicked.connect(lambda: self._emit(self.try_model))
         self.continue_button.clicked.connect(lambda: self._emit(self.continue_training))
         self.delete_button.clicked.connect(lambda: self.tasks.run(self._delete()))
@@ -141,16 +94,14 @@ class ModelsTab(Retranslating, QWidget):
             "This provider does not offer deleting models through its API; delete them in its own console."))
         for button in (self.deploy_button, self.undeploy_button):
             button.setVisible(capabilities.can_deploy)
-        self.view.setColumnHidden(5, not capabilities.can_deploy)
+        self.view.setColumnHidden(DEPLOYMENT_COLUMN, not capabilities.can_deploy)
 
-    def activate(self) -> None:
-        self.activated = True
-        self.connection.reset()
+    def load_profile(self) -> None:
         self.set_capabilities(capabilities_for(self.service.settings.active_profile))
-        self.tasks.run(self.refresh())
+        self.tasks.replace(REFRESHING, self.refresh())
 
     async def refresh(self) -> None:
-        provider = await self.connection.get()
+        provider = await self.session()
         self.all_models = await provider.list_models()
         if self.capabilities.can_deploy:
             self.table.deployments = {d.model: d for d in await provider.deployments() if d.status != "deleting"}
@@ -172,7 +123,7 @@ class ModelsTab(Retranslating, QWidget):
 
     async def _deploy(self) -> None:
         for name in self._selected():
-            if await deploy_with_confirmation(self, await self.connection.get(), name) is None:
+            if await deploy_with_confirmation(self, await self.session(), name) is None:
                 return
             self.messages.show_info(self.tr("Deploying {model}… it can answer once the deployment is ready.").format(
                 model=name))
@@ -182,13 +133,8 @@ class ModelsTab(Retranslating, QWidget):
         found = [self.table.deployments[name] for name in self._selected() if name in self.table.deployments]
         if not found:
             return
-        question = self.tr("Remove the deployment of {model}? It stops answering; the fine-tuned model is kept and "
-                           "can be deployed again.").format(model=found[0].model)
-        if await ask(self, self.tr("Remove the deployment?"), question, Button.Yes | Button.Cancel,
-                     Button.Cancel) != Button.Yes:
+        if not await undeploy_with_confirmation(self, await self.session(), found):
             return
-        for deployment in found:
-            await (await self.connection.get()).undeploy(deployment)
         self.messages.show_info(self.tr("The deployment was removed; it is no longer billed."))
         await self.refresh()
 
@@ -204,9 +150,6 @@ class ModelsTab(Retranslating, QWidget):
         if (typed or "").strip() != expected:
             return
         for name in chosen:
-            await (await self.connection.get()).delete_model(name)
+            await (await self.session()).delete_model(name)
         self.messages.show_info(self.tr("Deleted {n} model(s).").format(n=len(chosen)))
         await self.refresh()
-
-    def cancel_tasks(self) -> None:
-        self.tasks.cancel_all()

@@ -14,17 +14,17 @@ from gui.tasks import Tasks
 class Session:
     def __init__(self, service: ProfileService, tasks: Tasks) -> None:
         self.service, self.tasks = service, tasks
-        self.training: Provider | None = None
+        self.provider: Provider | None = None
         self._lock = asyncio.Lock()
 
     async def get(self) -> Provider:
         async with self._lock:
-            if self.training is None:
-                self.training = await connect(self.service)
-            return self.training
+            if self.provider is None:
+                self.provider = await connect(self.service)
+            return self.provider
 
     def reset(self) -> None:
         """The profile changed: close this connection; the next get() connects anew."""
-        if self.training is not None:
-            self.tasks.run(self.training.close())
-            self.training = None
+        if self.provider is not None:
+            self.tasks.run(self.provider.close())
+            self.provider = None

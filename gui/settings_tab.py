@@ -23,12 +23,15 @@ from PySide6.QtWidgets import (
 
 from core.connection import run_checks
 from core.errors import CoreError
+from core.i18n import tr
 from core.profiles import ProfileService
+from core.providers.registry import addable, spec_for
 from core.secrets import storage_warning
-from core.settings import KeyStorage, ProfileKind, env_profile, new_profile
+from core.settings import KeyStorage, env_profile, new_profile
 from gui.connection_state import ConnectionState, LinkState
 from gui.i18n import LanguageManager
-from gui.models.profile_list_model import ProfileIdRole, ProfileListModel
+from gui.item_models.profile_list_model import ProfileIdRole, ProfileListModel
+from gui.tasks import Tasks
 from gui.widgets.connection_results import ConnectionResults
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.profile_form import ProfileForm
@@ -36,6 +39,7 @@ from gui.widgets.retranslating import Retranslating
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("system", "en", "zh_CN")
+TESTING = "test"  # the connection test in the tab's tasks
 
 
 class SettingsTab(Retranslating, QWidget):
@@ -45,9 +49,9 @@ class SettingsTab(Retranslating, QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service, self.connection, self.languages = service, connection, languages
-        self._test_task: asyncio.Task[None] | None = None
         self.model = ProfileListModel(service)
         self.messages = MessageBar()
+        self.tasks = Tasks(self.messages.show_error, "settings")
         self.key_banner = MessageBar()
         self.env_banner = MessageBar()
         self.profiles_box, self.profile_box, self.language_box = QGroupBox(), QGroupBox(), QGroupBox()
@@ -96,8 +100,7 @@ class SettingsTab(Retranslating, QWidget):
 
     def _connect(self) -> None:
         self.profile_list.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
-        for kind in (ProfileKind.OPENAI, ProfileKind.AZURE, ProfileKind.ZHIPU, ProfileKind.BAILIAN,
-                     ProfileKind.COMPATIBLE):
+        for kind in (spec.kind for spec in addable()):
             action = self.add_menu.addAction("")
             action.setData(kind)
             action.triggered.connect(lambda _=False, k=kind: self.add_profile(k))
@@ -122,12 +125,11 @@ class SettingsTab(Retranslating, QWidget):
         self.save_button.setText(self.tr("Save"))
         self._set_test_button_text()
         for action in self.add_menu.actions():
-            action.setText(self.form.kind_text(action.data()))
+            action.setText(spec_for(action.data()).title)
         self.language_combo.blockSignals(True)
         self.language_combo.clear()
         self.language_combo.addItems([self.tr("Follow the system"), "English", "简体中文"])
-        self.language_combo.setCurrentIndex(LANGUAGES.index(self.service.settings.language)
-                                            if self.service.settings.language in LANGUAGES else 0)
+        self.language_combo.setCurrentIndex(self._saved_language_index())
         self.language_combo.blockSignals(False)
         self.language_combo.setAccessibleName(self.tr("Language of the app"))
         self.profile_list.setAccessibleName(self.tr("Connection profiles"))
@@ -135,15 +137,32 @@ class SettingsTab(Retranslating, QWidget):
         self._show_env_offer()
         self.model.layoutChanged.emit()
 
+    # -- what MainWindow calls -------------------------------------------------------------------------
+    def show_error(self, message: str, hint: str = "") -> None:
+        self.messages.show_error(message, hint)
+
+    def choose_language(self, language: str) -> None:
+        """Switch the app to ``language`` ("en", "zh_CN" or "system"), as if chosen here."""
+        self.language_combo.setCurrentIndex(LANGUAGES.index(language))
+
+    def reload(self) -> None:
+        """The settings were changed elsewhere (the app was reset): show them as they are now."""
+        self.model.reload()
+        self.language_combo.setCurrentIndex(self._saved_language_index())
+
     def is_testing(self) -> bool:
-        return self._test_task is not None and not self._test_task.done()
+        return self.tasks.busy(TESTING)
 
     def cancel_tasks(self) -> None:
-        if self._test_task is not None:
-            self._test_task.cancel()
+        self.tasks.cancel_all()
 
-    def _set_test_button_text(self) -> None:
-        self.test_button.setText(self.tr("Cancel test") if self.is_testing() else self.tr("Test connection"))
+    def _saved_language_index(self) -> int:
+        language = self.service.settings.language
+        return LANGUAGES.index(language) if language in LANGUAGES else 0
+
+    def _set_test_button_text(self, testing: bool | None = None) -> None:
+        testing = self.is_testing() if testing is None else testing
+        self.test_button.setText(self.tr("Cancel test") if testing else self.tr("Test connection"))
 
     # -- profiles ---------------------------------------------------------------------------
     def selected_profile_id(self) -> str:
@@ -176,11 +195,10 @@ class SettingsTab(Retranslating, QWidget):
         self.messages.hide()
         return True
 
-    def add_profile(self, kind: ProfileKind) -> None:
+    def add_profile(self, kind: str) -> None:
         """Show a new profile in the form; it joins the list when the user saves it."""
         names = {p.name for p in self.service.settings.profiles}
-        base = {ProfileKind.OPENAI: "OpenAI", ProfileKind.AZURE: "Azure OpenAI", ProfileKind.ZHIPU: self.tr("Zhipu"),
-                ProfileKind.BAILIAN: self.tr("Bailian"), ProfileKind.COMPATIBLE: self.tr("Gateway")}[kind]
+        base = tr(spec_for(kind).profile_name)
         name = next(n for n in (base, *(f"{base} {i}" for i in range(2, 100))) if n not in names)
         self.profile_list.selectionModel().clear()
         self.form.load(new_profile(kind, name), has_key=False)
@@ -231,10 +249,10 @@ class SettingsTab(Retranslating, QWidget):
     # -- connection test --------------------------------------------------------------------
     def toggle_test(self) -> None:
         if self.is_testing():
-            self.cancel_tasks()
+            self.tasks.cancel(TESTING)
             return
-        self._test_task = asyncio.ensure_future(self._test_selected())
-        self._set_test_button_text()
+        self.tasks.replace(TESTING, self._test_selected())
+        self._set_test_button_text(testing=True)
 
     async def _test_selected(self) -> None:
         profile = self.form.profile()
@@ -257,8 +275,7 @@ class SettingsTab(Retranslating, QWidget):
         except CoreError as error:
             self.messages.show_error(error.user_message, error.hint)
         finally:
-            self._test_task = None
-            self._set_test_button_text()
+            self._set_test_button_text(testing=False)
 
     # -- key storage, environment, language -------------------------------------------------
     def _show_key_storage(self) -> None:

@@ -49,7 +49,7 @@ def _loads(path: str) -> bool:
 
 def _bundled_dirs() -> list[Path]:
     """Where a packaged app or the PySide6 wheel keeps Qt's own libraries."""
-    import PySide6
+    import PySide6  # here, not at the top: the check runs before anything of Qt is loaded
 
     dirs = [Path(PySide6.__file__).parent / "Qt" / "lib"]
     if hasattr(sys, "_MEIPASS"):

@@ -3,9 +3,9 @@ the profile, and watch one live: status, loss chart, events, checkpoints, contro
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,39 +24,30 @@ from PySide6.QtWidgets import (
 
 from core.profiles import ProfileService
 from core.providers import capabilities_for
-from core.providers.base import Provider
+from core.providers.records import Job, JobEvent
 from core.training.export import export_all
 from core.training.jobs import watch
-from core.training.records import Job, JobEvent
-from gui.dataset.files import OPEN_FILTER
-from gui.models.jobs_table_model import JobsTableModel, status_text
-from gui.session import Session
-from gui.tasks import Tasks
+from gui.item_models.jobs_table_model import JobsTableModel, status_text
+from gui.profile_tab import ProfileTab
 from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
 from gui.training.starting import start_from_form
-from gui.widgets.dialogs import Button, ask, choose_file, choose_folder
-from gui.widgets.message_bar import MessageBar
-from gui.widgets.retranslating import Retranslating
+from gui.widgets.dialogs import DATASET_FILTER, Button, ask, choose_file, choose_folder
 
 REFRESH_MS = 15_000
 PAGE = 20
+# The tab's named tasks: a newer request of the same name replaces the older one.
+WATCHING, REFRESHING, STARTING, EXPORTING = "watch", "refresh", "start", "export"
 
 
-class TrainingTab(Retranslating, QWidget):
+class TrainingTab(ProfileTab):
     try_model = Signal(str)
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.activated = False
-        self._watch_task: asyncio.Task[None] | None = None
-        self._start_task: asyncio.Task[object] | None = None
-        self._busy_task: asyncio.Task[object] | None = None  # what the Cancel button stops
+        super().__init__(service, "training", parent)
+        self._busy = ""  # the task that the progress bar shows and its Cancel button stops
         self.events: list[JobEvent] = []
-        self.messages, self.form, self.detail = MessageBar(), JobForm(), JobDetail()
-        self.tasks = Tasks(self.messages, "training")
-        self.connection = Session(service, self.tasks)
+        self.form, self.detail = JobForm(), JobDetail()
         self.jobs_model, self.jobs_view = JobsTableModel(), QTableView()
         self.progress, self.cancel_button = QProgressBar(maximum=1000), QPushButton()
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
@@ -64,16 +55,11 @@ class TrainingTab(Retranslating, QWidget):
         self._has_more = False
         self.tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self._build()
+        self._connect()
         self.retranslate()
-        self.timer = QTimer(self, interval=REFRESH_MS, timeout=lambda: self.run(self.refresh()))
+        self.timer = QTimer(self, interval=REFRESH_MS, timeout=self._refresh_soon)
 
     def _build(self) -> None:
-        self.jobs_view.setModel(self.jobs_model)
-        self.jobs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.jobs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.jobs_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.jobs_view.horizontalHeader().setStretchLastSection(True)
-        self.jobs_view.verticalHeader().hide()
         form = QVBoxLayout(self.form_box)
         form.addWidget(self.form)
         loading = QHBoxLayout()
@@ -81,18 +67,8 @@ class TrainingTab(Retranslating, QWidget):
         loading.addWidget(self.cancel_button)
         form.addLayout(loading)
         form.addStretch(1)
-        jobs = QWidget()
-        jobs_layout = QVBoxLayout(jobs)
-        jobs_layout.setContentsMargins(0, 0, 0, 0)
-        jobs_buttons = QHBoxLayout()
-        jobs_buttons.addStretch(1)
-        jobs_buttons.addWidget(self.export_button)
-        jobs_buttons.addWidget(self.refresh_button)
-        jobs_layout.addLayout(jobs_buttons)
-        jobs_layout.addWidget(self.jobs_view)
-        jobs_layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignCenter)
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(jobs)
+        right.addWidget(self._jobs())
         right.addWidget(self.detail)
         right.setSizes([200, 460])
         split = QSplitter()
@@ -104,12 +80,34 @@ class TrainingTab(Retranslating, QWidget):
         layout.addWidget(split, 1)
         self.set_busy(False)
         self.more_button.hide()
+
+    def _jobs(self) -> QWidget:
+        """The list of jobs with its buttons."""
+        self.jobs_view.setModel(self.jobs_model)
+        self.jobs_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.jobs_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.jobs_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.jobs_view.horizontalHeader().setStretchLastSection(True)
+        self.jobs_view.verticalHeader().hide()
+        jobs = QWidget()
+        layout = QVBoxLayout(jobs)
+        layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.refresh_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.jobs_view)
+        layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignCenter)
+        return jobs
+
+    def _connect(self) -> None:
         self.form.browse_clicked.connect(lambda which: self.run(self._browse(which)))
-        self.form.start_clicked.connect(lambda: self._start())
-        self.cancel_button.clicked.connect(self._cancel_start)
-        self.refresh_button.clicked.connect(lambda: self.run(self.refresh()))
+        self.form.start_clicked.connect(lambda: self._run_busy(STARTING, self._start_job()))
+        self.cancel_button.clicked.connect(self._cancel_busy)
+        self.refresh_button.clicked.connect(self._refresh_soon)
         self.more_button.clicked.connect(lambda: self.run(self._load_more()))
-        self.export_button.clicked.connect(self._start_export)
+        self.export_button.clicked.connect(lambda: self._run_busy(EXPORTING, self._export()))
         self.jobs_view.selectionModel().currentRowChanged.connect(lambda current, _: self._selected(current.row()))
         self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
         self.detail.try_clicked.connect(self.try_model)
@@ -123,15 +121,20 @@ class TrainingTab(Retranslating, QWidget):
         self.export_button.setToolTip(self.tr("Save every job, its events, results and files into a folder, so you "
                                               "keep them if the provider or a model goes away"))
 
-    # -- tasks ------------------------------------------------------------------------------------------
-    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
-        """Run a coroutine of this tab, keeping it referenced and showing its CoreErrors."""
-        return self.tasks.run(coroutine)
+    # -- what MainWindow calls -------------------------------------------------------------------------
+    def use_file(self, path: Path) -> None:
+        """A file handed over by the Dataset tab."""
+        self.form.training_edit.setText(str(path))
+
+    def continue_from(self, model: str) -> None:
+        """Train ``model`` (one of the user's fine-tuned models) further."""
+        self.form.model_combo.setCurrentText(model)
 
     def cancel_tasks(self) -> None:
         self.timer.stop()
-        self.tasks.cancel_all(self._watch_task)
+        super().cancel_tasks()
 
+    # -- the progress bar -------------------------------------------------------------------------------
     def set_busy(self, busy: bool, text: str = "", cancellable: bool = True) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
@@ -139,28 +142,42 @@ class TrainingTab(Retranslating, QWidget):
         self.progress.setFormat(text or "%p%")
         self.form.start_button.setEnabled(not busy)
 
-    async def session(self) -> Provider:
-        return await self.connection.get()
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(done / max(total, 1) * 1000))
+
+    def _run_busy(self, name: str, coroutine: Coroutine[Any, Any, object]) -> None:
+        """Run a task that the progress bar shows and its Cancel button stops."""
+        self._busy = name
+        self.tasks.replace(name, coroutine)
+
+    def _cancel_busy(self) -> None:
+        """Stop what the progress bar shows: starting a job (before it was sent) or an export."""
+        if not self.tasks.busy(self._busy):
+            return
+        self.tasks.cancel(self._busy)
+        self.set_busy(False)
+        if self._busy == STARTING:
+            self.messages.show_info(self.tr("Cancelled: no job was started."))
 
     # -- the profile, the list --------------------------------------------------------------------------
-    def activate(self) -> None:
+    def load_profile(self) -> None:
         """Shown for the first time, or the profile changed: (re)load models and jobs, keep refreshing."""
-        self.activated = True
-        self.connection.reset()
         capabilities = capabilities_for(self.service.settings.active_profile)
         self.form.set_capabilities(capabilities)
         self.detail.set_capabilities(capabilities)
-        if self._watch_task is not None:
-            self._watch_task.cancel()
+        self.tasks.cancel(WATCHING)
         self.jobs_model.set_jobs([])
         self.detail.show_job(None)
         self.run(self._load_models())
-        self.run(self.refresh())
+        self._refresh_soon()
         self.timer.start()
 
     async def _load_models(self) -> None:
         models = await (await self.session()).base_models()
         self.form.set_models(models, self.service.settings.dataset_model)
+
+    def _refresh_soon(self) -> None:
+        self.tasks.replace(REFRESHING, self.refresh())
 
     async def refresh(self) -> None:
         shown = max(len(self.jobs_model.jobs), PAGE)
@@ -172,55 +189,35 @@ class TrainingTab(Retranslating, QWidget):
 
     async def _load_more(self) -> None:
         known = self.jobs_model.jobs
-        training = await self.session()
-        older, self._has_more = await training.list_jobs(limit=PAGE, after=known[-1].id if known else None)
+        provider = await self.session()
+        older, self._has_more = await provider.list_jobs(limit=PAGE, after=known[-1].id if known else None)
         self.jobs_model.set_jobs(known + older)
         self.more_button.setVisible(self._has_more)
-
-    def _start_export(self) -> None:
-        self._busy_task = self.run(self._export())
 
     async def _export(self) -> None:
         folder = await choose_folder(self, self.tr("Choose a folder for the export"))
         if folder is None:
             return
-
-        def progress(done: int, total: int, _: str) -> None:
-            self.progress.setValue(int(done / max(total, 1) * 1000))
-
         self.set_busy(True, self.tr("Exporting… %p%"))
         try:
-            index = await export_all(await self.session(), folder, progress)
+            index = await export_all(await self.session(), folder,
+                                     lambda done, total, _: self._show_progress(done, total))
         finally:
             self.set_busy(False)
         self.messages.show_info(self.tr("Every job was saved to {folder}.").format(folder=index.parent))
 
-    def use_file(self, path: Path) -> None:
-        """A file handed over by the Dataset tab."""
-        self.form.training_edit.setText(str(path))
-
     async def _browse(self, which: str) -> None:
-        path = await choose_file(self, self.tr("Choose a training file"), OPEN_FILTER)
+        path = await choose_file(self, self.tr("Choose a training file"), DATASET_FILTER)
         if path is not None:
             (self.form.training_edit if which == "training" else self.form.validation_edit).setText(str(path))
 
     # -- starting ---------------------------------------------------------------------------------------
-    def _start(self) -> None:
-        self._start_task = self._busy_task = self.run(self._start_job())
-
-    def _cancel_start(self) -> None:
-        """Stop what the progress bar shows: starting a job (before it was sent) or an export."""
-        if self._busy_task is None:
-            return
-        self._busy_task.cancel()
-        self.set_busy(False)
-        if self._busy_task is self._start_task:
-            self.messages.show_info(self.tr("Cancelled: no job was started."))
-
     async def _start_job(self) -> None:
         self.messages.hide()
         try:
-            job = await start_from_form(self, await self.session())
+            job = await start_from_form(self.form, await self.session(), self,
+                                        lambda text, cancellable: self.set_busy(True, text, cancellable),
+                                        self._show_progress)
         finally:
             self.set_busy(False)
         if job is not None:
@@ -232,17 +229,16 @@ class TrainingTab(Retranslating, QWidget):
     # -- one job ----------------------------------------------------------------------------------------
     def _selected(self, row: int) -> None:
         job = self.jobs_model.jobs[row] if 0 <= row < len(self.jobs_model.jobs) else None
-        if self._watch_task is not None:
-            self._watch_task.cancel()
+        self.tasks.cancel(WATCHING)
         self.events = []
         self.detail.show_job(job)
         if job is not None:
-            self._watch_task = asyncio.ensure_future(self.tasks.guarded(self._watch(job)))  # type: ignore[arg-type]
+            self.tasks.replace(WATCHING, self._watch(job))
 
     async def _watch(self, job: Job) -> None:
-        training = await self.session()
+        provider = await self.session()
         status = job.status
-        async for update in watch(training, job.id):
+        async for update in watch(provider, job.id):
             self.detail.set_reconnecting(update.message if update.reconnecting else "")
             if update.job is None:
                 continue
@@ -250,11 +246,11 @@ class TrainingTab(Retranslating, QWidget):
             self.detail.show_job(update.job)
             self.detail.add_events(update.events)
             self.events += update.events
-            self.detail.show_points(await training.metrics(update.job, self.events))  # the result file at the end
+            self.detail.show_points(await provider.metrics(update.job, self.events))  # the result file at the end
             if update.job.status != status:
                 status = update.job.status
                 self._notify(update.job)
-        self.detail.show_checkpoints(await training.checkpoints(job.id))  # [] where the provider has none
+        self.detail.show_checkpoints(await provider.checkpoints(job.id))  # [] where the provider has none
 
     def _notify(self, job: Job) -> None:
         if self.tray is not None and not self.window().isActiveWindow():

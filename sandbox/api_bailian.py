@@ -12,14 +12,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from core.dataset.check import MAX_FILE_BYTES
 from sandbox import api_bailian_deployments as deployments
 from sandbox.api_jobs import current_job, current_jobs, new_job
 from sandbox.bailian_shapes import answer, clock, page
 from sandbox.catalogue import base_model, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
-from sandbox.inputs import FORM_OVERHEAD, json_object, limited, optional_object, query_number, refuse_if_declared_over
+from sandbox.inputs import (
+    FORM_OVERHEAD,
+    MAX_FILE_BYTES,
+    json_object,
+    limited,
+    optional_object,
+    query_number,
+    refuse_if_declared_over,
+)
 from sandbox.lifecycle import control
 from sandbox.state import FileRecord, JobRecord
 from sandbox.validation import analyse_file

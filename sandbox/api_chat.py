@@ -14,8 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from core.dataset.check import messages_tokens
-from core.dataset.tokens import count_text, encoding, encoding_name_for
 from sandbox.answers import chunks, sandbox_reply, trained_answer
 from sandbox.api_bailian_deployments import deployment_status
 from sandbox.catalogue import base_model, new_id
@@ -23,7 +21,8 @@ from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
 from sandbox.inputs import json_object, optional_object, required_text, whole_number
 from sandbox.shapes import shaped
-from sandbox.validation import FileFacts, text_of
+from sandbox.tokens import messages_tokens, text_of, text_tokens, truncate
+from sandbox.validation import FileFacts
 
 
 class StreamDropped(Exception):
@@ -73,11 +72,8 @@ def _limit_answer(answer: str, model: str, max_tokens: int | None, stop: Any) ->
     for sequence in stops:
         if sequence and sequence in answer:
             answer = answer[: answer.index(sequence)]
-    if max_tokens is not None:
-        tokens = encoding(encoding_name_for(model)).encode_ordinary(answer)
-        if len(tokens) > max_tokens:
-            return encoding(encoding_name_for(model)).decode(tokens[:max_tokens]), "length"
-    return answer, "stop"
+    cut = truncate(answer, model, max_tokens) if max_tokens is not None else None
+    return (answer, "stop") if cut is None else (cut, "length")
 
 
 def _answer(sandbox: Sandbox, model_id: str, prompt: str) -> str:
@@ -140,7 +136,7 @@ async def chat_completions(request: Request) -> Response:
                        "endpoint. Did you mean to use v1/completions?", param="model")
     prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
     text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
-    usage = {"prompt_tokens": messages_tokens(messages, model_id), "completion_tokens": count_text(text, model_id)}
+    usage = {"prompt_tokens": messages_tokens(messages, model_id), "completion_tokens": text_tokens(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     common = {"id": new_id("chatcmpl-"), "created": int(time.time()), "model": model_id,
               "system_fingerprint": "fp_sandbox"}
@@ -171,7 +167,7 @@ async def completions(request: Request) -> Response:
     prompt = body.get("prompt", "")
     prompt = prompt[0] if isinstance(prompt, list) and prompt else str(prompt)
     text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
-    usage = {"prompt_tokens": count_text(prompt, model_id), "completion_tokens": count_text(text, model_id)}
+    usage = {"prompt_tokens": text_tokens(prompt, model_id), "completion_tokens": text_tokens(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     common = {"id": new_id("cmpl-"), "object": "text_completion", "created": int(time.time()), "model": model_id}
 

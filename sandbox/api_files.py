@@ -13,12 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from core.dataset.check import MAX_FILE_BYTES
 from sandbox.catalogue import new_id, now
 from sandbox.context import sandbox_of
 from sandbox.errors import ApiError, bad_request, not_found
 from sandbox.inputs import (
     FORM_OVERHEAD,
+    MAX_FILE_BYTES,
     json_object,
     limited,
     query_number,

@@ -12,6 +12,9 @@ from starlette.types import Message, Receive
 
 from sandbox.errors import ApiError, bad_request
 
+# The Files API: "Individual files can be up to 512 MB" (platform.openai.com/docs/api-reference/files/create);
+# larger ones go through the Uploads API, in parts.
+MAX_FILE_BYTES = 512 * 1024**2
 FORM_OVERHEAD = 64 * 1024  # room for a multipart body's boundaries and headers around the data
 DRAIN_BYTES = 4 * 1024**2  # a refused body up to this size is read to its end, so the client sees the answer
 DRAIN_SECONDS = 2.0

@@ -12,16 +12,16 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.paths import data_dir
 from sandbox.shared_server import claim, forget_server, record_server, running_server
 
 if TYPE_CHECKING:
     from sandbox.server import SandboxServer
 
 
-def app_state_dir() -> Path:
-    """The folder of the Sandbox the app and the CLI's --sandbox share."""
-    return data_dir() / "sandbox"
+def app_state_dir(data_folder: Path) -> Path:
+    """The folder of the Sandbox the app and the CLI's --sandbox share, in the app's ``data_folder`` (which the app
+    passes in: the Sandbox knows nothing of the app's folders)."""
+    return data_folder / "sandbox"
 
 
 class SandboxLauncher:

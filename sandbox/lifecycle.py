@@ -13,7 +13,6 @@ import random
 import time
 from typing import Any
 
-from core.dataset.estimate import auto_epochs
 from sandbox.catalogue import ORGANIZATION, SANDBOX_NOTICE, base_model, fine_tuned_name, new_id
 from sandbox.state import FileRecord, JobRecord, ModelRecord, SandboxState
 from sandbox.validation import job_file_problem
@@ -22,6 +21,21 @@ VALIDATED_AT, STARTED_AT = 0.1, 0.2
 MAX_METRIC_EVENTS = 100
 TERMINAL = ("succeeded", "failed", "cancelled")
 RESULT_COLUMNS = "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy"
+
+
+# "auto" epochs, as OpenAI's cookbook computes them (openai/openai-cookbook, examples/Chat_finetuning_data_prep.ipynb,
+# "Cost Estimation"): 3 epochs, unless that shows the model fewer than 100 or more than 25,000 examples in all; then
+# as many epochs (1 to 25) as come nearest. The app keeps its own copy of the rule (core/dataset/estimate.py).
+DEFAULT_EPOCHS, MIN_EPOCHS, MAX_EPOCHS = 3, 1, 25
+MIN_EXAMPLES_SEEN, MAX_EXAMPLES_SEEN = 100, 25_000
+
+
+def auto_epochs(n_examples: int) -> int:
+    n = max(n_examples, 1)
+    seen = n * DEFAULT_EPOCHS
+    below, above = seen < MIN_EXAMPLES_SEEN, seen > MAX_EXAMPLES_SEEN
+    return min(MAX_EPOCHS, MIN_EXAMPLES_SEEN // n) if below else max(MIN_EPOCHS, MAX_EXAMPLES_SEEN // n) if above \
+        else DEFAULT_EPOCHS
 
 
 def resolve_hyperparameters(requested: dict[str, Any], n_examples: int, method: str) -> dict[str, Any]:

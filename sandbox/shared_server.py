@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.fileio import write_atomically
+from sandbox.disk import replace_file
 
 RECORD = "server.json"
 LOCK = "server.lock"
@@ -108,7 +108,7 @@ def running_server(state_dir: Path) -> str | None:
 def record_server(state_dir: Path, url: str, origin: str) -> None:
     """Say that this process serves ``state_dir`` at ``url`` (hold claim())."""
     record = {"url": url, "origin": origin, "pid": os.getpid()}
-    write_atomically(state_dir / RECORD, json.dumps(record), sync=False)
+    replace_file(state_dir / RECORD, json.dumps(record))
 
 
 def forget_server(state_dir: Path, url: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.fileio import write_atomically
+from sandbox.disk import replace_file
 from sandbox.validation import FileFacts
 
 log = logging.getLogger(__name__)
@@ -164,14 +164,14 @@ class SandboxState:
                     "jobs": [asdict(j) for j in self.jobs.values()],
                     "models": [asdict(m) for m in self.models.values()],
                     "deployments": [asdict(d) for d in self.deployments.values()]}
-            write_atomically(self.state_dir / "state.json", json.dumps(data).encode(), sync=False)
+            replace_file(self.state_dir / "state.json", json.dumps(data).encode())
 
     def add_file(self, record: FileRecord, content: bytes) -> None:
         with self.lock:
             self.files[record.id] = record
             self.contents[record.id] = content
             if self.state_dir is not None:
-                write_atomically(self.state_dir / "files" / record.id, content)
+                replace_file(self.state_dir / "files" / record.id, content)
             self.save()
 
     # -- upload parts: streamed to disk, never held in memory ---------------------------------------

@@ -1,7 +1,8 @@
 """Check an uploaded training file the way the fine-tuning API does, and learn its examples.
 
-Format problems are refused at upload (400). Limits that depend on the chosen model (example
-count, per-example tokens, chat vs completion) are checked when a job validates its files.
+Format problems are refused at upload (400; the rules of one line are in examples.py). Limits that depend on the
+chosen model (example count, per-example tokens, chat vs completion) are checked when a job validates its files,
+and make it fail with the codes the API uses (invalid_n_examples, invalid_file_format, invalid_training_file).
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from __future__ import annotations
 import codecs
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from core.dataset.check import MIN_EXAMPLES, example_tokens
-from core.dataset.model import Format, content_text, row_format
 from sandbox.catalogue import MAX_CONTEXT, BaseModel
 from sandbox.errors import bad_request
+from sandbox.examples import CHAT, COMPLETION, DPO, check_example, example_format, invalid
+from sandbox.tokens import json_tokens, messages_tokens, text_of, text_tokens
 
-CHAT, COMPLETION, DPO = Format.CHAT, Format.COMPLETION, Format.DPO
+# The fine-tuning guide asks for at least 10 examples (platform.openai.com/docs/guides/fine-tuning, "Example count
+# recommendations"); a job on fewer fails with invalid_n_examples and the text job_file_problem gives, the API's own.
+MIN_EXAMPLES = 10
+CHAT_COUNTING_MODEL, LEGACY_COUNTING_MODEL = "gpt-4o-mini", "davinci-002"  # the model is not known at upload
 
 
 @dataclass
@@ -30,35 +35,33 @@ class FileFacts:
     bom: bool = False  # the file starts with a UTF-8 byte-order mark (Azure requires one)
 
 
-def text_of(content: object) -> str:
-    return content_text(content) or ""
+def _last_user_text(messages: list[dict[str, Any]]) -> str:
+    return next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
 
 
-def _chat_pair(messages: list, line: int) -> tuple[str, str]:
-    if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
-        raise bad_request(f"Invalid file format. Line {line}: 'messages' must be a list of objects.", "file",
-                          "invalid_file_format")
-    roles = [m.get("role") for m in messages]
-    if "assistant" not in roles:
-        raise bad_request(f"Invalid file format. Line {line}: the example has no assistant message.", "file",
-                          "invalid_file_format")
-    last_answer = max(i for i, r in enumerate(roles) if r == "assistant")
-    prompt = next((text_of(m.get("content")) for m in reversed(messages[:last_answer]) if m.get("role") == "user"),
-                  "")
-    return prompt, text_of(messages[last_answer].get("content"))
+def _pair(example: dict[str, Any], fmt: str) -> tuple[str, str]:
+    """The last question and its answer, which a model fine-tuned on the file repeats."""
+    if fmt == COMPLETION:
+        return example["prompt"], example["completion"]
+    if fmt == DPO:
+        return _last_user_text(example["input"]["messages"]), text_of(example["preferred_output"][0].get("content"))
+    messages = example["messages"]
+    last_answer = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+    return _last_user_text(messages[:last_answer]), text_of(messages[last_answer].get("content"))
 
 
-def _example_facts(example: dict, fmt: Format, line: int) -> tuple[int, tuple[str, str]]:
-    tokens = example_tokens(example, fmt, "davinci-002" if fmt is Format.COMPLETION else "gpt-4o-mini")
-    if fmt is Format.CHAT:
-        return tokens, _chat_pair(example["messages"], line)
-    if fmt is Format.COMPLETION:
-        return tokens, (str(example.get("prompt", "")), str(example.get("completion", "")))
-    inputs = example["input"].get("messages", []) if isinstance(example["input"], dict) else []
-    preferred = example["preferred_output"] if isinstance(example["preferred_output"], list) else []
-    prompt = next((text_of(m.get("content")) for m in reversed(inputs) if m.get("role") == "user"), "")
-    answer = text_of(preferred[0].get("content")) if preferred and isinstance(preferred[0], dict) else ""
-    return tokens, (prompt, answer)
+def _tokens(example: dict[str, Any], fmt: str) -> int:
+    """The example's trained tokens (see tokens.py for the rule)."""
+    if fmt == COMPLETION:
+        return sum(text_tokens(example[key], LEGACY_COUNTING_MODEL) for key in ("prompt", "completion"))
+    model = CHAT_COUNTING_MODEL
+    if fmt == CHAT:
+        return messages_tokens(example["messages"], model) + json_tokens(example.get("tools"), model) \
+            + json_tokens(example.get("functions"), model)
+    given = example["input"]
+    return (messages_tokens(given["messages"], model) + json_tokens(given.get("tools"), model)
+            + messages_tokens(example["preferred_output"], model)
+            + messages_tokens(example["non_preferred_output"], model))
 
 
 def _from_bailian_dpo(example: object) -> object:
@@ -69,6 +72,27 @@ def _from_bailian_dpo(example: object) -> object:
     return example
 
 
+def _parse(line: str, number: int) -> object:
+    try:
+        return _from_bailian_dpo(json.loads(line))
+    except (ValueError, RecursionError) as exc:
+        raise invalid(number, f" is not valid JSON: {exc}.") from exc
+
+
+def _add(facts: FileFacts | None, example: dict[str, Any], fmt: str, number: int) -> FileFacts:
+    facts = facts or FileFacts(fmt, 0, 0, 0)
+    if fmt != facts.format:
+        raise invalid(number, f" is a {fmt} example, but the file started with {facts.format} examples.")
+    tokens = _tokens(example, fmt)
+    if tokens > MAX_CONTEXT:
+        raise invalid(number, f" has {tokens} tokens; no model accepts more than {MAX_CONTEXT} tokens per example.")
+    facts.n_examples += 1
+    facts.total_tokens += tokens
+    facts.max_tokens = max(facts.max_tokens, tokens)
+    facts.pairs.append(_pair(example, fmt))
+    return facts
+
+
 def analyse_file(content: bytes) -> FileFacts:
     """Parse a JSONL fine-tune file; raises ApiError(400) for anything the API would refuse."""
     try:
@@ -77,32 +101,12 @@ def analyse_file(content: bytes) -> FileFacts:
         raise bad_request("Invalid file format. The file must be UTF-8 encoded JSONL.", "file",
                           "invalid_file_format") from exc
     facts: FileFacts | None = None
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            example = json.loads(line)
-        except ValueError as exc:
-            raise bad_request(f"Invalid file format. Line {line_number} is not valid JSON: {exc}.", "file",
-                              "invalid_file_format") from exc
-        example = _from_bailian_dpo(example)
-        fmt = row_format(example)
-        if fmt is Format.UNKNOWN or (fmt is Format.COMPLETION and not {"prompt", "completion"} <= example.keys()):
-            raise bad_request(f"Invalid file format. Line {line_number}: expected 'messages', 'prompt' and "
-                              "'completion', or 'input', 'preferred_output' and 'non_preferred_output'.",
-                              "file", "invalid_file_format")
-        facts = facts or FileFacts(fmt, 0, 0, 0)
-        if fmt != facts.format:
-            raise bad_request(f"Invalid file format. Line {line_number} is a {fmt} example, but the file "
-                              f"started with {facts.format} examples.", "file", "invalid_file_format")
-        tokens, pair = _example_facts(example, fmt, line_number)
-        if tokens > MAX_CONTEXT:
-            raise bad_request(f"Line {line_number} has {tokens} tokens; no model accepts more than "
-                              f"{MAX_CONTEXT} tokens per example.", "file", "invalid_file_format")
-        facts.n_examples += 1
-        facts.total_tokens += tokens
-        facts.max_tokens = max(facts.max_tokens, tokens)
-        facts.pairs.append(pair)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            example = _parse(line, number)
+            fmt = example_format(example, number)
+            check_example(example, fmt, number)
+            facts = _add(facts, example, fmt, number)
     if facts is None:
         raise bad_request("Invalid file format. The file is empty.", "file", "invalid_file_format")
     facts.bom = content.startswith(codecs.BOM_UTF8)
@@ -110,7 +114,8 @@ def analyse_file(content: bytes) -> FileFacts:
 
 
 def job_file_problem(facts: FileFacts, model: BaseModel, method: str, role: str) -> tuple[str, str] | None:
-    """(code, message) of why a job must fail on this file, or None when it can train."""
+    """(code, message) of why a job must fail on this file, or None when it can train. Chat models train on chat
+    rows (preference rows with DPO), the legacy completion models on prompt/completion rows."""
     wanted = DPO if method == "dpo" else CHAT if model.chat else COMPLETION
     if facts.format != wanted:
         return ("invalid_file_format",

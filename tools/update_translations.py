@@ -23,7 +23,7 @@ def tool(name: str) -> str:
 
 def main() -> int:
     sources = [str(p.relative_to(ROOT)) for p in sorted(ROOT.glob("main.py"))]
-    for package in ("core", "gui"):
+    for package in ("core", "cli", "gui"):
         sources += [str(p.relative_to(ROOT)) for p in sorted((ROOT / package).rglob("*.py"))]
     for language in LANGUAGES:
         ts = TS_DIR / f"finetune_studio_{language}.ts"

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from core.dataset.model import LEGACY_MODELS
 from core.paths import resource_path
 
 if TYPE_CHECKING:
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 # this overhead. A public write-up (amitness.com, 2025) found it matches the dashboard's trained
 # tokens exactly; the cookbook's rule (3 per message + role, 3 per example) overestimates slightly.
 TOKENS_PER_MESSAGE = 4
-LEGACY_MODELS = ("davinci-002", "babbage-002")
 
 
 def _use_bundled_files() -> None:

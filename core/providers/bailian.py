@@ -11,11 +11,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx2
 import orjson
 
 from core.client import DOWNLOAD_LIMIT, build_client, response_limit
 from core.errors import CoreError, file_error
-from core.i18n import tr
+from core.i18n import QT_TR_NOOP, tr
 from core.models import ModelInfo, in_order, made_by
 from core.providers.bailian_payloads import (
     deployment_from_bailian,
@@ -37,14 +38,18 @@ from core.providers.base import (
 )
 from core.providers.openai_api import call
 from core.providers.payloads import as_dict, integer, text, timestamp
-from core.training.records import Job, JobEvent, JobRequest, MetricPoint
+from core.providers.records import Job, JobEvent, JobRequest, MetricPoint
+from core.providers.spec import Choice, ProfileField, ProviderSpec, connection_fields, training_type_field
 
 if TYPE_CHECKING:
     import openai
 
-    from core.settings import Profile
-    from core.training.service import BaseModel
+    from core.profile import Profile
 
+REGIONS = (Choice("cn-beijing", QT_TR_NOOP("China (Beijing)"), "https://dashscope.aliyuncs.com/api/v1"),
+           Choice("ap-southeast-1", QT_TR_NOOP("International (Singapore)"), "https://dashscope-intl.aliyuncs.com/api/v1"))
+TRAINING_TYPES = (Choice("efficient_sft", QT_TR_NOOP("LoRA (efficient; pay-per-token deployment)")),
+                  Choice("sft", QT_TR_NOOP("Full fine-tuning (deployment billed by the hour)")))
 BAILIAN_MODELS = ("qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen2.5-7b-instruct", "qwen2.5-14b-instruct",
                   "qwen2.5-72b-instruct", "qwen-turbo-0624", "qwen-plus-0723")
 LOG_LINES = 1000  # the most the logs call returns at once
@@ -60,7 +65,7 @@ def chat_url(api_url: str) -> str:
 
 def _prepared(path: Path) -> bytes:
     """The file as Bailian takes it: preference (DPO) rows are turned into its own DPO shape."""
-    from core.dataset.io import read_rows
+    from core.dataset.io import read_rows  # start-up speed: the file readers load when a file is sent
 
     data = path.read_bytes()
     if b"preferred_output" not in data:
@@ -74,6 +79,7 @@ class BailianProvider(Provider):
         supports_pause=False, supports_checkpoints=False, supports_delete_model=False,
         supports_seed=False, requires_deployment=True, can_deploy=True, suffix_pattern=r"[A-Za-z0-9_-]{1,40}",
         suffix_rule="short", max_file_bytes=300 * MIB, model_name="{base}-{suffix}-ft-<id>")
+    base_model_ids = BAILIAN_MODELS
 
     def __init__(self, api: openai.AsyncOpenAI, chat_client: openai.AsyncOpenAI) -> None:
         super().__init__(chat_client)
@@ -131,8 +137,6 @@ class BailianProvider(Provider):
         url = text((await self._get(f"/files/{file_id}")).get("url"))
         if not url:
             raise CoreError(tr("The provider gives no download address for file {id}.").format(id=file_id), "")
-        import httpx2
-
         with response_limit(DOWNLOAD_LIMIT):
             response = await call(self.api.get(url, cast_to=httpx2.Response))
         return response.content
@@ -199,11 +203,6 @@ class BailianProvider(Provider):
         jobs, _ = await self.list_jobs(limit=100)
         return in_order(made_by(jobs) + [ModelInfo(name, 0, "bailian") for name in BAILIAN_MODELS])
 
-    async def base_models(self) -> list[BaseModel]:
-        from core.training.service import BaseModel
-
-        return [BaseModel(name, None, None) for name in BAILIAN_MODELS] + await self.own_models()
-
     async def deployments(self) -> list[Deployment]:
         found = await self._get("/deployments", page_no=1, page_size=200)
         raw = found.get("deployments")
@@ -234,3 +233,9 @@ class BailianProvider(Provider):
     async def close(self) -> None:
         await self.api.close()
         await super().close()
+
+
+SPEC = ProviderSpec("bailian", QT_TR_NOOP("Alibaba Cloud Bailian (百炼)"), QT_TR_NOOP("Bailian"), BailianProvider,
+                    (ProfileField("region", QT_TR_NOOP("Re&gion"), choices=REGIONS, default=REGIONS[0].value),
+                     training_type_field(TRAINING_TYPES, TRAINING_TYPES[0].value), *connection_fields(REGIONS[0].url)),
+                    dialect="bailian", default_url=REGIONS[0].url)

@@ -10,7 +10,7 @@ from typing import Any
 from core.i18n import tr
 from core.providers.base import Deployment, our_status
 from core.providers.payloads import as_dict, integer, number, text, timestamp
-from core.training.records import Job, JobEvent, MetricPoint
+from core.providers.records import Job, JobEvent, MetricPoint
 
 JOB_STATUSES = {"pending": "queued", "queuing": "queued", "running": "running", "canceling": "cancelling",
                 "succeeded": "succeeded", "failed": "failed", "canceled": "cancelled", "suspended": "paused"}

@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from core.client import build_client
 from core.errors import CoreError, NetworkError, TimeoutError_, file_error
+from core.fileio import write_atomically
 from core.i18n import tr
-from core.training.records import Checkpoint, Job, JobEvent, JobRequest, MetricPoint
+from core.paths import cache_dir
+from core.providers.catalogue import known_models
+from core.providers.records import BaseModel, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
 
 if TYPE_CHECKING:
     import openai
 
     from core.models import ModelInfo
-    from core.settings import Profile
-    from core.training.service import BaseModel
+    from core.profile import Profile
 
 Progress = Callable[[int, int], None]  # bytes sent, bytes in all
 MIB = 1024 * 1024
@@ -138,9 +141,6 @@ def check_size(path: Path, capabilities: Capabilities) -> int:
 def prepared_copy(path: Path, content: bytes, folder: str) -> Path:
     """``content`` saved in the cache folder under ``path``'s name, to upload instead of the user's own file
     (which stays as it is)."""
-    from core.fileio import write_atomically
-    from core.paths import cache_dir
-
     copy = cache_dir() / folder / path.name
     write_atomically(copy, content, sync=False)
     return copy
@@ -176,6 +176,7 @@ class Provider(ABC):
     """One connected provider account. ``chat_client`` always speaks the OpenAI chat API."""
 
     capabilities = Capabilities()
+    base_model_ids: tuple[str, ...] | None = None  # the models it fine-tunes; None: every one of pricing.json
 
     def __init__(self, chat_client: openai.AsyncOpenAI) -> None:
         self.chat_client = chat_client
@@ -184,8 +185,6 @@ class Provider(ABC):
     @classmethod
     def connect(cls, profile: Profile, api_key: str, base_url: str) -> Provider:
         """An adapter for ``profile`` at ``base_url``."""
-        from core.client import build_client
-
         provider = cls(build_client(profile, api_key, base_url))
         provider.profile = profile
         return provider
@@ -271,13 +270,13 @@ class Provider(ABC):
     async def delete_model(self, model_id: str) -> None:
         raise not_offered(tr("deleting models through its API"))
 
-    @abstractmethod
-    async def base_models(self) -> list[BaseModel]: ...
+    async def base_models(self) -> list[BaseModel]:
+        """The models a job can start from (with price, context and shutdown date where pricing.json knows
+        them), then this account's own fine-tuned models (continued training)."""
+        return known_models(names=self.base_model_ids) + await self.own_models()
 
     async def own_models(self) -> list[BaseModel]:
         """This account's fine-tuned models, to continue training them ([] when they cannot be listed)."""
-        from core.training.service import BaseModel
-
         try:
             return [BaseModel(m.id, None, None, own=True) for m in await self.list_models() if m.fine_tuned]
         except CoreError:

@@ -18,8 +18,9 @@ from core.errors import (
     file_error,
     from_exception,
 )
-from core.i18n import tr
+from core.i18n import QT_TR_NOOP, tr
 from core.models import ModelInfo, in_order, parse_fine_tuned
+from core.profile import SANDBOX_KIND
 from core.providers.base import (
     Capabilities,
     FileInfo,
@@ -31,6 +32,8 @@ from core.providers.base import (
     not_offered,
     prepared_copy,
 )
+from core.providers.catalogue import known_models
+from core.providers.metrics import decode_result_file, points_from_csv, points_from_events
 from core.providers.payloads import (
     as_dict,
     checkpoint_from_openai,
@@ -40,15 +43,16 @@ from core.providers.payloads import (
     text,
     timestamp,
 )
-from core.training.metrics import decode_result_file, points_from_csv, points_from_events
-from core.training.records import CLIENT_ID_KEY, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
-from core.training.uploads import UploadCache, Uploader
+from core.providers.records import CLIENT_ID_KEY, BaseModel, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
+from core.providers.spec import ProfileField, ProviderSpec, connection_fields
+from core.providers.uploads import Uploader
+from core.upload_cache import UploadCache
 
 if TYPE_CHECKING:
     import openai
 
-    from core.training.service import BaseModel
-
+OPENAI_URL = "https://api.openai.com/v1"
+SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the Sandbox starts
 PAGE = 100  # the most items the API lists at once
 STATUSES = {s: s for s in ("validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled")}
 
@@ -108,7 +112,7 @@ async def call(work: Any) -> Any:
 
 def _with_bom(path: Path) -> Path:
     """``path``, or a copy of it in UTF-8 with a byte-order mark when it is not already one."""
-    from core.dataset.io import reencoded
+    from core.dataset.io import reencoded  # start-up speed: the file readers load when a file is sent
 
     try:
         data = path.read_bytes()
@@ -263,17 +267,17 @@ class OpenAIProvider(Provider):
         await call(self.client.models.delete(model_id))
 
     async def base_models(self) -> list[BaseModel]:
-        """The known fine-tunable models, plus this account's own fine-tuned models (continued training)."""
-        from core.training.service import BaseModel, known_models
-
+        """The models of pricing.json with the shutdown dates /models announces, plus this account's own
+        fine-tuned models (continued training)."""
         try:
             listed = {m.id: getattr(m, "shutdown_date", None) for m in (await self.client.models.list()).data}
         except Exception:
             listed = {}  # the list is a convenience; a custom model id can still be typed
         own = [BaseModel(name, None, None, own=True) for name in sorted(listed) if name.startswith("ft:")]
-        return known_models(listed) + own
+        return known_models(listed, self.base_model_ids) + own
 
     async def training_markers(self, model_id: str) -> tuple[str, str]:
+        # start-up speed: the dataset checks load when a legacy model's markers are looked up
         from core.dataset.check import completion_markers
         from core.dataset.io import parse_lines
 
@@ -286,3 +290,17 @@ class OpenAIProvider(Provider):
         except CoreError:
             return "", ""  # a hint only: the user can still type them
         return completion_markers([row for batch in parse_lines(content) for row in batch])
+
+
+ORGANIZATION = ProfileField("organization", QT_TR_NOOP("&Organization"), QT_TR_NOOP("optional"))
+PROJECT = ProfileField("project", QT_TR_NOOP("Pro&ject"), QT_TR_NOOP("optional"))
+OPENAI_FIELDS = (*connection_fields(OPENAI_URL), ORGANIZATION, PROJECT)
+OPENAI = ProviderSpec("openai", QT_TR_NOOP("OpenAI"), QT_TR_NOOP("OpenAI"), OpenAIProvider, OPENAI_FIELDS,
+                      default_url=OPENAI_URL, add_v1=True)
+COMPATIBLE = ProviderSpec("compatible", QT_TR_NOOP("OpenAI-compatible gateway or relay"), QT_TR_NOOP("Gateway"),
+                          OpenAIProvider, OPENAI_FIELDS)
+SANDBOX = ProviderSpec(SANDBOX_KIND, QT_TR_NOOP("Sandbox (offline practice server)"), QT_TR_NOOP("Sandbox"),
+                       OpenAIProvider, default_url=SANDBOX_PLACEHOLDER_URL, addable=False, note=QT_TR_NOOP(
+                           "The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse "
+                           "every step for free: no real model is trained and nothing is billed. Add a profile with "
+                           "your own key when you are ready."))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.providers.base import our_status
-from core.training.records import Checkpoint, Job, JobEvent
+from core.providers.records import Checkpoint, Job, JobEvent
 
 
 def as_dict(value: Any) -> dict[str, Any]:

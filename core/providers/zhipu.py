@@ -5,19 +5,18 @@ path. LoRA fine-tunes of text models answer at once, without a deployment."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.errors import CoreError
-from core.i18n import tr
+from core.i18n import QT_TR_NOOP, tr
 from core.models import ModelInfo, in_order, made_by
 from core.providers.base import MIB, Capabilities, Provider
 from core.providers.openai_api import STATUSES, OpenAIProvider, call
 from core.providers.payloads import as_dict, text
-from core.training.records import Job, JobRequest
+from core.providers.records import BaseModel, Job, JobRequest
+from core.providers.spec import ProviderSpec, connection_fields
 
-if TYPE_CHECKING:
-    from core.training.service import BaseModel
-
+ZHIPU_URL = "https://open.bigmodel.cn/api/paas/v4"
 ZHIPU_MODELS = ("glm-4-flash", "glm-4-9b", "glm-4-air-250414", "chatglm3-6b", "glm-4.5-air")
 
 
@@ -26,11 +25,16 @@ class ZhipuProvider(OpenAIProvider):
         supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_seed=False,
         suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short", max_file_bytes=100 * MIB,
         model_name="{base}-<id>-{suffix}")
+    base_model_ids = ZHIPU_MODELS
     statuses = STATUSES | {"create": "queued", "created": "queued", "pending": "queued"}
 
     async def probe(self) -> str:
         """GET /models is not documented for Zhipu: the cheapest documented read is a one-job listing."""
         return await Provider.probe(self)
+
+    async def base_models(self) -> list[BaseModel]:
+        """Its own list and fine-tuned models (OpenAI's adapter reads OpenAI's from /models instead)."""
+        return await Provider.base_models(self)
 
     def create_options(self, request: JobRequest) -> dict[str, Any]:
         hyper = {k: v for k, v in asdict(request.hyperparameters).items() if v is not None and k != "beta"}
@@ -70,7 +74,6 @@ class ZhipuProvider(OpenAIProvider):
         if text(answer.get("delete_status")).lower() not in ("deleting", "deleted", ""):
             raise CoreError(tr("The model could not be deleted."), tr("Try again later."), str(answer))
 
-    async def base_models(self) -> list[BaseModel]:
-        from core.training.service import BaseModel
 
-        return [BaseModel(name, None, None) for name in ZHIPU_MODELS] + await self.own_models()
+SPEC = ProviderSpec("zhipu", QT_TR_NOOP("Zhipu BigModel (智谱)"), QT_TR_NOOP("Zhipu"), ZhipuProvider,
+                    connection_fields(ZHIPU_URL), dialect="zhipu", default_url=ZHIPU_URL)

@@ -19,8 +19,8 @@ from core.errors import CoreError, NetworkError, TimeoutError_, file_error, from
 from core.fileio import write_atomically
 from core.i18n import tr
 from core.providers.base import Provider, all_pages
-from core.training.metrics import decode_result_file
-from core.training.records import Job
+from core.providers.metrics import decode_result_file
+from core.providers.records import Job
 
 Progress = Callable[[int, int, str], None]  # jobs done, jobs in all, what is being saved
 MAX_NAME = 80  # characters of a server's id kept in a file name
@@ -66,17 +66,17 @@ def inside(folder: Path, name: str) -> Path:
     return path
 
 
-async def all_jobs(training: Provider) -> list[Job]:
+async def all_jobs(provider: Provider) -> list[Job]:
     """Every job of the account, each once, however the server pages them."""
-    return await all_pages(lambda after: training.list_jobs(limit=100, after=after), lambda job: job.id)
+    return await all_pages(lambda after: provider.list_jobs(limit=100, after=after), lambda job: job.id)
 
 
-async def _save_file(training: Provider, file_id: str, path: Path, decode: bool = False) -> None:
+async def _save_file(provider: Provider, file_id: str, path: Path, decode: bool = False) -> None:
     """Download a file; one the provider no longer has leaves a note instead of stopping the export."""
     if path.exists():
         return  # saved by an earlier, interrupted export
     try:
-        content = await training.file_content(file_id)
+        content = await provider.file_content(file_id)
     except Exception as exc:
         write_atomically(path.with_name(path.name + ".missing.txt"), from_exception(exc).user_message, sync=False)
         return
@@ -101,16 +101,16 @@ async def _save_list(path: Path, read: Callable[[], Awaitable[Sequence[Any]]]) -
     note.unlink(missing_ok=True)
 
 
-async def _save_job(training: Provider, job: Job, target: Path) -> None:
+async def _save_job(provider: Provider, job: Job, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     _json(inside(target, "job.json"), asdict(job))
-    await _save_list(inside(target, "events.json"), lambda: training.all_events(job.id))
-    await _save_list(inside(target, "checkpoints.json"), lambda: training.checkpoints(job.id))
+    await _save_list(inside(target, "events.json"), lambda: provider.all_events(job.id))
+    await _save_list(inside(target, "checkpoints.json"), lambda: provider.checkpoints(job.id))
     for number, file_id in enumerate(job.result_files):
-        await _save_file(training, file_id, inside(target, f"result_{number + 1}.csv"), decode=True)
+        await _save_file(provider, file_id, inside(target, f"result_{number + 1}.csv"), decode=True)
     for name, file_id in (("training.jsonl", job.training_file), ("validation.jsonl", job.validation_file)):
         if file_id:
-            await _save_file(training, file_id, inside(target, name))
+            await _save_file(provider, file_id, inside(target, name))
 
 
 def _line(value: object) -> str:
@@ -118,15 +118,15 @@ def _line(value: object) -> str:
     return _CONTROL.sub(" ", str(value if value is not None else "-"))[:300]
 
 
-async def export_all(training: Provider, folder: Path, on_progress: Progress | None = None) -> Path:
+async def export_all(provider: Provider, folder: Path, on_progress: Progress | None = None) -> Path:
     """Write every job of the account into ``folder``; returns the index file."""
-    jobs = await all_jobs(training)
+    jobs = await all_jobs(provider)
     index = []
     try:
         for done, (job, name) in enumerate(zip(jobs, folder_names(j.id for j in jobs), strict=True)):
             if on_progress:
                 on_progress(done, len(jobs), job.id)
-            await _save_job(training, job, inside(folder, name))
+            await _save_job(provider, job, inside(folder, name))
             index.append({"id": job.id, "status": job.status, "model": job.model,
                           "fine_tuned_model": job.fine_tuned_model, "created_at": job.created_at, "folder": name})
         _json(folder / "index.json", index)

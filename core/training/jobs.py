@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.errors import APIStatusError, NetworkError, TimeoutError_
-from core.training.records import Job, JobEvent
+from core.providers.records import Job, JobEvent
 
 if TYPE_CHECKING:
     from core.providers.base import Provider

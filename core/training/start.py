@@ -20,7 +20,7 @@ from core.dataset.upload_copy import upload_copy
 from core.errors import CoreError
 from core.i18n import tr
 from core.providers.base import Provider, check_size, check_suffix, model_name_preview
-from core.training.records import Hyperparameters, Job, JobRequest
+from core.providers.records import Hyperparameters, Job, JobRequest
 
 # Counts that matter for a training file but not for a validation file.
 _TRAINING_ONLY = {"too_few_examples", "few_examples", "missing_system"}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtGui import QUndoCommand
 
 from core.dataset.model import Format, Row
-from gui.models.dataset_table_model import DatasetTableModel
+from gui.item_models.dataset_table_model import DatasetTableModel
 
 
 class ReplaceRows(QUndoCommand):

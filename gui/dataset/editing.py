@@ -12,7 +12,7 @@ from core.dataset.cells import rows_from_text, rows_to_jsonl, rows_to_tsv
 from core.dataset.model import Format, Row
 from core.i18n import tr
 from gui.dataset.commands import InsertRows, RemoveRows, ReplaceAll, ReplaceRows
-from gui.models.dataset_table_model import DatasetTableModel
+from gui.item_models.dataset_table_model import DatasetTableModel
 
 
 def empty_row(fmt: Format) -> Row:

@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from core.background import run_blocking
 from core.dataset.check import RowResult, detect_format, examine
 from core.dataset.document import Document
 from core.dataset.io import BATCH_ROWS, read_rows
 from core.dataset.loader import open_batches
 from core.dataset.model import Format, Row, SourceInfo
 from core.dataset.parallel import PARALLEL_FROM_BYTES, block_pool, expand, plan_blocks, submit_blocks
-from gui.models.dataset_table_model import DatasetTableModel
+from gui.item_models.dataset_table_model import DatasetTableModel
 
 PENDING_BATCH = 100  # about 10 ms of checking between repaints
 SLICE_SECONDS = 0.025  # parsing between repaints while a file opens
@@ -54,7 +55,7 @@ class FileLoad:
         opened = open_batches(self.path)
         if opened is not None:
             return opened
-        rows, info = await asyncio.get_running_loop().run_in_executor(None, read_rows, self.path)
+        rows, info = await run_blocking(read_rows, self.path)
         return info, iter([rows[i:i + BATCH_ROWS] for i in range(0, len(rows), BATCH_ROWS)])
 
     async def _read(self, batches: Iterator[list[Row]], fmt: Format) -> None:
@@ -85,7 +86,7 @@ class FileLoad:
         try:
             # Finding the blocks reads the whole file: a worker does it, so the window never waits for it.
             # The first submit starts the processes and waits for them: also not on the GUI thread.
-            planning = await asyncio.get_running_loop().run_in_executor(None, pool.submit, plan_blocks, self.path)
+            planning = await run_blocking(pool.submit, plan_blocks, self.path)
             plan = await asyncio.wrap_future(planning)
             blocks = submit_blocks(pool, self.path, plan, fmt, self.model.document.model, per_row=True)
             for end, future in blocks:

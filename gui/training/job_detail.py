@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from core.clock import local_time
 from core.providers.base import Capabilities
-from core.training.records import Checkpoint, Job, JobEvent, MetricPoint
+from core.providers.records import Checkpoint, Job, JobEvent, MetricPoint
 from gui.colors import colour
-from gui.models.jobs_table_model import status_text
+from gui.item_models.jobs_table_model import status_text
 from gui.training.loss_chart import LossChart
 from gui.widgets.plain_text import escaped, plain_label, rich_label
 from gui.widgets.retranslating import Retranslating

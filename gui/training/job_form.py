@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import CoreError
 from core.providers.base import Capabilities, check_suffix, model_name_preview
-from core.training.records import Hyperparameters
-from core.training.service import BaseModel
+from core.providers.records import BaseModel, Hyperparameters
 from gui.colors import colour
 from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.training.records import MetricPoint
+from core.providers.records import MetricPoint
 
 TRAIN, VALID = QColor("#1f77b4"), QColor("#ff7f0e")
 MARGIN_LEFT, MARGIN = 44, 18

@@ -3,17 +3,20 @@ back through a dialog (cost, model name, converted files) and reports its steps 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
 
 from core.errors import CoreError
 from core.i18n import tr
 from core.providers.base import Provider
-from core.training.records import Job
+from core.providers.records import Job
 from core.training.start import StartPlan, StartRequest, Step, start_job
+from gui.training.job_form import JobForm
 from gui.widgets.dialogs import Button, ask
 
-if TYPE_CHECKING:
-    from gui.training_tab import TrainingTab
+ShowStep = Callable[[str, bool], None]  # the progress bar's text; whether Cancel can still stop it
+ShowProgress = Callable[[int, int], None]  # (done, total) of an upload
 
 
 def plan_details(plan: StartPlan) -> str:
@@ -35,26 +38,27 @@ def cost_question(plan: StartPlan) -> str:
         billed=f"{cost.billed_tokens:,}", price=price)
 
 
-async def start_from_form(tab: TrainingTab, provider: Provider) -> Job | None:
-    """The created job, or None when the user stopped before anything was billed."""
-    form = tab.form
+def request_from_form(form: JobForm) -> StartRequest:
     path = form.training_path()
     if path is None:
         raise CoreError(tr("Choose a training file and a base model first."), "")
-    request = StartRequest(path, form.model_combo.currentText().strip(), form.validation_path(),
-                           form.suffix_edit.text(), form.method(), form.hyperparameters(), form.seed_value(),
-                           form.metadata())
+    return StartRequest(path, form.model_combo.currentText().strip(), form.validation_path(),
+                        form.suffix_edit.text(), form.method(), form.hyperparameters(), form.seed_value(),
+                        form.metadata())
+
+
+async def start_from_form(form: JobForm, provider: Provider, parent: QWidget, show_step: ShowStep,
+                          show_progress: ShowProgress) -> Job | None:
+    """The created job, or None when the user stopped before anything was billed. Questions are asked in
+    dialogs over ``parent``."""
+    request = request_from_form(form)
 
     async def confirm(plan: StartPlan) -> bool:
-        answer = await ask(tab, tr("Start training?"), cost_question(plan), Button.Yes | Button.Cancel,
+        answer = await ask(parent, tr("Start training?"), cost_question(plan), Button.Yes | Button.Cancel,
                            Button.Cancel, plan_details(plan))
         return answer == Button.Yes
 
     def step(which: Step, message: str) -> None:
-        tab.set_busy(True, message + (" %p%" if which is Step.UPLOADING else ""),
-                     cancellable=which is not Step.STARTING)
+        show_step(message + (" %p%" if which is Step.UPLOADING else ""), which is not Step.STARTING)
 
-    def progress(done: int, total: int) -> None:
-        tab.progress.setValue(int(done / max(total, 1) * 1000))
-
-    return await start_job(provider, request, confirm, step, progress)
+    return await start_job(provider, request, confirm, step, show_progress)

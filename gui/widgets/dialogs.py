@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 Button = QMessageBox.StandardButton
+DATASET_FILTER = "Datasets (*.jsonl *.json *.csv *.tsv *.xlsx);;All files (*)"
 
 
 async def ask(parent: QWidget, title: str, text: str, buttons: Button, default: Button,

@@ -1,5 +1,5 @@
-"""The fields of one connection profile; turns them into a Profile and back. Each provider shows the
-fields it needs: Azure its resource and training type, Bailian its region and training type."""
+"""The fields of one connection profile; turns them into a Profile and back. Which fields a provider shows, with
+their labels, help texts and lists, comes from its spec (core/providers): the form names no provider."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from core.settings import BAILIAN_URLS, TRAINING_TYPES, Profile, ProfileKind
+from core.i18n import tr
+from core.providers.registry import spec_for
+from core.providers.spec import ProfileField
+from core.settings import Profile
 from gui.widgets.retranslating import Retranslating
-
-PLACEHOLDER_URLS = {ProfileKind.ZHIPU: "https://open.bigmodel.cn/api/paas/v4",
-                    ProfileKind.BAILIAN: BAILIAN_URLS["cn-beijing"]}
 
 
 class ProfileForm(Retranslating, QWidget):
@@ -24,7 +24,6 @@ class ProfileForm(Retranslating, QWidget):
         self.kind = QLabel()
         self.azure_resource = QLineEdit()
         self.region = QComboBox()
-        self.region.addItems(["", ""])
         self.training_type = QComboBox()
         self.base_url = QLineEdit()
         self.api_key = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
@@ -32,36 +31,28 @@ class ProfileForm(Retranslating, QWidget):
         self.organization = QLineEdit()
         self.project = QLineEdit()
         self.timeout = QDoubleSpinBox(minimum=1, maximum=3600, decimals=0)
+        # The input of each value a provider's spec may ask for, by field name, in the order of the rows.
+        self.inputs: dict[str, QWidget] = {
+            "azure_resource": self.azure_resource, "region": self.region, "training_type": self.training_type,
+            "base_url": self.base_url, "api_key": self.api_key, "proxy": self.proxy,
+            "organization": self.organization, "project": self.project, "timeout": self.timeout}
         self._layout = QFormLayout(self)
         self._layout.addRow(self.note)
         self._labels: dict[QWidget, QLabel] = {}
-        for field in (self.name, self.kind, self.azure_resource, self.region, self.training_type, self.base_url,
-                      self.api_key, self.proxy, self.organization, self.project, self.timeout):
+        for field in (self.name, self.kind, *self.inputs.values()):
             label = QLabel()
             label.setBuddy(field)
             self._labels[field] = label
             self._layout.addRow(label, field)
-        self.region.currentIndexChanged.connect(lambda _: self._region_chosen())
+        for name, widget in self.inputs.items():
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _, n=name: self._chosen(n))
         self.retranslate()
 
     def retranslate(self) -> None:
-        texts = {
-            self.name: self.tr("&Name"), self.kind: self.tr("Type"),
-            self.azure_resource: self.tr("Azure &resource"), self.region: self.tr("Re&gion"),
-            self.training_type: self.tr("Training t&ype"), self.base_url: self.tr("&Base URL"),
-            self.api_key: self.tr("API &key"), self.proxy: self.tr("&Proxy"),
-            self.organization: self.tr("&Organization"), self.project: self.tr("Pro&ject"),
-            self.timeout: self.tr("&Timeout"),
-        }
-        for field, text in texts.items():
+        for field, text in ((self.name, self.tr("&Name")), (self.kind, self.tr("Type"))):
             self._labels[field].setText(text)
             field.setAccessibleName(text.replace("&", ""))
-        self.region.setItemText(0, self.tr("China (Beijing)"))
-        self.region.setItemText(1, self.tr("International (Singapore)"))
-        self.azure_resource.setPlaceholderText(self.tr("e.g. my-openai-resource"))
-        self.proxy.setPlaceholderText(self.tr("optional, e.g. http://127.0.0.1:7890 or socks5://host:1080"))
-        self.organization.setPlaceholderText(self.tr("optional"))
-        self.project.setPlaceholderText(self.tr("optional"))
         self.timeout.setSuffix(self.tr(" s"))
         self.api_key.setPlaceholderText(
             self.tr("Saved — type a new key to replace it") if self._has_key else self.tr("Paste your key here"))
@@ -70,77 +61,77 @@ class ProfileForm(Retranslating, QWidget):
             if self._profile.is_sandbox:  # built in, so its name follows the app's language
                 self.name.setText(self.tr("Sandbox"))
 
-    def kind_text(self, kind: ProfileKind) -> str:
-        return {ProfileKind.OPENAI: self.tr("OpenAI"), ProfileKind.AZURE: self.tr("Azure OpenAI"),
-                ProfileKind.ZHIPU: self.tr("Zhipu BigModel (智谱)"),
-                ProfileKind.BAILIAN: self.tr("Alibaba Cloud Bailian (百炼)"),
-                ProfileKind.COMPATIBLE: self.tr("OpenAI-compatible gateway or relay"),
-                ProfileKind.SANDBOX: self.tr("Sandbox (offline practice server)")}[kind]
-
-    def _training_type_texts(self) -> dict[str, str]:
-        return {"Standard": self.tr("Standard (training stays in the resource's region)"),
-                "GlobalStandard": self.tr("Global Standard (cheaper; may train in other regions)"),
-                "Developer": self.tr("Developer (cheapest; may be paused and resumed by Azure)"),
-                "efficient_sft": self.tr("LoRA (efficient; pay-per-token deployment)"),
-                "sft": self.tr("Full fine-tuning (deployment billed by the hour)")}
-
     def _show_kind(self, profile: Profile) -> None:
-        self.kind.setText(self.kind_text(profile.kind))
-        self.note.setVisible(profile.is_sandbox)
-        self.note.setText(self.tr("The Sandbox runs on this computer. It imitates the fine-tuning service so "
-                                  "you can rehearse every step for free: no real model is trained and nothing "
-                                  "is billed. Add a profile with your own key when you are ready."))
-        kinds = ProfileKind
-        self._layout.setRowVisible(self.azure_resource, profile.kind is kinds.AZURE)
-        self._layout.setRowVisible(self.region, profile.kind is kinds.BAILIAN)
-        self._layout.setRowVisible(self.training_type, profile.kind.value in TRAINING_TYPES)
-        for field in (self.base_url, self.api_key, self.proxy, self.timeout):
-            self._layout.setRowVisible(field, not profile.is_sandbox)
-        for field in (self.organization, self.project):  # OpenAI's own fields
-            self._layout.setRowVisible(field, profile.kind in (kinds.OPENAI, kinds.COMPATIBLE))
-        self.base_url.setPlaceholderText(PLACEHOLDER_URLS.get(profile.kind, "https://api.openai.com/v1"))
-        texts = self._training_type_texts()
-        for index in range(self.training_type.count()):
-            self.training_type.setItemText(index, texts.get(self.training_type.itemData(index), ""))
+        """The rows, labels, help texts and list entries of ``profile``'s provider."""
+        spec = spec_for(profile.kind)
+        self.kind.setText(spec.title)
+        self.note.setVisible(bool(spec.note))
+        self.note.setText(tr(spec.note))
+        for name, widget in self.inputs.items():
+            field = spec.field(name)
+            self._layout.setRowVisible(widget, field is not None)
+            if field is not None:
+                self._label(widget, field)
 
-    def _region_chosen(self) -> None:
-        """A region's own address replaces the other region's (a custom address is kept)."""
+    def _label(self, widget: QWidget, field: ProfileField) -> None:
+        text = tr(field.label)
+        self._labels[widget].setText(text)
+        widget.setAccessibleName(text.replace("&", ""))
+        if isinstance(widget, QLineEdit) and widget is not self.api_key:  # the key's help says whether one is saved
+            widget.setPlaceholderText(tr(field.help))
+        if isinstance(widget, QComboBox):
+            for index, choice in enumerate(field.choices):
+                widget.setItemText(index, tr(choice.label))
+
+    def _chosen(self, name: str) -> None:
+        """An entry that stands for an address (a region's) replaces another entry's address; a typed one is kept."""
+        field = spec_for(self._profile.kind).field(name) if self._profile is not None else None
+        if field is None or not field.choices:
+            return
+        chosen = field.choice(self.inputs[name].currentData() or "").url
         url = self.base_url.text().strip()
-        if not url or url in BAILIAN_URLS.values():
-            self.base_url.setText(list(BAILIAN_URLS.values())[self.region.currentIndex()])
+        if chosen and (not url or url in {c.url for c in field.choices}):
+            self.base_url.setText(chosen)
 
     def load(self, profile: Profile, has_key: bool) -> None:
         self._profile, self._has_key = profile, has_key
+        spec = spec_for(profile.kind)
         self.name.setText(profile.name)
         self.name.setReadOnly(profile.is_sandbox)
-        self.azure_resource.setText(profile.azure_resource)
-        self.training_type.clear()
-        for value in TRAINING_TYPES.get(profile.kind.value, ()):
-            self.training_type.addItem("", value)
-        self.training_type.setCurrentIndex(max(self.training_type.findData(profile.training_type), 0))
-        self.region.blockSignals(True)
-        self.region.setCurrentIndex(list(BAILIAN_URLS).index(profile.region) if profile.region in BAILIAN_URLS else 0)
-        self.region.blockSignals(False)
-        self.base_url.setText("" if profile.is_sandbox else profile.base_url)
-        self.api_key.clear()
-        self.proxy.setText(profile.proxy)
-        self.organization.setText(profile.organization)
-        self.project.setText(profile.project)
-        self.timeout.setValue(profile.timeout)
+        for name, widget in self.inputs.items():
+            value = getattr(profile, name, "")
+            if isinstance(widget, QComboBox):
+                field = spec.field(name)
+                widget.blockSignals(True)
+                widget.clear()
+                for choice in field.choices if field else ():
+                    widget.addItem("", choice.value)
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+                widget.blockSignals(False)
+            elif isinstance(widget, QDoubleSpinBox):
+                widget.setValue(value)
+            elif isinstance(widget, QLineEdit):
+                widget.setText(value if spec.field(name) else "")
         self.retranslate()
 
     def profile(self) -> Profile | None:
-        """The profile as edited (not yet validated)."""
+        """The profile as edited (not yet validated): the values of the fields its provider shows."""
         if self._profile is None:
             return None
         if self._profile.is_sandbox:
             return self._profile
-        region = list(BAILIAN_URLS)[self.region.currentIndex()] if self._profile.kind is ProfileKind.BAILIAN else ""
-        return replace(self._profile, name=self.name.text(), base_url=self.base_url.text(),
-                       azure_resource=self.azure_resource.text(), proxy=self.proxy.text(),
-                       organization=self.organization.text(), project=self.project.text(),
-                       timeout=self.timeout.value(), training_type=self.training_type.currentData() or "",
-                       region=region)
+        spec = spec_for(self._profile.kind)
+        edited = {name: self._value(widget) for name, widget in self.inputs.items()
+                  if spec.field(name) is not None and widget is not self.api_key}
+        return replace(self._profile, name=self.name.text(), **edited)
+
+    @staticmethod
+    def _value(widget: QWidget) -> object:
+        if isinstance(widget, QComboBox):
+            return widget.currentData() or ""
+        if isinstance(widget, QDoubleSpinBox):
+            return widget.value()
+        return widget.text()
 
     def entered_key(self) -> str | None:
         """The key typed by the user, or None to keep the stored one."""

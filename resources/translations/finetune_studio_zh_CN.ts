@@ -24,6 +24,78 @@
         <translation>（离线，内置）</translation>
     </message>
     <message>
+        <source>Saved the profile “{name}” ({url}).</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>It is the active profile.</source>
+        <translation>它是当前使用的配置。</translation>
+    </message>
+    <message>
+        <source>The Sandbox profile is built in and cannot be changed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>New API key (hidden; empty removes the key): </source>
+        <translation>新的 API 密钥（输入时不显示；留空则删除密钥）：</translation>
+    </message>
+    <message>
+        <source>Delete the profile “{name}”, its key and what this computer keeps for it? [y/N] </source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>Deleted the profile “{name}”.</source>
+        <translation>已删除配置“{name}”。</translation>
+    </message>
+    <message>
+        <source>“{name}” is now the active profile.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>which provider&apos;s API the profile speaks (default: compatible, the OpenAI shape)</source>
+        <translation>配置使用哪家服务商的 API（默认：compatible，即 OpenAI 格式）</translation>
+    </message>
+    <message>
+        <source>a new name for the profile</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>list, add, change and test connection profiles</source>
+        <translation>列出、添加、修改和测试连接配置</translation>
+    </message>
+    <message>
+        <source>add a profile; its key is asked for (or read from standard input)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>do not ask for a key</source>
+        <translation>不询问密钥</translation>
+    </message>
+    <message>
+        <source>change a profile&apos;s settings or key</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>ask for a new key (or read it from standard input)</source>
+        <translation>询问新的密钥（或从标准输入读取）</translation>
+    </message>
+    <message>
+        <source>delete a profile, its key and its local data</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>make a profile the active one</source>
+        <translation>把某个配置设为当前配置</translation>
+    </message>
+    <message>
+        <source>check each network layer and the key of a profile</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>default: the active one</source>
+        <translation>默认：当前配置</translation>
+    </message>
+    <message>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
@@ -174,10 +246,6 @@
     <message>
         <source>language of messages (default: the app&apos;s setting)</source>
         <translation>提示信息的语言（默认：跟随应用设置）</translation>
-    </message>
-    <message>
-        <source>list connection profiles</source>
-        <translation>列出连接配置</translation>
     </message>
     <message>
         <source>show every profile; * marks the active one</source>
@@ -358,6 +426,38 @@
     <message>
         <source>The key works: {count} models available.</source>
         <translation>密钥有效：可用模型 {count} 个。</translation>
+    </message>
+    <message>
+        <source>&amp;Organization</source>
+        <translation>组织(&amp;O)</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可不填</translation>
+    </message>
+    <message>
+        <source>Pro&amp;ject</source>
+        <translation>项目(&amp;J)</translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible gateway or relay</source>
+        <translation>兼容 OpenAI 的网关或中转服务</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>网关</translation>
+    </message>
+    <message>
+        <source>Sandbox (offline practice server)</source>
+        <translation>沙盒（离线练习服务）</translation>
+    </message>
+    <message>
+        <source>The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse every step for free: no real model is trained and nothing is billed. Add a profile with your own key when you are ready.</source>
+        <translation>沙盒运行在你自己的电脑上，它模拟微调服务，让你免费把每个步骤都练习一遍：不会真正训练模型，也不会产生任何费用。准备好之后，再添加一个使用你自己密钥的配置。</translation>
     </message>
     <message>
         <source>OpenAI is winding down self-serve fine-tuning. Export your jobs and files (Training tab or `export`), then add a profile for Azure OpenAI, Zhipu, Bailian or a compatible gateway in Settings and train there.</source>
@@ -1572,6 +1672,14 @@ after:
         <translation>任务创建后立即返回，不跟踪进度</translation>
     </message>
     <message>
+        <source>The job has no checkpoints.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>step {step}</source>
+        <translation>第 {step} 步</translation>
+    </message>
+    <message>
         <source>list, show, follow and control fine-tuning jobs</source>
         <translation>列出、查看、跟踪和控制微调任务</translation>
     </message>
@@ -1598,6 +1706,10 @@ after:
     <message>
         <source>resume a paused job</source>
         <translation>恢复已暂停的任务</translation>
+    </message>
+    <message>
+        <source>the checkpoints a job kept, each usable like a model</source>
+        <translation></translation>
     </message>
     <message>
         <source>save every job, its events, results and files into a folder</source>
@@ -1718,6 +1830,22 @@ after:
     <message>
         <source>Remove the deployment in the Models tab when you no longer need it. Deploying takes a few minutes.</source>
         <translation>不再需要时，请在“模型”页删除部署。部署需要几分钟。</translation>
+    </message>
+    <message>
+        <source>Remove the deployment?</source>
+        <translation>删除部署吗？</translation>
+    </message>
+    <message>
+        <source>Remove the deployment of {model}? It stops answering; the fine-tuned model is kept and can be deployed again.</source>
+        <translation>删除 {model} 的部署吗？它会停止回答问题；微调好的模型会保留，之后可以重新部署。</translation>
+    </message>
+    <message>
+        <source>{model} has no deployment.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>Deploy it first; the Models tab shows which models are deployed.</source>
+        <translation>请先部署；“模型”页会显示哪些模型已部署。</translation>
     </message>
     <message>
         <source>Deployment name</source>
@@ -1852,12 +1980,48 @@ after:
         <translation>删除 {model} 吗？删除后无法恢复。[y/N] </translation>
     </message>
     <message>
+        <source>Saved {id} as {path}.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>Delete {n} files from the provider? Jobs that used them keep their results. [y/N] </source>
+        <translation>从服务商处删除 {n} 个文件吗？用过它们的任务会保留结果。[y/N] </translation>
+    </message>
+    <message>
         <source>Nothing was deleted.</source>
         <translation>没有删除任何内容。</translation>
     </message>
     <message>
+        <source>Deleted {id}.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>list, download and delete the files uploaded for training</source>
+        <translation>列出、下载和删除为训练上传的文件</translation>
+    </message>
+    <message>
+        <source>the files of the profile</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>save files into a folder (under safe names)</source>
+        <translation>把文件保存到文件夹（使用安全的文件名）</translation>
+    </message>
+    <message>
+        <source>the folder to save into (default: the current folder)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>delete files from the provider</source>
+        <translation>从服务商处删除文件</translation>
+    </message>
+    <message>
         <source>Deleted {model}.</source>
         <translation>已删除 {model}。</translation>
+    </message>
+    <message>
+        <source>From the model&apos;s training data: separator “{separator}”, stop “{stop}”.</source>
+        <translation></translation>
     </message>
     <message>
         <source>ask a model; the answer streams to the terminal</source>
@@ -1876,8 +2040,32 @@ after:
         <translation>等完整回答生成后再输出</translation>
     </message>
     <message>
-        <source>list or delete models</source>
-        <translation>列出或删除模型</translation>
+        <source>where the answer ends (repeatable; \n is a line break). Legacy models: default from their training data</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>appended to the prompt of a legacy model (\n is a line break; default from its training data)</source>
+        <translation>附加在旧版模型提示词后面（\n 表示换行；默认取自其训练数据）</translation>
+    </message>
+    <message>
+        <source>Nothing was deployed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>Deploying {model} as {name}.</source>
+        <translation>正在把 {model} 部署为 {name}。</translation>
+    </message>
+    <message>
+        <source>Nothing was removed.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>The deployment was removed; it is no longer billed.</source>
+        <translation>部署已删除，不再计费。</translation>
+    </message>
+    <message>
+        <source>list, delete, deploy and undeploy models</source>
+        <translation></translation>
     </message>
     <message>
         <source>models of the profile, yours first</source>
@@ -1890,6 +2078,26 @@ after:
     <message>
         <source>delete one of your fine-tuned models</source>
         <translation>删除一个你微调的模型</translation>
+    </message>
+    <message>
+        <source>make a fine-tuned model callable (billed while deployed)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>deploy without asking</source>
+        <translation>不询问直接部署</translation>
+    </message>
+    <message>
+        <source>wait until the deployment can answer</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>remove a model&apos;s deployment (the model is kept)</source>
+        <translation>删除模型的部署（模型保留）</translation>
+    </message>
+    <message>
+        <source>remove without asking</source>
+        <translation></translation>
     </message>
     <message>
         <source>delete without asking</source>
@@ -1990,6 +2198,46 @@ after:
         <translation>请在 Azure AI Foundry 门户（ai.azure.com）中删除：模型 → 自定义模型 → 选中它 → 删除。需要先删除它的部署；没有部署的模型保留着不收费。</translation>
     </message>
     <message>
+        <source>Standard (training stays in the resource&apos;s region)</source>
+        <translation>Standard（训练留在资源所在区域）</translation>
+    </message>
+    <message>
+        <source>Global Standard (cheaper; may train in other regions)</source>
+        <translation>Global Standard（更便宜，可能在其他区域训练）</translation>
+    </message>
+    <message>
+        <source>Developer (cheapest; may be paused and resumed by Azure)</source>
+        <translation>Developer（最便宜，Azure 可能会暂停后再继续）</translation>
+    </message>
+    <message>
+        <source>Azure &amp;resource</source>
+        <translation>Azure 资源(&amp;R)</translation>
+    </message>
+    <message>
+        <source>e.g. my-openai-resource</source>
+        <translation>例如 my-openai-resource</translation>
+    </message>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation>Azure OpenAI</translation>
+    </message>
+    <message>
+        <source>China (Beijing)</source>
+        <translation>中国内地（北京）</translation>
+    </message>
+    <message>
+        <source>International (Singapore)</source>
+        <translation>国际（新加坡）</translation>
+    </message>
+    <message>
+        <source>LoRA (efficient; pay-per-token deployment)</source>
+        <translation>LoRA（高效微调，部署按 token 计费）</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning (deployment billed by the hour)</source>
+        <translation>全参数微调（部署按小时计费）</translation>
+    </message>
+    <message>
         <source>The key works: {count} jobs seen.</source>
         <translation>密钥有效：看到 {count} 个任务。</translation>
     </message>
@@ -2014,12 +2262,32 @@ after:
         <translation>部署需要几分钟，等“模型”页显示可用后再试。</translation>
     </message>
     <message>
+        <source>Alibaba Cloud Bailian (百炼)</source>
+        <translation>阿里云百炼</translation>
+    </message>
+    <message>
+        <source>Bailian</source>
+        <translation>百炼</translation>
+    </message>
+    <message>
+        <source>Re&amp;gion</source>
+        <translation>地域(&amp;G)</translation>
+    </message>
+    <message>
         <source>The model could not be deleted.</source>
         <translation>无法删除这个模型。</translation>
     </message>
     <message>
         <source>Try again later.</source>
         <translation>请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Zhipu BigModel (智谱)</source>
+        <translation>智谱 BigModel 开放平台</translation>
+    </message>
+    <message>
+        <source>Zhipu</source>
+        <translation>智谱</translation>
     </message>
     <message>
         <source>{model} answers only once it is deployed in the provider&apos;s portal.</source>
@@ -2117,6 +2385,94 @@ after:
         <source>Nothing was lost. Try again; if it happens again, send the diagnostics (Help → Export diagnostics) to support.</source>
         <translation>没有丢失任何内容。请重试；如果再次出现，请把诊断信息（帮助 → 导出诊断信息）发给客服。</translation>
     </message>
+    <message>
+        <source>{name} would be saved outside {folder}.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>A link inside the folder points somewhere else. Choose another folder.</source>
+        <translation>文件夹中有链接指向了别处。请选择另一个文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} already exists.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>Choose another folder, or move the file that is there.</source>
+        <translation>请选择另一个文件夹，或移走那里的文件。</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy</source>
+        <translation>代理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>optional, e.g. http://127.0.0.1:7890 or socks5://host:1080</source>
+        <translation>可不填，例如 http://127.0.0.1:7890 或 socks5://主机:1080</translation>
+    </message>
+    <message>
+        <source>&amp;Timeout</source>
+        <translation>超时(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation>Base URL(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Training t&amp;ype</source>
+        <translation>训练类型(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>API key (hidden; empty for none): </source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>{model}: {error}</source>
+        <translation>{model}：{error}</translation>
+    </message>
+    <message>
+        <source>{model}: {score:.0%} similar on average</source>
+        <translation>{model}：平均相似度 {score:.0%}</translation>
+    </message>
+    <message>
+        <source>{name} has no examples that end with an expected answer.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>A validation file holds chat examples whose last message is the assistant&apos;s answer, or prompt/completion rows.</source>
+        <translation>验证文件应包含最后一条消息是助手回答的对话样本，或 prompt/completion 行。</translation>
+    </message>
+    <message>
+        <source>Saved the results as {path}.</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>ask a model every question of a validation file and score its answers against the expected ones</source>
+        <translation>用验证文件中的每个问题提问模型，并与预期回答比较打分</translation>
+    </message>
+    <message>
+        <source>a validation file (JSONL, CSV or Excel)</source>
+        <translation>验证文件（JSONL、CSV 或 Excel）</translation>
+    </message>
+    <message>
+        <source>ask this model too (e.g. the base model)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>a random sample of this many examples</source>
+        <translation>随机抽取这么多条样本</translation>
+    </message>
+    <message>
+        <source>seed for --sample (default: 0)</source>
+        <translation></translation>
+    </message>
+    <message>
+        <source>save the results as CSV (opens in Excel)</source>
+        <translation>把结果保存为 CSV（可用 Excel 打开）</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -2154,133 +2510,6 @@ after:
     <message>
         <source>What to do:</source>
         <translation>怎么办：</translation>
-    </message>
-</context>
-<context>
-    <name>ConsoleTab</name>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>System prompt</source>
-        <translation>system 提示</translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>参数</translation>
-    </message>
-    <message>
-        <source>compare with</source>
-        <translation>对比</translation>
-    </message>
-    <message>
-        <source>optional: the system message your training data used</source>
-        <translation>可不填：训练数据中使用的 system 消息</translation>
-    </message>
-    <message>
-        <source>default temperature</source>
-        <translation>默认温度</translation>
-    </message>
-    <message>
-        <source>default length</source>
-        <translation>默认长度</translation>
-    </message>
-    <message>
-        <source>stop sequences, comma separated</source>
-        <translation>停止符，多个用逗号分隔</translation>
-    </message>
-    <message>
-        <source>prompt separator, e.g. \n\n###\n\n</source>
-        <translation>提示分隔符，例如 \n\n###\n\n</translation>
-    </message>
-    <message>
-        <source>Added after your question, as in the model&apos;s training data; found there automatically for your fine-tuned legacy models</source>
-        <translation>加在问题后面，与模型训练数据一致；对你微调的旧版模型会自动从训练数据中找出</translation>
-    </message>
-    <message>
-        <source>stream</source>
-        <translation>流式输出</translation>
-    </message>
-    <message>
-        <source>Show the answer as it is written. Switch off if your gateway or proxy breaks streamed answers.</source>
-        <translation>边生成边显示回答。如果网关或代理会破坏流式输出，请关闭。</translation>
-    </message>
-    <message>
-        <source>Ask something your model was trained on (Ctrl+Enter sends)</source>
-        <translation>问一个模型训练过的问题（Ctrl+Enter 发送）</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Add to dataset</source>
-        <translation>加入数据集</translation>
-    </message>
-    <message>
-        <source>Turn the last question and answer into a training example</source>
-        <translation>把最后一问一答变成一条训练样本</translation>
-    </message>
-    <message>
-        <source>Copy as code</source>
-        <translation>复制为代码</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清空</translation>
-    </message>
-    <message>
-        <source>Chat</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <source>Validation set</source>
-        <translation>验证集</translation>
-    </message>
-    <message>
-        <source>Ask every question of a file and compare the answers with the expected ones</source>
-        <translation>逐条提问文件中的问题，并把回答与期望回答比较</translation>
-    </message>
-    <message>
-        <source>stopped; what arrived is kept</source>
-        <translation>已停止；已收到的内容会保留</translation>
-    </message>
-    <message>
-        <source>Ask again</source>
-        <translation>重新提问</translation>
-    </message>
-    <message>
-        <source>no answer</source>
-        <translation>没有回答</translation>
-    </message>
-    <message>
-        <source>This connection does not stream answers, so streaming is now off for this profile.</source>
-        <translation>这个连接不支持流式输出，已为此配置关闭流式输出。</translation>
-    </message>
-    <message>
-        <source>Answers appear when they are complete.</source>
-        <translation>回答会在生成完成后一次显示。</translation>
-    </message>
-    <message>
-        <source>not streamed</source>
-        <translation>非流式</translation>
-    </message>
-    <message>
-        <source>A proxy or gateway on the way holds streamed answers back until they are complete.</source>
-        <translation>线路上的代理或网关会把流式回答攒到最后才一起发送。</translation>
-    </message>
-    <message>
-        <source>Nothing is lost; answers just appear at once.</source>
-        <translation>内容不会丢失，只是会一次性出现。</translation>
-    </message>
-    <message>
-        <source>buffered by the gateway</source>
-        <translation>被网关缓冲</translation>
     </message>
 </context>
 <context>
@@ -2841,14 +3070,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>正在部署 {model}……部署就绪后即可回答问题。</translation>
     </message>
     <message>
-        <source>Remove the deployment of {model}? It stops answering; the fine-tuned model is kept and can be deployed again.</source>
-        <translation>删除 {model} 的部署吗？它会停止回答问题；微调好的模型会保留，之后可以重新部署。</translation>
-    </message>
-    <message>
-        <source>Remove the deployment?</source>
-        <translation>删除部署吗？</translation>
-    </message>
-    <message>
         <source>The deployment was removed; it is no longer billed.</source>
         <translation>部署已删除，不再计费。</translation>
     </message>
@@ -2895,62 +3116,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>类型</translation>
     </message>
     <message>
-        <source>Azure &amp;resource</source>
-        <translation>Azure 资源(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Re&amp;gion</source>
-        <translation>地域(&amp;G)</translation>
-    </message>
-    <message>
-        <source>&amp;Base URL</source>
-        <translation>Base URL(&amp;B)</translation>
-    </message>
-    <message>
-        <source>Training t&amp;ype</source>
-        <translation>训练类型(&amp;Y)</translation>
-    </message>
-    <message>
-        <source>API &amp;key</source>
-        <translation>API 密钥(&amp;K)</translation>
-    </message>
-    <message>
-        <source>&amp;Proxy</source>
-        <translation>代理(&amp;P)</translation>
-    </message>
-    <message>
-        <source>&amp;Organization</source>
-        <translation>组织(&amp;O)</translation>
-    </message>
-    <message>
-        <source>Pro&amp;ject</source>
-        <translation>项目(&amp;J)</translation>
-    </message>
-    <message>
-        <source>&amp;Timeout</source>
-        <translation>超时(&amp;T)</translation>
-    </message>
-    <message>
-        <source>China (Beijing)</source>
-        <translation>中国内地（北京）</translation>
-    </message>
-    <message>
-        <source>International (Singapore)</source>
-        <translation>国际（新加坡）</translation>
-    </message>
-    <message>
-        <source>e.g. my-openai-resource</source>
-        <translation>例如 my-openai-resource</translation>
-    </message>
-    <message>
-        <source>optional, e.g. http://127.0.0.1:7890 or socks5://host:1080</source>
-        <translation>可不填，例如 http://127.0.0.1:7890 或 socks5://主机:1080</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>可不填</translation>
-    </message>
-    <message>
         <source> s</source>
         <translation> 秒</translation>
     </message>
@@ -2965,54 +3130,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Sandbox</source>
         <translation>沙盒</translation>
-    </message>
-    <message>
-        <source>OpenAI</source>
-        <translation>OpenAI</translation>
-    </message>
-    <message>
-        <source>Azure OpenAI</source>
-        <translation>Azure OpenAI</translation>
-    </message>
-    <message>
-        <source>Zhipu BigModel (智谱)</source>
-        <translation>智谱 BigModel 开放平台</translation>
-    </message>
-    <message>
-        <source>Alibaba Cloud Bailian (百炼)</source>
-        <translation>阿里云百炼</translation>
-    </message>
-    <message>
-        <source>OpenAI-compatible gateway or relay</source>
-        <translation>兼容 OpenAI 的网关或中转服务</translation>
-    </message>
-    <message>
-        <source>Sandbox (offline practice server)</source>
-        <translation>沙盒（离线练习服务）</translation>
-    </message>
-    <message>
-        <source>Standard (training stays in the resource&apos;s region)</source>
-        <translation>Standard（训练留在资源所在区域）</translation>
-    </message>
-    <message>
-        <source>Global Standard (cheaper; may train in other regions)</source>
-        <translation>Global Standard（更便宜，可能在其他区域训练）</translation>
-    </message>
-    <message>
-        <source>Developer (cheapest; may be paused and resumed by Azure)</source>
-        <translation>Developer（最便宜，Azure 可能会暂停后再继续）</translation>
-    </message>
-    <message>
-        <source>LoRA (efficient; pay-per-token deployment)</source>
-        <translation>LoRA（高效微调，部署按 token 计费）</translation>
-    </message>
-    <message>
-        <source>Full fine-tuning (deployment billed by the hour)</source>
-        <translation>全参数微调（部署按小时计费）</translation>
-    </message>
-    <message>
-        <source>The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse every step for free: no real model is trained and nothing is billed. Add a profile with your own key when you are ready.</source>
-        <translation>沙盒运行在你自己的电脑上，它模拟微调服务，让你免费把每个步骤都练习一遍：不会真正训练模型，也不会产生任何费用。准备好之后，再添加一个使用你自己密钥的配置。</translation>
     </message>
 </context>
 <context>
@@ -3118,18 +3235,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Test connection</source>
         <translation>测试连接</translation>
-    </message>
-    <message>
-        <source>Zhipu</source>
-        <translation>智谱</translation>
-    </message>
-    <message>
-        <source>Gateway</source>
-        <translation>网关</translation>
-    </message>
-    <message>
-        <source>Bailian</source>
-        <translation>百炼</translation>
     </message>
     <message>
         <source>New profile: fill in the fields, then click Save.</source>
@@ -3288,6 +3393,133 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Cancel {id}? Training stops; what was already trained is still billed.</source>
         <translation>要取消 {id} 吗？训练会停止，已经训练的部分仍会计费。</translation>
+    </message>
+</context>
+<context>
+    <name>TryItTab</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>system 提示</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>optional: the system message your training data used</source>
+        <translation>可不填：训练数据中使用的 system 消息</translation>
+    </message>
+    <message>
+        <source>default temperature</source>
+        <translation>默认温度</translation>
+    </message>
+    <message>
+        <source>default length</source>
+        <translation>默认长度</translation>
+    </message>
+    <message>
+        <source>stop sequences, comma separated</source>
+        <translation>停止符，多个用逗号分隔</translation>
+    </message>
+    <message>
+        <source>prompt separator, e.g. \n\n###\n\n</source>
+        <translation>提示分隔符，例如 \n\n###\n\n</translation>
+    </message>
+    <message>
+        <source>Added after your question, as in the model&apos;s training data; found there automatically for your fine-tuned legacy models</source>
+        <translation>加在问题后面，与模型训练数据一致；对你微调的旧版模型会自动从训练数据中找出</translation>
+    </message>
+    <message>
+        <source>stream</source>
+        <translation>流式输出</translation>
+    </message>
+    <message>
+        <source>Show the answer as it is written. Switch off if your gateway or proxy breaks streamed answers.</source>
+        <translation>边生成边显示回答。如果网关或代理会破坏流式输出，请关闭。</translation>
+    </message>
+    <message>
+        <source>Ask something your model was trained on (Ctrl+Enter sends)</source>
+        <translation>问一个模型训练过的问题（Ctrl+Enter 发送）</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Add to dataset</source>
+        <translation>加入数据集</translation>
+    </message>
+    <message>
+        <source>Turn the last question and answer into a training example</source>
+        <translation>把最后一问一答变成一条训练样本</translation>
+    </message>
+    <message>
+        <source>Copy as code</source>
+        <translation>复制为代码</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Validation set</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Ask every question of a file and compare the answers with the expected ones</source>
+        <translation>逐条提问文件中的问题，并把回答与期望回答比较</translation>
+    </message>
+    <message>
+        <source>stopped; what arrived is kept</source>
+        <translation>已停止；已收到的内容会保留</translation>
+    </message>
+    <message>
+        <source>Ask again</source>
+        <translation>重新提问</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>没有回答</translation>
+    </message>
+    <message>
+        <source>This connection does not stream answers, so streaming is now off for this profile.</source>
+        <translation>这个连接不支持流式输出，已为此配置关闭流式输出。</translation>
+    </message>
+    <message>
+        <source>Answers appear when they are complete.</source>
+        <translation>回答会在生成完成后一次显示。</translation>
+    </message>
+    <message>
+        <source>not streamed</source>
+        <translation>非流式</translation>
+    </message>
+    <message>
+        <source>A proxy or gateway on the way holds streamed answers back until they are complete.</source>
+        <translation>线路上的代理或网关会把流式回答攒到最后才一起发送。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost; answers just appear at once.</source>
+        <translation>内容不会丢失，只是会一次性出现。</translation>
+    </message>
+    <message>
+        <source>buffered by the gateway</source>
+        <translation>被网关缓冲</translation>
     </message>
 </context>
 <context>

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main as cli_main
+from cli.app import main as cli_main
 from main import build_profile_service
 from sandbox.server import SandboxServer
 from tests.cli.test_cli import ROOT, run
@@ -90,11 +90,19 @@ JOB_ROUTES: Routes = {
     ("POST", "/v1/chat/completions"): ok({"id": "c", "object": "chat.completion", "created": 1, "model": "m",
                                           "choices": [{"index": 0, "finish_reason": "stop",
                                                        "message": {"role": "assistant", "content": "Hi" + EVIL}}]}),
+    ("GET", "/v1/fine_tuning/jobs/ftjob-1/checkpoints"): ok({"object": "list", "has_more": False, "data": [
+        {"object": "fine_tuning.job.checkpoint", "id": "ftckpt-1", "created_at": 1721172741, "step_number": 1,
+         "fine_tuned_model_checkpoint": "ft:gpt-4o-mini:org::ckpt-step-1" + EVIL, "fine_tuning_job_id": "ftjob-1",
+         "metrics": {"train_loss" + EVIL: 0.5}}]}),
+    ("GET", "/v1/files"): ok({"object": "list", "has_more": False, "data": [
+        {"id": "file-1" + EVIL, "object": "file", "bytes": 10, "created_at": 1721172741, "filename": "a" + EVIL,
+         "purpose": "fine-tune", "status": "processed"}]}),
 }
 
 
 @pytest.mark.parametrize("argv", [["jobs", "list"], ["jobs", "show", "ftjob-1"], ["jobs", "follow", "ftjob-1"],
-                                  ["models", "list"], ["chat", "m", "hello", "--no-stream"]])
+                                  ["models", "list"], ["chat", "m", "hello", "--no-stream"],
+                                  ["jobs", "checkpoints", "ftjob-1"], ["files", "list"]])
 def test_server_text_is_printed_without_escape_codes(capsys, argv):
     with hostile(JOB_ROUTES) as origin:
         code, out, err = cli(capsys, *argv, "--base-url", origin + "/v1", "--api-key", KEY)
@@ -128,6 +136,7 @@ def test_json_output_keeps_the_server_text_as_it_is(capsys):
     assert code == 0
     [job] = json.loads(out)
     assert job["id"] == JOB["id"] and job["error_message"] == "broken" + EVIL
+    assert_plain(out.replace("pwned", "").replace("evil.example", ""))  # kept as \u escapes a terminal shows as text
 
 
 @pytest.mark.parametrize("argv", [

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from core.paths import data_dir
 from sandbox.launcher import SandboxLauncher, app_state_dir
 from sandbox.shared_server import RECORD
 from tests.cli.test_cli import run
@@ -27,18 +28,18 @@ def test_a_model_trained_with_sandbox_answers_in_the_next_command(data):
     trained = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--suffix", "shop", "--sandbox", "--yes")
     assert trained.returncode == 0, trained.stderr
     model = trained.stdout.split("Your model: ")[1].strip()
-    assert not (app_state_dir() / RECORD).exists()  # the command's server stopped with it
+    assert not (app_state_dir(data_dir()) / RECORD).exists()  # the command's server stopped with it
 
     answer = run("chat", model, "订单几天发货", "--sandbox")
     assert answer.returncode == 0, answer.stderr
     assert SHIPPING in answer.stdout
     listed = json.loads(run("models", "list", "--fine-tuned", "--json", "--sandbox").stdout)
     assert [m["id"] for m in listed] == [model]
-    assert not list(app_state_dir().glob("**/*.tmp"))
+    assert not list(app_state_dir(data_dir()).glob("**/*.tmp"))
 
 
 def test_the_cli_uses_the_apps_running_sandbox(data):
-    app = SandboxLauncher(app_state_dir(), job_seconds=60.0)  # what main.py gives the app
+    app = SandboxLauncher(app_state_dir(data_dir()), job_seconds=60.0)  # what main.py gives the app
     try:
         url = asyncio.run(app.base_url())
         started = run("train", str(data), "--model", "gpt-4o-mini-2024-07-18", "--sandbox", "--yes", "--no-follow")
@@ -47,8 +48,8 @@ def test_the_cli_uses_the_apps_running_sandbox(data):
         assert job_id in app.server.app.state.sandbox.state.jobs  # created in the app's server, not another
         listed = json.loads(run("jobs", "list", "--json", "--sandbox").stdout)
         assert [j["id"] for j in listed] == [job_id]
-        record = json.loads((app_state_dir() / RECORD).read_text(encoding="utf-8"))
+        record = json.loads((app_state_dir(data_dir()) / RECORD).read_text(encoding="utf-8"))
         assert record["url"] == url  # the CLI left the app's record alone
     finally:
         app.stop()
-    assert not (app_state_dir() / RECORD).exists()
+    assert not (app_state_dir(data_dir()) / RECORD).exists()

@@ -11,8 +11,8 @@ import pytest
 from core.errors import APIStatusError, CoreError, file_error
 from core.providers import provider_for
 from core.providers.openai_api import OpenAIProvider
+from core.providers.records import JobRequest
 from core.settings import ProfileKind, new_profile
-from core.training.records import JobRequest
 from tests.servers import error_body, serve
 
 WINDING_DOWN = "does not let this account start fine-tuning jobs"

@@ -22,11 +22,11 @@ from core.clock import local_time
 from core.errors import CoreError, GatewayError
 from core.providers.bailian_payloads import events_from_logs, points_from_logs
 from core.providers.base import all_pages
+from core.providers.metrics import point
 from core.providers.openai_api import OpenAIProvider
 from core.providers.payloads import checkpoint_from_openai, job_from_openai, number, timestamp
 from core.settings import ProfileKind, new_profile
 from core.training.export import MAX_NAME, export_all, folder_names, safe_name
-from core.training.metrics import point
 from tests.cli.test_cli import run
 from tests.servers import serve
 

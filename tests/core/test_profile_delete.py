@@ -6,10 +6,11 @@ from http.server import BaseHTTPRequestHandler
 
 from core import history, streaming
 from core.client import build_client
-from core.paths import data_dir
+from core.profile_data import ProfileData
 from core.profiles import ProfileService
+from core.providers.uploads import Uploader
 from core.settings import ProfileKind, SettingsStore, new_profile
-from core.training.uploads import UploadCache, Uploader
+from core.upload_cache import UploadCache
 from tests.servers import serve
 
 KEY = "sk-test-0123456789abcdef"
@@ -56,8 +57,7 @@ async def test_deleting_a_profile_removes_its_history_streaming_choice_and_uploa
     assert cached_servers() == {gone.base_url, kept.base_url}
 
     service.delete_profile(gone.id)
-    assert history.load(gone.id) == [] and not (data_dir() / "history" / f"{gone.id}.json").exists()
-    assert streaming.wanted(gone.id) and gone.id not in (data_dir() / "streaming.json").read_text(encoding="utf-8")
+    assert history.load(gone.id) == [] and streaming.wanted(gone.id) and not ProfileData(gone.id).folder.exists()
     assert cached_servers() == {kept.base_url}
     assert history.load(kept.id) and not streaming.wanted(kept.id)  # the other profile keeps its own
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.cli_words import argv_secrets
+from cli.words import argv_secrets
 from core.terminal import one_line, plain
 
 

@@ -1,7 +1,8 @@
 import pytest
 
 from core.errors import ConfigError
-from core.urls import azure_base_url, check_proxy_url, normalise_base_url
+from core.providers.azure import resource_url
+from core.urls import check_proxy_url, normalise_base_url
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -39,10 +40,10 @@ def test_bad_base_urls_raise_a_clear_error(raw):
 
 
 def test_azure_resource_becomes_its_v1_url():
-    assert azure_base_url("my-openai") == "https://my-openai.openai.azure.com/openai/v1"
-    assert azure_base_url("https://my-openai.openai.azure.com/") == "https://my-openai.openai.azure.com/openai/v1"
+    assert resource_url("my-openai") == "https://my-openai.openai.azure.com/openai/v1"
+    assert resource_url("https://my-openai.openai.azure.com/") == "https://my-openai.openai.azure.com/openai/v1"
     with pytest.raises(ConfigError):
-        azure_base_url("not a name!")
+        resource_url("not a name!")
 
 
 def test_proxy_urls():

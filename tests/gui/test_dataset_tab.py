@@ -162,9 +162,9 @@ async def test_closing_with_unsaved_changes_asks_first(tab, window, data_file):
 async def test_a_file_changed_by_another_program_is_offered_for_reload(tab, data_file):
     await open_file(tab, data_file)
     data_file.write_text("\n".join([chat(f"new {i}") for i in range(12)]) + "\n", encoding="utf-8")
-    await until(lambda: tab.disk_bar.isVisible())
-    assert "changed by another program" in tab.disk_bar.text()
-    tab.disk_bar.action_clicked.emit()
+    await until(lambda: tab.files.disk_bar.isVisible())
+    assert "changed by another program" in tab.files.disk_bar.text()
+    tab.files.disk_bar.action_clicked.emit()
     await until(lambda: tab.model.rowCount() == 12 and cell(tab, 0, "user") == "new 0")
 
 
@@ -178,8 +178,8 @@ async def test_unsaved_work_of_a_crashed_app_is_recovered(service, qtbot, data_f
     window = create_window(service)
     window.show()
     tab = window.dataset_tab
-    assert tab.recovery_bar.isVisible() and "3 rows of support.jsonl" in tab.recovery_bar.text()
-    tab.recovery_bar.action_clicked.emit()
+    assert tab.files.recovery_bar.isVisible() and "3 rows of support.jsonl" in tab.files.recovery_bar.text()
+    tab.files.recovery_bar.action_clicked.emit()
     await until(lambda: tab.model.rowCount() == 3)
     assert window.isWindowModified() and autosave.leftovers() == []
     await tab.files.save()

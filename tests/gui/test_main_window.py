@@ -78,3 +78,19 @@ async def test_help_guide_in_both_languages_and_reset(window, service, qtbot):
     await until(lambda: len(service.settings.profiles) == 1)
     assert service.settings.active_profile.is_sandbox and not service.settings.welcome_done
     assert service.settings.language == "system"
+
+
+async def test_an_error_of_the_windows_own_work_is_shown_on_any_tab(window, monkeypatch, tmp_path):
+    import gui.main_window
+    from tests.gui.test_dataset_tab import answer_file_dialog, dialog
+
+    def disk_full(path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(gui.main_window, "write_diagnostics", disk_full)
+    window.tabs.setCurrentWidget(window.dataset_tab)
+    window.diagnostics_action.trigger()
+    await answer_file_dialog(tmp_path / "diagnostics.zip")
+    await until(lambda: dialog("window_error") is not None)
+    assert "diagnostics.zip" in dialog("window_error").text()
+    dialog("window_error").close()

@@ -165,18 +165,18 @@ async def test_the_model_name_preview_is_text_even_with_a_server_date(hostile, h
 
 async def test_try_it_shows_answers_names_and_tooltips_as_text(hostile, html, qtbot, tmp_path):
     window = hostile
-    console = window.console_tab
+    try_it = window.try_it_tab
     tuned = f"ft:gpt-4o-mini:{html}:1"
-    window.tabs.setCurrentWidget(console)
-    await until(lambda: console.model_combo.findText(tuned) >= 0)
-    assert seen(console.model_combo.itemData(console.model_combo.findText(tuned), TIP)).endswith(
+    window.tabs.setCurrentWidget(try_it)
+    await until(lambda: try_it.model_combo.findText(tuned) >= 0)
+    assert seen(try_it.model_combo.itemData(try_it.model_combo.findText(tuned), TIP)).endswith(
         f" · job ftjob-1{html}")
-    console.set_model(tuned)
-    pane = console.panes[0]
+    try_it.set_model(tuned)
+    pane = try_it.panes[0]
     assert shown(pane.title) == tuned
-    console.stream_box.setChecked(False)
-    console.question.setPlainText("Hello?")
-    qtbot.mouseClick(console.send_button, Qt.MouseButton.LeftButton)
+    try_it.stream_box.setChecked(False)
+    try_it.question.setPlainText("Hello?")
+    qtbot.mouseClick(try_it.send_button, Qt.MouseButton.LeftButton)
     await until(lambda: pane.turns)
     assert pane.view.toPlainText().endswith(f"Model: {html}") and "<img" not in pane.view.toHtml()
     assert "tokens" in shown(pane.status)
@@ -184,8 +184,8 @@ async def test_try_it_shows_answers_names_and_tooltips_as_text(hostile, html, qt
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps({"messages": [{"role": "user", "content": html},
                                               {"role": "assistant", "content": html}]}) + "\n", encoding="utf-8")
-    console.pages.setCurrentIndex(1)
-    panel = console.evaluation
+    try_it.pages.setCurrentIndex(1)
+    panel = try_it.evaluation
     panel.file_edit.setText(str(cases))
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     await until(lambda: panel.table.outcomes and panel.table.outcomes[0] is not None)

@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QMessageBox
 
 import core.training.jobs as jobs_module
 from core.profiles import ProfileService
+from core.providers.records import JobRequest
 from core.settings import ProfileKind, SettingsStore
 from core.training.jobs import watch
-from core.training.records import JobRequest
 from sandbox.server import SandboxServer
 from tests.gui.conftest import until
-from tests.gui.test_console_models import ask_question
 from tests.gui.test_dataset_tab import answer, dialog
 from tests.gui.test_settings_tab import select
+from tests.gui.test_try_it_and_models import ask_question
 from tests.providers.conftest import BASE_MODELS, profile_for
 from tests.sandbox.conftest import chat_rows, jsonl
 from tests.waiting import eventually
@@ -77,25 +77,25 @@ async def test_training_tab_with_a_zhipu_profile(provider_window, qtbot):
     assert tab.detail.events.count() > 3 and "glm-4-flash-" in tab.detail.model_label.text()
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)
     await ask_question(window, qtbot, QUESTION)
-    assert window.console_tab.panes[0].turns == [(QUESTION, TRAINED)]  # LoRA models answer at once
+    assert window.try_it_tab.panes[0].turns == [(QUESTION, TRAINED)]  # LoRA models answer at once
 
 
 @pytest.mark.parametrize("provider_window", [("bailian", 1.0)], indirect=True)
 async def test_deploy_with_confirmation_chat_and_remove_the_deployment(provider_window, qtbot):
     window, server, tmp_path = provider_window
     model = await trained_model(window, server, tmp_path)
-    console = window.console_tab
-    window.tabs.setCurrentWidget(console)
-    await until(lambda: console.known.get(model) is not None)
-    console.set_model(model)
+    try_it = window.try_it_tab
+    window.tabs.setCurrentWidget(try_it)
+    await until(lambda: try_it.known.get(model) is not None)
+    try_it.set_model(model)
     await ask_question(window, qtbot, QUESTION)
-    assert "answers only once it is deployed" in console.messages.text() and not console.panes[0].turns
-    assert console.question.toPlainText() == QUESTION  # not asked, so kept for the next try
-    qtbot.mouseClick(console.messages.action, Qt.MouseButton.LeftButton)  # "Deploy…"
+    assert "answers only once it is deployed" in try_it.messages.text() and not try_it.panes[0].turns
+    assert try_it.question.toPlainText() == QUESTION  # not asked, so kept for the next try
+    qtbot.mouseClick(try_it.messages.action, Qt.MouseButton.LeftButton)  # "Deploy…"
     await until(lambda: dialog() is not None)
     assert "bills a deployment while it exists" in dialog().text()
     await answer(QMessageBox.StandardButton.Yes)
-    await until(lambda: "Deploying" in console.messages.text())
+    await until(lambda: "Deploying" in try_it.messages.text())
 
     models = window.models_tab
     window.tabs.setCurrentWidget(models)
@@ -109,9 +109,9 @@ async def test_deploy_with_confirmation_chat_and_remove_the_deployment(provider_
 
     await eventually(refreshed_ready)
     assert models.table.index(0, 5).data().startswith("ready · ")
-    window.tabs.setCurrentWidget(console)
+    window.tabs.setCurrentWidget(try_it)
     await ask_question(window, qtbot, QUESTION)
-    assert console.panes[0].turns == [(QUESTION, TRAINED)]
+    assert try_it.panes[0].turns == [(QUESTION, TRAINED)]
 
     window.tabs.setCurrentWidget(models)
     models.view.selectRow(0)
@@ -126,20 +126,20 @@ async def test_azure_explains_portal_deployments_and_chats_with_the_named_one(pr
     window, server, tmp_path = provider_window
     model = await trained_model(window, server, tmp_path)
     httpx2.put(server.origin + "/_sandbox/deployments/shop-bot", json={"model": model})  # done in the portal
-    console = window.console_tab
-    window.tabs.setCurrentWidget(console)
-    await until(lambda: console.known.get(model) is not None)
-    console.set_model(model)
+    try_it = window.try_it_tab
+    window.tabs.setCurrentWidget(try_it)
+    await until(lambda: try_it.known.get(model) is not None)
+    try_it.set_model(model)
     await ask_question(window, qtbot, QUESTION)
-    assert "deployed in the provider" in console.messages.text() and "ai.azure.com" in console.messages.text()
-    qtbot.mouseClick(console.messages.action, Qt.MouseButton.LeftButton)  # "Enter deployment name…"
+    assert "deployed in the provider" in try_it.messages.text() and "ai.azure.com" in try_it.messages.text()
+    qtbot.mouseClick(try_it.messages.action, Qt.MouseButton.LeftButton)  # "Enter deployment name…"
     await until(lambda: dialog("text_dialog") is not None)
     dialog("text_dialog").setTextValue("shop-bot")
     dialog("text_dialog").accept()
-    await until(lambda: console.model_combo.currentText() == "shop-bot")
-    assert console.other_combo.currentText() == "gpt-4o-mini-2024-07-18"
+    await until(lambda: try_it.model_combo.currentText() == "shop-bot")
+    assert try_it.other_combo.currentText() == "gpt-4o-mini-2024-07-18"
     await ask_question(window, qtbot, QUESTION)
-    assert console.panes[0].turns == [(QUESTION, TRAINED)]
+    assert try_it.panes[0].turns == [(QUESTION, TRAINED)]
 
 
 async def test_profiles_for_each_provider_show_their_own_fields(qtbot, window, service):
@@ -180,16 +180,16 @@ async def test_copy_as_code_uses_the_chat_address_and_the_deployment_name(provid
     model = await trained_model(window, server, tmp_path)
     provider = await window.models_tab.connection.get()
     deployment = await provider.deploy(model)
-    console = window.console_tab
-    window.tabs.setCurrentWidget(console)
-    await until(lambda: console.known.get(model) is not None)
-    console.set_model(model)
-    await until(lambda: not console.tasks.running)
+    try_it = window.try_it_tab
+    window.tabs.setCurrentWidget(try_it)
+    await until(lambda: try_it.known.get(model) is not None)
+    try_it.set_model(model)
+    await until(lambda: not try_it.tasks.running)
 
     async def deployment_ready():
         return (found := await provider.deployment(model)) is not None and found.ready
 
     await eventually(deployment_ready)  # once it runs, the code names the deployment
-    console.curl_action.trigger()
+    try_it.curl_action.trigger()
     await until(lambda: "compatible-mode/v1/chat/completions" in QApplication.clipboard().text())
     assert f'"model": "{deployment.name}"' in QApplication.clipboard().text()

@@ -59,7 +59,7 @@ async def test_pick_data_choose_model_and_suffix_confirm_watch_and_try(sandbox_w
     assert model.startswith("ft:gpt-4o-mini-2024-07-18:") and ":prices:" in model
     assert model in tab.detail.model_label.text() and tab.detail.events.count() > 3
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.console_tab and window.console_tab.model_combo.currentText() == model
+    assert window.tabs.currentWidget() is window.try_it_tab and window.try_it_tab.model_combo.currentText() == model
 
 
 async def test_a_file_with_errors_is_not_uploaded(sandbox_window, tmp_path, qtbot):
@@ -77,7 +77,7 @@ async def test_a_file_with_errors_is_not_uploaded(sandbox_window, tmp_path, qtbo
 
 async def test_a_running_job_is_picked_up_after_a_restart_and_can_be_cancelled(qtbot, memory_keyring, tmp_path,
                                                                                data, monkeypatch):
-    from core.training.records import JobRequest
+    from core.providers.records import JobRequest
     from gui.app import create_window
 
     monkeypatch.setattr(jobs_module, "WATCH_SECONDS", 0.2)
@@ -86,9 +86,9 @@ async def test_a_running_job_is_picked_up_after_a_restart_and_can_be_cancelled(q
     first = create_window(service)
     first.show()
     first.tabs.setCurrentWidget(first.training_tab)
-    training = await first.training_tab.session()
-    uploaded = await training.upload(data)
-    job = await training.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, metadata={"team": "cs"}))
+    provider = await first.training_tab.session()
+    uploaded = await provider.upload(data)
+    job = await provider.create_job(JobRequest("gpt-4o-mini-2024-07-18", uploaded.id, metadata={"team": "cs"}))
     assert job.metadata["team"] == "cs"
     first.close()  # the app quits; the job keeps running at the provider
     launcher.stop()

@@ -8,7 +8,7 @@ import pytest
 
 from core.providers import provider_for
 from core.settings import ProfileKind, new_profile
-from core.training.uploads import UploadCache
+from core.upload_cache import UploadCache
 from sandbox.server import SandboxServer
 from tests.sandbox.conftest import chat_rows, jsonl
 

@@ -10,9 +10,11 @@ import httpx2
 import pytest
 
 from core.chat import ChatRequest, ask, transcript_messages
+from core.dataset.estimate import price_table
 from core.errors import CoreError
+from core.providers.records import JobRequest
+from core.providers.registry import spec_for
 from core.training.jobs import watch
-from core.training.records import JobRequest
 from sandbox.catalogue import PREFIXES
 from tests.lost_answers import LostAnswers
 from tests.providers.conftest import BASE_MODELS
@@ -59,6 +61,10 @@ async def test_upload_train_chat_and_delete(dialect_server, provider, data):
     assert len(points) > 5 and points[0].train_loss is not None and points[-1].valid_loss is not None
     mine = [m for m in await provider.list_models() if m.fine_tuned]
     assert [m.id for m in mine] == [final.fine_tuned_model] and mine[0].base == BASE_MODELS[dialect_server.dialect]
+    offered = await provider.base_models()  # the spec's models, then the account's own to continue training
+    listed = spec_for(provider.profile.kind).base_models or sorted(price_table().per_million)
+    assert [m.id for m in offered if not m.own] == list(listed)
+    assert final.fine_tuned_model in [m.id for m in offered if m.own]
 
     name = await callable_name(provider, dialect_server, final.fine_tuned_model)
     answer = await ask(provider.chat_client, ChatRequest(name, transcript_messages("", [], QUESTION)),

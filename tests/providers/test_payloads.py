@@ -8,7 +8,7 @@ import pytest
 from core.providers.bailian_payloads import deployment_from_bailian, events_from_logs, job_from_bailian
 from core.providers.openai_api import STATUSES
 from core.providers.payloads import checkpoint_from_openai, event_from_openai, job_from_openai
-from gui.models.jobs_table_model import status_text
+from gui.item_models.jobs_table_model import status_text
 from tests.providers.conftest import BASE_MODELS
 
 ODD_VALUES = [None, "", "n/a", 3.5, [], {}, ["x"], {"nested": {"deep": [1, 2]}}, True, "2024-10-29 16:53:53"]
@@ -52,7 +52,7 @@ def test_log_lines_of_any_shape_become_events_and_a_curve():
 
 @pytest.mark.parametrize("dialect_server", ["zhipu", "bailian"], indirect=True)
 async def test_a_status_nobody_told_us_about_over_http(dialect_server, provider, data):
-    from core.training.records import JobRequest
+    from core.providers.records import JobRequest
 
     job = await provider.create_job(JobRequest(BASE_MODELS[dialect_server.dialect], (await provider.upload(data)).id))
     dialect_server.app.state.sandbox.state.jobs[job.id].status = "archiving"

@@ -1,4 +1,4 @@
-"""One model's side of the console: the conversation so far, the answer streaming in, its timing."""
+"""One model's side of Try it: the conversation so far, the answer streaming in, its timing."""
 
 from __future__ import annotations
 

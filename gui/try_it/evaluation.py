@@ -3,12 +3,9 @@ progress and cancel; expected vs. actual answers with a similarity score; export
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -22,67 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.background import run_blocking
 from core.dataset.io import read_rows
 from core.evaluate import Outcome, cases_from_rows, run_cases, save_outcomes
-from core.i18n import tr
+from core.providers.base import Provider
+from gui.item_models.outcomes_table_model import OutcomesModel
 from gui.tasks import Tasks
-from gui.widgets.dialogs import choose_file
-from gui.widgets.plain_text import plain_label, tooltip
+from gui.widgets.dialogs import DATASET_FILTER, choose_file
+from gui.widgets.plain_text import plain_label
 from gui.widgets.retranslating import Retranslating
 
-Index = QModelIndex | QPersistentModelIndex
-
-
-class OutcomesModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.models: list[str] = []
-        self.outcomes: list[Outcome | None] = []
-        self.questions: list[tuple[str, str]] = []
-
-    def start(self, models: list[str], questions: list[tuple[str, str]]) -> None:
-        self.beginResetModel()
-        self.models, self.questions, self.outcomes = models, questions, [None] * len(questions)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.questions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2 + 2 * len(self.models)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        titles = [tr("Question"), tr("Expected")]
-        for model in self.models:
-            titles += [model, tr("Similarity")]
-        return titles[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        text = self._text(index.row(), index.column())
-        return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
-
-    def _text(self, row: int, column: int) -> str:
-        outcome = self.outcomes[row]
-        if column < 2:
-            return self.questions[row][column]
-        if outcome is None:
-            return "…"
-        model, is_score = divmod(column - 2, 2)
-        if is_score:
-            return f"{outcome.scores[model]:.0%}"
-        return outcome.answers[model] or outcome.errors[model]
-
-    def set_outcome(self, row: int, outcome: Outcome) -> None:
-        self.outcomes[row] = outcome
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+RUNNING = "validation set"  # the name of the run in the tab's tasks
 
 
 class EvaluationPanel(Retranslating, QWidget):
-    def __init__(self, session: Callable[[], Any], models: Callable[[], list[str]], tasks: Tasks,
+    def __init__(self, session: Callable[[], Awaitable[Provider]], models: Callable[[], list[str]], tasks: Tasks,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.models, self.tasks = session, models, tasks
@@ -95,7 +46,6 @@ class EvaluationPanel(Retranslating, QWidget):
         self.sample = QSpinBox(maximum=100_000)
         self.run_button, self.cancel_button, self.export_button = QPushButton(), QPushButton(), QPushButton()
         self.progress, self.summary = QProgressBar(), plain_label(QLabel())
-        self._running: asyncio.Task[object] | None = None
         top = QHBoxLayout()
         for widget in (self.file_edit, self.browse, self.sample, self.run_button, self.cancel_button):
             top.addWidget(widget)
@@ -110,7 +60,7 @@ class EvaluationPanel(Retranslating, QWidget):
         layout.addLayout(bottom)
         self.browse.clicked.connect(lambda: self.tasks.run(self._browse()))
         self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(lambda: self._running.cancel() if self._running else None)
+        self.cancel_button.clicked.connect(lambda: self.tasks.cancel(RUNNING))
         self.export_button.clicked.connect(lambda: self.tasks.run(self._export()))
         self._busy(False)
         self.retranslate()
@@ -132,24 +82,22 @@ class EvaluationPanel(Retranslating, QWidget):
         self.progress.setVisible(busy)
 
     async def _browse(self) -> None:
-        path = await choose_file(self, self.tr("Choose a validation file"),
-                                 "Datasets (*.jsonl *.json *.csv *.tsv *.xlsx);;All files (*)")
+        path = await choose_file(self, self.tr("Choose a validation file"), DATASET_FILTER)
         if path is not None:
             self.file_edit.setText(str(path))
 
     def run(self) -> None:
-        if self._running is None and self.file_edit.text().strip():
-            self._running = self.tasks.run(self._run())
+        if not self.tasks.busy(RUNNING) and self.file_edit.text().strip():
+            self.tasks.replace(RUNNING, self._run())
 
     async def _run(self) -> None:
         try:
             await self._run_cases()
         finally:  # also after a file that could not be read: Run works again
             self._busy(False)
-            self._running = None
 
     async def _run_cases(self) -> None:
-        rows, _ = await asyncio.get_running_loop().run_in_executor(None, read_rows, Path(self.file_edit.text()))
+        rows, _ = await run_blocking(read_rows, Path(self.file_edit.text()))
         cases = cases_from_rows(rows, self.sample.value() or None)
         models = self.models()
         self.table.start(models, [(c.question, c.expected) for c in cases])
@@ -174,4 +122,4 @@ class EvaluationPanel(Retranslating, QWidget):
             return
         path = await choose_file(self, self.tr("Export the results"), "CSV (*.csv)", save=True)
         if path is not None:
-            save_outcomes(path, outcomes, self.table.models)
+            await run_blocking(save_outcomes, path, outcomes, self.table.models)

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.errors import CoreError, from_exception
-from core.fileio import write_atomically
 from core.i18n import tr
-from core.paths import data_dir
 from core.providers.base import Progress, UploadedFile
+from core.upload_cache import UploadCache
 
 if TYPE_CHECKING:
     import openai
@@ -29,43 +27,6 @@ def file_digest(path: Path) -> str:
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-class UploadCache:
-    """Which file id each (provider, content hash) got, kept in the data folder."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or data_dir() / "uploads.json"
-
-    def _load(self) -> dict[str, Any]:
-        try:
-            return dict(json.loads(self.path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return {}
-
-    def get(self, provider: str, digest: str) -> str | None:
-        found = self._load().get(f"{provider} {digest}")
-        return found if isinstance(found, str) else None
-
-    def get_state(self, provider: str, key: str) -> dict[str, Any] | None:
-        found = self._load().get(f"{provider} {key}")
-        return found if isinstance(found, dict) else None
-
-    def put_state(self, provider: str, key: str, value: object) -> None:
-        """Remember ``value`` under ``key`` (None forgets it)."""
-        entries = self._load()
-        entries.pop(f"{provider} {key}", None)
-        if value is not None:
-            entries[f"{provider} {key}"] = value
-        write_atomically(self.path, json.dumps(entries, indent=1), mode=0o600, sync=False)
-
-    def forget(self, base_url: str) -> None:
-        """Forget every file and unfinished upload sent to ``base_url`` (the SDK adds a trailing slash)."""
-        entries = self._load()
-        kept = {key: value for key, value in entries.items()
-                if key.split(" ", 1)[0].rstrip("/") != base_url.rstrip("/")}
-        if len(kept) != len(entries):
-            write_atomically(self.path, json.dumps(kept, indent=1), mode=0o600, sync=False)
 
 
 class Uploader:

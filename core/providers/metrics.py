@@ -10,7 +10,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping
 
-from core.training.records import JobEvent, MetricPoint
+from core.providers.records import JobEvent, MetricPoint
 
 
 def _number(value: object) -> float | None:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from core.clock import local_time
 from core.i18n import tr
-from core.training.records import Job
+from core.providers.records import Job
 from gui.colors import colour
 from gui.widgets.plain_text import tooltip
 

@@ -1,5 +1,6 @@
-"""What the Training tab and the CLI see of files, jobs, events and checkpoints: frozen dataclasses made
-by the provider adapters (core/providers), so nothing outside core touches a provider's payloads."""
+"""What the tabs and the CLI see of jobs, events, checkpoints, loss curves and base models: frozen dataclasses
+made by the provider adapters, so nothing outside core/providers touches a provider's payloads. core/training
+imports them from here; nothing in core/providers imports core/training."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ class MetricPoint:
     step: int
     train_loss: float | None = None
     valid_loss: float | None = None
+
+
+@dataclass(frozen=True)
+class BaseModel:
+    """A model a fine-tuning job can start from."""
+
+    id: str
+    price_per_million: float | None  # training, USD
+    context_tokens: int | None
+    own: bool = False  # a fine-tuned model of this account (continued training)
+    shutdown: str | None = None  # announced shutdown date, YYYY-MM-DD

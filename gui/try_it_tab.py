@@ -4,7 +4,7 @@ answers as training rows, copy the request as code."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -46,27 +46,21 @@ from core.models import ModelInfo, parse_fine_tuned
 from core.profiles import ProfileService
 from core.providers.base import Provider
 from core.snippets import as_curl, as_node, as_python
-from gui.console.answer_pane import AnswerPane
-from gui.console.deployment_steps import DeploymentSteps
-from gui.console.evaluation import EvaluationPanel
-from gui.console.model_list import fill, models_to_try
-from gui.session import Session
-from gui.tasks import Tasks
-from gui.widgets.message_bar import MessageBar
-from gui.widgets.retranslating import Retranslating
+from gui.profile_tab import ProfileTab
+from gui.try_it.answer_pane import AnswerPane
+from gui.try_it.deployment_steps import DeploymentSteps
+from gui.try_it.evaluation import EvaluationPanel
+from gui.try_it.model_list import fill, models_to_try
+
+# The tab's named tasks: a newer request of the same name replaces the older one.
+ASKING, LOADING, FINDING_MARKERS = "ask", "models", "markers"
 
 
-class ConsoleTab(Retranslating, QWidget):
+class TryItTab(ProfileTab):
     add_to_dataset = Signal(object)  # a Row
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.activated = False
-        self.messages = MessageBar()
-        self.tasks = Tasks(self.messages, "console")
-        self.connection = Session(service, self.tasks)
-        self._asking: asyncio.Task[object] | None = None
+        super().__init__(service, "try it", parent)
         self.known: dict[str, ModelInfo] = {}  # the listed models by id
         self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
         self.compare = QCheckBox()
@@ -79,7 +73,15 @@ class ConsoleTab(Retranslating, QWidget):
         self.send_button, self.stop_button, self.keep_button = QPushButton(), QPushButton(), QPushButton()
         self.clear_button, self.code_button, self.code_menu = QPushButton(), QToolButton(), QMenu(self)
         self.form = QFormLayout()
+        self.evaluation = EvaluationPanel(self.session, self._chosen_models, self.tasks)
+        self.deployment_steps = DeploymentSteps(self.connection, self.tasks, self)
+        self.pages = QTabWidget()
+        self._retry_question = ""
+        self._told_buffering: set[str] = set()
+        self._message_action: Callable[[], object] = self._retry  # what the message bar's button does
         self._build()
+        self._connect()
+        self._set_busy(False)
         self.retranslate()
 
     def _build(self) -> None:
@@ -94,13 +96,27 @@ class ConsoleTab(Retranslating, QWidget):
         for widget in (self.temperature, self.max_tokens, self.separator_edit, self.stop_edit, self.stream_box):
             settings.addWidget(widget)
         self.form.addRow(self.labels[2], settings)
+        self.pages.addTab(self._chat_page(), "")
+        self.pages.addTab(self.evaluation, "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.messages)
+        layout.addLayout(self.form)
+        layout.addWidget(self.pages, 1)
+        self.code_button.setMenu(self.code_menu)
+        self.code_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.python_action = self.code_menu.addAction("Python", lambda: self.run(self._copy(as_python)))
+        self.curl_action = self.code_menu.addAction("curl", lambda: self.run(self._copy(as_curl)))
+        self.node_action = self.code_menu.addAction("Node.js", lambda: self.run(self._copy(as_node)))
+        self.stream_box.setChecked(self._streaming_preference())
+        self.other_combo.setEnabled(False)
+
+    def _chat_page(self) -> QWidget:
         split = QSplitter()
         for pane in self.panes:
             split.addWidget(pane)
         self.panes[1].hide()
-        self.evaluation = EvaluationPanel(self.session, self._chosen_models, self.tasks)
-        chat_page = QWidget()
-        chat = QVBoxLayout(chat_page)
+        page = QWidget()
+        chat = QVBoxLayout(page)
         chat.setContentsMargins(0, 0, 0, 0)
         chat.addWidget(split, 1)
         buttons = QHBoxLayout()
@@ -110,21 +126,10 @@ class ConsoleTab(Retranslating, QWidget):
         self.question.setMaximumHeight(90)
         chat.addWidget(self.question)
         chat.addLayout(buttons)
-        self.pages = QTabWidget()
-        self.pages.addTab(chat_page, "")
-        self.pages.addTab(self.evaluation, "")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.messages)
-        layout.addLayout(self.form)
-        layout.addWidget(self.pages, 1)
-        self.code_button.setMenu(self.code_menu)
-        self.code_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.python_action = self.code_menu.addAction("Python", lambda: self._copy_code(as_python))
-        self.curl_action = self.code_menu.addAction("curl", lambda: self._copy_code(as_curl))
-        self.node_action = self.code_menu.addAction("Node.js", lambda: self._copy_code(as_node))
-        self.stream_box.setChecked(self._streaming_preference())
+        return page
+
+    def _connect(self) -> None:
         self.compare.toggled.connect(lambda on: (self.panes[1].setVisible(on), self.other_combo.setEnabled(on)))
-        self.other_combo.setEnabled(False)
         self.model_combo.currentTextChanged.connect(self._model_chosen)
         self.other_combo.currentTextChanged.connect(self.panes[1].set_model)
         self.send_button.clicked.connect(self.send)
@@ -133,12 +138,10 @@ class ConsoleTab(Retranslating, QWidget):
         self.keep_button.clicked.connect(self._keep)
         self.clear_button.clicked.connect(self._clear)
         self.stream_box.toggled.connect(self._remember_streaming)
-        self._retry_question = ""
-        self._told_buffering: set[str] = set()
-        self._message_action: Callable[[], object] = self._retry  # what the message bar's button does
         self.messages.action_clicked.connect(lambda: self._message_action())
-        self.deployment_steps = DeploymentSteps(self)
-        self._set_busy(False)
+        self.deployment_steps.step_offered.connect(self.offer)
+        self.deployment_steps.deploying.connect(self.messages.show_info)
+        self.deployment_steps.deployment_chosen.connect(self._use_deployment)
 
     def retranslate(self) -> None:
         for label, text in zip(self.labels, (self.tr("Model"), self.tr("System prompt"), self.tr("Settings")),
@@ -168,15 +171,10 @@ class ConsoleTab(Retranslating, QWidget):
                                             "expected ones"))
 
     # -- the profile and its models -------------------------------------------------------------------
-    def activate(self) -> None:
-        self.activated = True
-        self.connection.reset()
+    def load_profile(self) -> None:
         self.stream_box.setChecked(self._streaming_preference())
         self._restore_history()
-        self.tasks.run(self._load_models())
-
-    async def session(self) -> Provider:
-        return await self.connection.get()
+        self.tasks.replace(LOADING, self._load_models())
 
     async def _load_models(self) -> None:
         current = self.model_combo.currentText()
@@ -195,7 +193,7 @@ class ConsoleTab(Retranslating, QWidget):
         self.panes[0].set_model(model)
         self.separator_edit.setVisible(is_legacy(model))
         if is_legacy(model) and model.startswith("ft:"):
-            self.tasks.run(self._find_markers(model))
+            self.tasks.replace(FINDING_MARKERS, self._find_markers(model))
         base = self.known[model].base if model in self.known else parse_fine_tuned(model)[0]
         if base:
             self.other_combo.setCurrentText(base)
@@ -214,6 +212,13 @@ class ConsoleTab(Retranslating, QWidget):
             models.append(self.other_combo.currentText().strip())
         return [m for m in models if m]
 
+    def _use_deployment(self, name: str, base: str) -> None:
+        """Chat with a deployment the user made in the provider's portal, compared with the model's base."""
+        self.set_model(name)
+        if base:
+            self.other_combo.setCurrentText(base)
+        self.messages.hide()
+
     # -- asking -----------------------------------------------------------------------------------------
     def _request(self, pane: AnswerPane, question: str) -> ChatRequest:
         stops = tuple(read_controls(s) for s in self.stop_edit.text().split(",") if s.strip())
@@ -224,23 +229,22 @@ class ConsoleTab(Retranslating, QWidget):
 
     def send(self) -> None:
         question = self.question.toPlainText().strip()
-        if not question or not self.panes[0].model or self._asking is not None:
+        if not question or not self.panes[0].model or self.tasks.busy(ASKING):
             return
         self.question.clear()
-        self._asking = self.tasks.run(self._ask_all(question))
+        self.tasks.replace(ASKING, self._ask_all(question))
 
     async def _ask_all(self, question: str) -> None:
         self._set_busy(True)
         try:
             panes = [p for p in self.panes if p.isVisible() and p.model] or [self.panes[0]]
-            training = await self.session()
-            names = await self._chat_names(training, panes, question)
+            provider = await self.session()
+            names = await self._chat_names(provider, panes, question)
             if names:
-                await asyncio.gather(*(self._ask(training, pane, name, question)
+                await asyncio.gather(*(self._ask(provider, pane, name, question)
                                        for pane, name in zip(panes, names, strict=True)))
         finally:
             self._set_busy(False)
-            self._asking = None
             self._save_history()
 
     def offer(self, message: str, hint: str, action: str, do: Callable[[], object], error: bool = False) -> None:
@@ -248,11 +252,12 @@ class ConsoleTab(Retranslating, QWidget):
         self._message_action = do
         (self.messages.show_error if error else self.messages.show_info)(message, hint, action)
 
-    async def _chat_names(self, training: Provider, panes: list[AnswerPane], question: str) -> list[str]:
+    async def _chat_names(self, provider: Provider, panes: list[AnswerPane], question: str) -> list[str]:
         """The name each pane's model answers under, or [] when one cannot answer yet (the deployment steps
         say why); the question then goes back into the box, so nothing typed is lost."""
         try:
-            names = [await self.deployment_steps.chat_name(training, pane.model) for pane in panes]
+            names = [await self.deployment_steps.chat_name(provider, pane.model, self.known.get(pane.model))
+                     for pane in panes]
         except CoreError:
             self.question.setPlainText(question)
             raise
@@ -261,10 +266,10 @@ class ConsoleTab(Retranslating, QWidget):
             return []
         return [name for name in names if name is not None]
 
-    async def _ask(self, training: Provider, pane: AnswerPane, name: str, question: str) -> None:
+    async def _ask(self, provider: Provider, pane: AnswerPane, name: str, question: str) -> None:
         pane.ask(question)
         try:
-            answer = await ask(training.chat_client, replace(self._request(pane, question), model=name),
+            answer = await ask(provider.chat_client, replace(self._request(pane, question), model=name),
                                pane.add_text, stream=self.stream_box.isChecked())
         except asyncio.CancelledError:
             pane.finish(question, None, self.tr("stopped; what arrived is kept"))
@@ -296,15 +301,14 @@ class ConsoleTab(Retranslating, QWidget):
 
     def _retry(self) -> None:
         """Ask the question whose answer was cut off once more (the partial answer stays in the transcript)."""
-        if self._retry_question and self._asking is None:
+        if self._retry_question and not self.tasks.busy(ASKING):
             self.messages.hide()
             self.question.setPlainText(self._retry_question)
             self._retry_question = ""
             self.send()
 
     def stop(self) -> None:
-        if self._asking is not None:
-            self._asking.cancel()
+        self.tasks.cancel(ASKING)
 
     def _set_busy(self, busy: bool) -> None:
         self.send_button.setEnabled(not busy)
@@ -319,9 +323,6 @@ class ConsoleTab(Retranslating, QWidget):
         messages = list(transcript_messages(self.system_edit.text(), [], question)) + [
             {"role": "assistant", "content": answer}]
         self.add_to_dataset.emit(Row(0, {"messages": messages}))
-
-    def _copy_code(self, write: Callable[[ChatRequest, str], str]) -> None:
-        self.tasks.run(self._copy(write))
 
     async def _copy(self, write: Callable[[ChatRequest, str], str]) -> None:
         """The request as code, at the provider's chat address and under the name the model answers to."""
@@ -359,9 +360,3 @@ class ConsoleTab(Retranslating, QWidget):
 
     def _remember_streaming(self, on: bool) -> None:
         streaming.remember(self._profile_id(), on)
-
-    def cancel_tasks(self) -> None:
-        self.tasks.cancel_all(self._asking)
-
-    def run(self, coroutine: Awaitable[object]) -> asyncio.Task[object]:
-        return self.tasks.run(coroutine)

@@ -1,0 +1,94 @@
+"""`models list|delete|deploy|undeploy`: the Models tab on the command line; deployments through core's
+deployment workflow, confirmed on the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import asdict
+from typing import Any
+
+from cli.connection import add_connection_options, in_session
+from cli.output import print_json
+from cli.parsing import add_actions, add_json_option, add_yes_option
+from cli.prompts import confirm
+from core import deployments
+from core.deployments import Question, deployment_text
+from core.i18n import tr
+from core.providers.base import Deployment, Provider
+from core.terminal import one_line
+
+
+def _terminal_confirm(yes: bool) -> deployments.Confirm:
+    async def ask(question: Question) -> bool:
+        details = f"\n{question.details}" if question.details else ""
+        return yes or await asyncio.to_thread(confirm, f"{question.text}{details}\n[y/N] ")
+
+    return ask
+
+
+async def _list(training: Provider, args: argparse.Namespace) -> int:
+    models = [m for m in await training.list_models() if m.fine_tuned or not args.fine_tuned]
+    deployed: dict[str, Deployment] = {}
+    if training.capabilities.can_deploy:
+        deployed = {d.model: d for d in await training.deployments() if d.status != "deleting"}
+    if args.json:
+        print_json([{**asdict(m), "fine_tuned": m.fine_tuned,
+                     **({"deployment": asdict(deployed[m.id])} if m.id in deployed else {})} for m in models])
+        return 0
+    for model in models:
+        where = f"  {one_line(deployment_text(deployed.get(model.id)))}" if deployed and model.fine_tuned else ""
+        print(f"{one_line(model.id)}  {one_line(model.owned_by)}  {one_line(model.job_id)}{where}")
+    return 0
+
+
+async def _delete(training: Provider, args: argparse.Namespace) -> int:
+    question = tr("Delete {model}? This cannot be undone. [y/N] ").format(model=args.model)
+    if not args.yes and not await asyncio.to_thread(confirm, question):
+        print(tr("Nothing was deleted."))
+        return 1
+    await training.delete_model(args.model)
+    print(tr("Deleted {model}.").format(model=args.model))
+    return 0
+
+
+async def _deploy(training: Provider, args: argparse.Namespace) -> int:
+    made = await deployments.deploy(training, args.model, _terminal_confirm(args.yes))
+    if made is None:
+        print(tr("Nothing was deployed."))
+        return 1
+    print(tr("Deploying {model} as {name}.").format(model=one_line(args.model), name=one_line(made.name)))
+    if not args.wait:
+        return 0
+    last = made
+    async for last in deployments.follow(training, args.model, args.interval):
+        print(one_line(deployment_text(last)), flush=True)
+    return 0 if last.ready else 1
+
+
+async def _undeploy(training: Provider, args: argparse.Namespace) -> int:
+    if not await deployments.undeploy(training, args.model, _terminal_confirm(args.yes)):
+        print(tr("Nothing was removed."))
+        return 1
+    print(tr("The deployment was removed; it is no longer billed."))
+    return 0
+
+
+def add_model_commands(commands: Any) -> None:
+    actions = add_actions(commands, "models", tr("list, delete, deploy and undeploy models"))
+    listing = actions.add_parser("list", help=tr("models of the profile, yours first"))
+    listing.add_argument("--fine-tuned", action="store_true", help=tr("only your fine-tuned models"))
+    add_json_option(listing)
+    delete = actions.add_parser("delete", help=tr("delete one of your fine-tuned models"))
+    add_yes_option(delete, tr("delete without asking"))
+    deploy = actions.add_parser("deploy", help=tr("make a fine-tuned model callable (billed while deployed)"))
+    add_yes_option(deploy, tr("deploy without asking"))
+    deploy.add_argument("--wait", action="store_true", help=tr("wait until the deployment can answer"))
+    deploy.add_argument("--interval", type=float, default=deployments.FOLLOW_SECONDS, help=argparse.SUPPRESS)
+    undeploy = actions.add_parser("undeploy", help=tr("remove a model's deployment (the model is kept)"))
+    add_yes_option(undeploy, tr("remove without asking"))
+    for command in (delete, deploy, undeploy):
+        command.add_argument("model")
+    for command, action in ((listing, _list), (delete, _delete), (deploy, _deploy), (undeploy, _undeploy)):
+        add_connection_options(command)
+        command.set_defaults(handler=in_session(action))
