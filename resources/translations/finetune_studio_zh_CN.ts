@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Saved the profile “{name}” ({url}).</source>
-        <translation></translation>
+        <translation>已保存配置“{name}”（{url}）。</translation>
     </message>
     <message>
         <source>It is the active profile.</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>The Sandbox profile is built in and cannot be changed.</source>
-        <translation></translation>
+        <translation>沙盒配置是内置的，不能修改。</translation>
     </message>
     <message>
         <source>New API key (hidden; empty removes the key): </source>
@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>Delete the profile “{name}”, its key and what this computer keeps for it? [y/N] </source>
-        <translation></translation>
+        <translation>删除配置“{name}”、它的密钥以及本机为它保存的数据吗？[y/N] </translation>
     </message>
     <message>
         <source>Deleted the profile “{name}”.</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>“{name}” is now the active profile.</source>
-        <translation></translation>
+        <translation>“{name}”现在是当前使用的配置。</translation>
     </message>
     <message>
         <source>which provider&apos;s API the profile speaks (default: compatible, the OpenAI shape)</source>
@@ -57,7 +57,7 @@
     </message>
     <message>
         <source>a new name for the profile</source>
-        <translation></translation>
+        <translation>配置的新名称</translation>
     </message>
     <message>
         <source>list, add, change and test connection profiles</source>
@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>add a profile; its key is asked for (or read from standard input)</source>
-        <translation></translation>
+        <translation>添加配置；会提示输入密钥（或从标准输入读取）</translation>
     </message>
     <message>
         <source>do not ask for a key</source>
@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>change a profile&apos;s settings or key</source>
-        <translation></translation>
+        <translation>修改配置的设置或密钥</translation>
     </message>
     <message>
         <source>ask for a new key (or read it from standard input)</source>
@@ -81,7 +81,7 @@
     </message>
     <message>
         <source>delete a profile, its key and its local data</source>
-        <translation></translation>
+        <translation>删除配置、它的密钥和本机数据</translation>
     </message>
     <message>
         <source>make a profile the active one</source>
@@ -89,7 +89,7 @@
     </message>
     <message>
         <source>check each network layer and the key of a profile</source>
-        <translation></translation>
+        <translation>逐层检查配置的网络连接和密钥</translation>
     </message>
     <message>
         <source>default: the active one</source>
@@ -1673,7 +1673,7 @@ after:
     </message>
     <message>
         <source>The job has no checkpoints.</source>
-        <translation></translation>
+        <translation>该任务没有检查点。</translation>
     </message>
     <message>
         <source>step {step}</source>
@@ -1709,7 +1709,7 @@ after:
     </message>
     <message>
         <source>the checkpoints a job kept, each usable like a model</source>
-        <translation></translation>
+        <translation>任务保留的检查点，每个都可以像模型一样使用</translation>
     </message>
     <message>
         <source>save every job, its events, results and files into a folder</source>
@@ -1841,7 +1841,7 @@ after:
     </message>
     <message>
         <source>{model} has no deployment.</source>
-        <translation></translation>
+        <translation>{model} 没有部署。</translation>
     </message>
     <message>
         <source>Deploy it first; the Models tab shows which models are deployed.</source>
@@ -1981,7 +1981,7 @@ after:
     </message>
     <message>
         <source>Saved {id} as {path}.</source>
-        <translation></translation>
+        <translation>已将 {id} 保存为 {path}。</translation>
     </message>
     <message>
         <source>Delete {n} files from the provider? Jobs that used them keep their results. [y/N] </source>
@@ -1993,7 +1993,7 @@ after:
     </message>
     <message>
         <source>Deleted {id}.</source>
-        <translation></translation>
+        <translation>已删除 {id}。</translation>
     </message>
     <message>
         <source>list, download and delete the files uploaded for training</source>
@@ -2001,7 +2001,7 @@ after:
     </message>
     <message>
         <source>the files of the profile</source>
-        <translation></translation>
+        <translation>该配置的文件</translation>
     </message>
     <message>
         <source>save files into a folder (under safe names)</source>
@@ -2009,7 +2009,7 @@ after:
     </message>
     <message>
         <source>the folder to save into (default: the current folder)</source>
-        <translation></translation>
+        <translation>保存到的文件夹（默认：当前文件夹）</translation>
     </message>
     <message>
         <source>delete files from the provider</source>
@@ -2021,7 +2021,7 @@ after:
     </message>
     <message>
         <source>From the model&apos;s training data: separator “{separator}”, stop “{stop}”.</source>
-        <translation></translation>
+        <translation>取自模型的训练数据：分隔符“{separator}”，停止序列“{stop}”。</translation>
     </message>
     <message>
         <source>ask a model; the answer streams to the terminal</source>
@@ -2041,7 +2041,7 @@ after:
     </message>
     <message>
         <source>where the answer ends (repeatable; \n is a line break). Legacy models: default from their training data</source>
-        <translation></translation>
+        <translation>回答在哪里结束（可重复；\n 表示换行）。旧版模型：默认取自其训练数据</translation>
     </message>
     <message>
         <source>appended to the prompt of a legacy model (\n is a line break; default from its training data)</source>
@@ -2049,7 +2049,7 @@ after:
     </message>
     <message>
         <source>Nothing was deployed.</source>
-        <translation></translation>
+        <translation>没有部署任何模型。</translation>
     </message>
     <message>
         <source>Deploying {model} as {name}.</source>
@@ -2057,7 +2057,7 @@ after:
     </message>
     <message>
         <source>Nothing was removed.</source>
-        <translation></translation>
+        <translation>没有删除任何内容。</translation>
     </message>
     <message>
         <source>The deployment was removed; it is no longer billed.</source>
@@ -2065,7 +2065,7 @@ after:
     </message>
     <message>
         <source>list, delete, deploy and undeploy models</source>
-        <translation></translation>
+        <translation>列出、删除、部署和取消部署模型</translation>
     </message>
     <message>
         <source>models of the profile, yours first</source>
@@ -2081,7 +2081,7 @@ after:
     </message>
     <message>
         <source>make a fine-tuned model callable (billed while deployed)</source>
-        <translation></translation>
+        <translation>让微调模型可以调用（部署期间计费）</translation>
     </message>
     <message>
         <source>deploy without asking</source>
@@ -2089,7 +2089,7 @@ after:
     </message>
     <message>
         <source>wait until the deployment can answer</source>
-        <translation></translation>
+        <translation>等待部署可以回答</translation>
     </message>
     <message>
         <source>remove a model&apos;s deployment (the model is kept)</source>
@@ -2097,7 +2097,7 @@ after:
     </message>
     <message>
         <source>remove without asking</source>
-        <translation></translation>
+        <translation>不询问直接删除</translation>
     </message>
     <message>
         <source>delete without asking</source>
@@ -2387,7 +2387,7 @@ after:
     </message>
     <message>
         <source>{name} would be saved outside {folder}.</source>
-        <translation></translation>
+        <translation>{name} 将被保存到 {folder} 之外。</translation>
     </message>
     <message>
         <source>A link inside the folder points somewhere else. Choose another folder.</source>
@@ -2395,7 +2395,7 @@ after:
     </message>
     <message>
         <source>{path} already exists.</source>
-        <translation></translation>
+        <translation>{path} 已存在。</translation>
     </message>
     <message>
         <source>Choose another folder, or move the file that is there.</source>
@@ -2427,7 +2427,7 @@ after:
     </message>
     <message>
         <source>API key (hidden; empty for none): </source>
-        <translation></translation>
+        <translation>API 密钥（输入时不显示；留空表示没有）：</translation>
     </message>
     <message>
         <source>{model}: {error}</source>
@@ -2439,7 +2439,7 @@ after:
     </message>
     <message>
         <source>{name} has no examples that end with an expected answer.</source>
-        <translation></translation>
+        <translation>{name} 中没有以预期回答结尾的样本。</translation>
     </message>
     <message>
         <source>A validation file holds chat examples whose last message is the assistant&apos;s answer, or prompt/completion rows.</source>
@@ -2447,7 +2447,7 @@ after:
     </message>
     <message>
         <source>Saved the results as {path}.</source>
-        <translation></translation>
+        <translation>结果已保存为 {path}。</translation>
     </message>
     <message>
         <source>ask a model every question of a validation file and score its answers against the expected ones</source>
@@ -2459,7 +2459,7 @@ after:
     </message>
     <message>
         <source>ask this model too (e.g. the base model)</source>
-        <translation></translation>
+        <translation>同时提问这个模型（例如基础模型）</translation>
     </message>
     <message>
         <source>a random sample of this many examples</source>
@@ -2467,7 +2467,7 @@ after:
     </message>
     <message>
         <source>seed for --sample (default: 0)</source>
-        <translation></translation>
+        <translation>--sample 的随机种子（默认：0）</translation>
     </message>
     <message>
         <source>save the results as CSV (opens in Excel)</source>
