@@ -22,21 +22,29 @@ def error_body(message: str, code: str | None = None) -> str:
                                  "code": code}})
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test server's handler: answers in one call and keeps the test output clean."""
+
+    def reply(self, status: int, data: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def make_handler(status: int, body: str, content_type: str = "application/json") -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         seen_headers: list[dict[str, str]] = []
 
         def do_GET(self) -> None:
             Handler.seen_headers.append(dict(self.headers))
             data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, data, content_type)
 
-        def log_message(self, *args: object) -> None:
-            pass
 
     return Handler
 
@@ -76,7 +84,7 @@ def make_proxy_handler(password: str | None) -> type[BaseHTTPRequestHandler]:
 
     expected = "Basic " + base64.b64encode(f"user:{password}".encode()).decode() if password else None
 
-    class Proxy(BaseHTTPRequestHandler):
+    class Proxy(QuietHandler):
         forwarded: list[str] = []
 
         def do_GET(self) -> None:
@@ -98,7 +106,5 @@ def make_proxy_handler(password: str | None) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(data)
 
-        def log_message(self, *args: object) -> None:
-            pass
 
     return Proxy

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from cli.app import main as cli_main
 from main import build_profile_service
 from sandbox.server import SandboxServer
 from tests.cli.test_cli import ROOT, run
-from tests.servers import closed_port, error_body, make_proxy_handler, serve
+from tests.servers import QuietHandler, closed_port, error_body, make_proxy_handler, serve
 
 # A title change, a cleared screen, a planted link, an 8-bit CSI, a carriage return and a bidi override.
 EVIL = ("\x1b]0;pwned\x07" "\x1b[2J\x1b[H" "\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\" "\x9b31m"
@@ -28,10 +27,10 @@ KEY = "sk-hostile-0123456789abcdef"
 Routes = dict[tuple[str, str], tuple[int, str, str]]
 
 
-def route_handler(routes: Routes) -> type[BaseHTTPRequestHandler]:
+def route_handler(routes: Routes) -> type[QuietHandler]:
     """Answers (method, path without the query) from ``routes``: (status, body, content type)."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
 
         def answer(self) -> None:
@@ -41,16 +40,10 @@ def route_handler(routes: Routes) -> type[BaseHTTPRequestHandler]:
                                             (404, error_body(f"Invalid URL ({self.command} {self.path})"),
                                              "application/json"))
             data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, data, kind)
 
         do_GET = do_POST = do_DELETE = answer
 
-        def log_message(self, *args: object) -> None:
-            pass
 
     return Handler
 

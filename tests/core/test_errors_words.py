@@ -13,27 +13,20 @@ from core.providers import provider_for
 from core.providers.openai_api import OpenAIProvider
 from core.providers.records import JobRequest
 from core.settings import ProfileKind, new_profile
-from tests.servers import error_body, serve
+from tests.servers import QuietHandler, error_body, serve
 
 WINDING_DOWN = "does not let this account start fine-tuning jobs"
 
 
 def create_answering(status: int, body: str):
     """A server whose POST /v1/fine_tuning/jobs answers ``status`` with ``body``."""
-    from http.server import BaseHTTPRequestHandler
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             data = body.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.reply(status, data)
 
-        def log_message(self, *args: object) -> None:
-            pass
 
     return serve(Handler)
 

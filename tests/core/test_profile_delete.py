@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler
 
 from core import history, streaming
 from core.client import build_client
@@ -11,26 +10,20 @@ from core.profiles import ProfileService
 from core.providers.uploads import Uploader
 from core.settings import ProfileKind, SettingsStore, new_profile
 from core.upload_cache import UploadCache
-from tests.servers import serve
+from tests.servers import QuietHandler, serve
 
 KEY = "sk-test-0123456789abcdef"
 
 
-class FilesEndpoint(BaseHTTPRequestHandler):
+class FilesEndpoint(QuietHandler):
     """Takes any upload and names it after the port it listens on."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         data = json.dumps({"id": f"file-{self.server.server_port}", "object": "file", "bytes": 10, "created_at": 1,
                            "filename": "t.jsonl", "purpose": "fine-tune", "status": "processed"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.reply(200, data)
 
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 async def use(service, profile, data):
