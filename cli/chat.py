@@ -16,14 +16,14 @@ from core.providers.base import Provider
 from core.terminal import plain
 
 
-async def _markers(training: Provider, args: argparse.Namespace) -> tuple[str, tuple[str, ...]]:
+async def _markers(provider: Provider, args: argparse.Namespace) -> tuple[str, tuple[str, ...]]:
     """(separator, stop sequences): as given (\\n and \\t written as such), else, for a legacy model, those of its
     training data."""
     separator = read_controls(args.separator) if args.separator is not None else None
     stop = tuple(read_controls(s) for s in args.stop or ())
     if not is_legacy(args.model) or (separator is not None and stop):
         return separator or "", stop
-    found_separator, found_stop = await training.training_markers(args.model) if args.model.startswith("ft:") \
+    found_separator, found_stop = await provider.training_markers(args.model) if args.model.startswith("ft:")\
         else ("", "")
     if found_separator or found_stop:
         print(tr("From the model's training data: separator “{separator}”, stop “{stop}”.").format(
@@ -31,10 +31,10 @@ async def _markers(training: Provider, args: argparse.Namespace) -> tuple[str, t
     return (found_separator if separator is None else separator), stop or ((found_stop,) if found_stop else ())
 
 
-async def _request(training: Provider, args: argparse.Namespace, prompt: str) -> ChatRequest:
-    separator, stop = await _markers(training, args)
+async def _request(provider: Provider, args: argparse.Namespace, prompt: str) -> ChatRequest:
+    separator, stop = await _markers(provider, args)
     messages = transcript_messages(args.system or "", [], prompt.strip())
-    return ChatRequest(await training.chat_model(args.model), messages, args.temperature, args.max_tokens, stop,
+    return ChatRequest(await provider.chat_model(args.model), messages, args.temperature, args.max_tokens, stop,
                        separator if is_legacy(args.model) else "")
 
 
@@ -45,10 +45,10 @@ def cmd_chat(service: ProfileService, args: argparse.Namespace) -> int:
         print(plain(text), end="", flush=True)
 
     async def run() -> int:
-        async with session(service, args) as training:
-            request = await _request(training, args, prompt)
+        async with session(service, args) as provider:
+            request = await _request(provider, args, prompt)
             try:
-                answer = await ask(training.chat_client, request, show, stream=not args.no_stream)
+                answer = await ask(provider.chat_client, request, show, stream=not args.no_stream)
             except PartialAnswerError as error:
                 print()
                 raise error

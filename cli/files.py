@@ -19,8 +19,8 @@ from core.providers.base import Provider
 from core.terminal import one_line
 
 
-async def _list(training: Provider, args: argparse.Namespace) -> int:
-    files = await training.list_files()
+async def _list(provider: Provider, args: argparse.Namespace) -> int:
+    files = await provider.list_files()
     if args.json:
         print_json([asdict(f) for f in files])
         return 0
@@ -29,20 +29,20 @@ async def _list(training: Provider, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _download(training: Provider, args: argparse.Namespace) -> int:
+async def _download(provider: Provider, args: argparse.Namespace) -> int:
     for file_id in args.ids:
-        path = await download_file(training, file_id, args.output)
+        path = await download_file(provider, file_id, args.output)
         print(tr("Saved {id} as {path}.").format(id=one_line(file_id), path=path))
     return 0
 
 
-async def _delete(training: Provider, args: argparse.Namespace) -> int:
+async def _delete(provider: Provider, args: argparse.Namespace) -> int:
     question = tr("Delete {n} files from the provider? Jobs that used them keep their results. [y/N] ")
     if not args.yes and not await asyncio.to_thread(confirm, question.format(n=len(args.ids))):
         print(tr("Nothing was deleted."))
         return 1
     for file_id in args.ids:
-        await training.delete_file(file_id)
+        await provider.delete_file(file_id)
         print(tr("Deleted {id}.").format(id=one_line(file_id)))
     return 0
 

@@ -29,8 +29,8 @@ def _print_job(job: Job) -> None:
         print(tr("Error: {message}").format(message=one_line(job.error_message)))
 
 
-async def _list(training: Provider, args: argparse.Namespace) -> int:
-    jobs, _ = await training.list_jobs(limit=args.limit)
+async def _list(provider: Provider, args: argparse.Namespace) -> int:
+    jobs, _ = await provider.list_jobs(limit=args.limit)
     if args.json:
         print_json([asdict(j) for j in jobs])
         return 0
@@ -40,9 +40,9 @@ async def _list(training: Provider, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _checkpoints(training: Provider, args: argparse.Namespace) -> int:
+async def _checkpoints(provider: Provider, args: argparse.Namespace) -> int:
     """The checkpoints a job kept, each usable like a fine-tuned model ([] where the provider has none)."""
-    found = await training.checkpoints(args.id)
+    found = await provider.checkpoints(args.id)
     if args.json:
         print_json([asdict(c) for c in found])
         return 0
@@ -54,8 +54,8 @@ async def _checkpoints(training: Provider, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _one(training: Provider, args: argparse.Namespace) -> int:
-    job = await training.get_job(args.id) if args.action == "show" else await training.control(args.id, args.action)
+async def _one(provider: Provider, args: argparse.Namespace) -> int:
+    job = await provider.get_job(args.id) if args.action == "show" else await provider.control(args.id, args.action)
     if args.json:
         print_json(asdict(job))
     else:
@@ -63,8 +63,8 @@ async def _one(training: Provider, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _follow(training: Provider, args: argparse.Namespace) -> int:
-    return await follow(training, args.id)
+async def _follow(provider: Provider, args: argparse.Namespace) -> int:
+    return await follow(provider, args.id)
 
 
 def cmd_export(service: ProfileService, args: argparse.Namespace) -> int:
@@ -73,8 +73,8 @@ def cmd_export(service: ProfileService, args: argparse.Namespace) -> int:
             print(tr("[{done}/{total}] {id}").format(done=done + 1, total=total, id=one_line(job_id)))
 
     async def run() -> Path:
-        async with session(service, args) as training:
-            return await export_all(training, args.folder, progress)
+        async with session(service, args) as provider:
+            return await export_all(provider, args.folder, progress)
 
     print(tr("Saved everything; the index is {path}.").format(path=asyncio.run(run())))
     return 0

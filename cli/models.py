@@ -27,11 +27,11 @@ def _terminal_confirm(yes: bool) -> deployments.Confirm:
     return ask
 
 
-async def _list(training: Provider, args: argparse.Namespace) -> int:
-    models = [m for m in await training.list_models() if m.fine_tuned or not args.fine_tuned]
+async def _list(provider: Provider, args: argparse.Namespace) -> int:
+    models = [m for m in await provider.list_models() if m.fine_tuned or not args.fine_tuned]
     deployed: dict[str, Deployment] = {}
-    if training.capabilities.can_deploy:
-        deployed = {d.model: d for d in await training.deployments() if d.status != "deleting"}
+    if provider.capabilities.can_deploy:
+        deployed = {d.model: d for d in await provider.deployments() if d.status != "deleting"}
     if args.json:
         print_json([{**asdict(m), "fine_tuned": m.fine_tuned,
                      **({"deployment": asdict(deployed[m.id])} if m.id in deployed else {})} for m in models])
@@ -42,18 +42,18 @@ async def _list(training: Provider, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _delete(training: Provider, args: argparse.Namespace) -> int:
+async def _delete(provider: Provider, args: argparse.Namespace) -> int:
     question = tr("Delete {model}? This cannot be undone. [y/N] ").format(model=args.model)
     if not args.yes and not await asyncio.to_thread(confirm, question):
         print(tr("Nothing was deleted."))
         return 1
-    await training.delete_model(args.model)
+    await provider.delete_model(args.model)
     print(tr("Deleted {model}.").format(model=args.model))
     return 0
 
 
-async def _deploy(training: Provider, args: argparse.Namespace) -> int:
-    made = await deployments.deploy(training, args.model, _terminal_confirm(args.yes))
+async def _deploy(provider: Provider, args: argparse.Namespace) -> int:
+    made = await deployments.deploy(provider, args.model, _terminal_confirm(args.yes))
     if made is None:
         print(tr("Nothing was deployed."))
         return 1
@@ -61,13 +61,13 @@ async def _deploy(training: Provider, args: argparse.Namespace) -> int:
     if not args.wait:
         return 0
     last = made
-    async for last in deployments.follow(training, args.model, args.interval):
+    async for last in deployments.follow(provider, args.model, args.interval):
         print(one_line(deployment_text(last)), flush=True)
     return 0 if last.ready else 1
 
 
-async def _undeploy(training: Provider, args: argparse.Namespace) -> int:
-    if not await deployments.undeploy(training, args.model, _terminal_confirm(args.yes)):
+async def _undeploy(provider: Provider, args: argparse.Namespace) -> int:
+    if not await deployments.undeploy(provider, args.model, _terminal_confirm(args.yes)):
         print(tr("Nothing was removed."))
         return 1
     print(tr("The deployment was removed; it is no longer billed."))

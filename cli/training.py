@@ -28,10 +28,10 @@ def _event_line(event: JobEvent) -> str:
     return f"[{local_time(event.created_at)}] {message}" if event.created_at > 0 else message
 
 
-async def follow(training: Provider, job_id: str) -> int:
+async def follow(provider: Provider, job_id: str) -> int:
     """Print events as they come, like the old `fine_tunes.follow`; 0 when the job succeeded."""
     final: Job | None = None
-    async for update in watch(training, job_id):
+    async for update in watch(provider, job_id):
         if update.reconnecting:
             print(tr("reconnecting… ({reason})").format(reason=one_line(update.message)), file=sys.stderr)
             continue
@@ -78,13 +78,13 @@ def cmd_train(service: ProfileService, args: argparse.Namespace) -> int:
         print(one_line(message), file=sys.stderr)
 
     async def run() -> int:
-        async with session(service, args) as training:
-            job = await start_job(training, _start_request(args), ask_user, step)
+        async with session(service, args) as provider:
+            job = await start_job(provider, _start_request(args), ask_user, step)
             if job is None:
                 print(tr("Nothing was started."))
                 return 1
             print(tr("Started job {id}.").format(id=one_line(job.id)))
-            return 0 if args.no_follow else await follow(training, job.id)
+            return 0 if args.no_follow else await follow(provider, job.id)
 
     return asyncio.run(run())
 

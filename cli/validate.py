@@ -61,8 +61,8 @@ def cmd_validate(service: ProfileService, args: argparse.Namespace) -> int:
                             tr("A validation file holds chat examples whose last message is the assistant's answer, "
                                "or prompt/completion rows."))
         on_outcome = (lambda _index, _outcome: None) if args.json else _progress(len(cases), models)
-        async with session(service, args) as training:
-            outcomes = await run_cases(training.chat_client, cases, models, on_outcome)
+        async with session(service, args) as provider:
+            outcomes = await run_cases(provider.chat_client, cases, models, on_outcome)
         return outcomes
 
     outcomes = asyncio.run(run())
