@@ -110,7 +110,7 @@ async def print_checks(profile: Profile, key: str, base_url: str, ad_hoc: bool) 
         print(tr("Testing profile “{name}” ({url})").format(name=plain(profile.name), url=base_url))
     ok = True
     async for result in run_checks(profile, key, base_url):
-        mark = "OK " if result.ok else "ERR"
+        mark = "!! " if result.warning else "OK " if result.ok else "ERR"
         print(f"  [{mark}] {layer_name(result.layer)}: {plain(result.message)}")
         if result.hint:
             print("        " + tr("What to do: {hint}").format(hint=plain(result.hint)))

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from core.errors import CoreError, ProxyError, TLSError
 from core.i18n import tr
 from core.providers import provider_for
+from core.providers.base import Access, TrainingAccess
 from core.settings import Profile
 from core.urls import check_proxy_url
 
@@ -31,6 +32,7 @@ class Layer(StrEnum):
     TLS = "tls"
     PROXY = "proxy"
     API = "api"
+    TRAINING = "training"  # may this account still create fine-tuning jobs (providers that close it)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class LayerResult:
     hint: str = ""
     detail: str = ""
     seconds: float = 0.0
+    warning: bool = False  # the connection works, but something the user should know (e.g. training closed)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ def layer_name(layer: Layer) -> str:
     names = {
         Layer.URL: tr("Address"), Layer.DNS: tr("Name lookup (DNS)"), Layer.TCP: tr("Connection (TCP)"),
         Layer.TLS: tr("Secure connection (TLS)"), Layer.PROXY: tr("Proxy"), Layer.API: tr("API and key"),
+        Layer.TRAINING: tr("Fine-tuning jobs"),
     }
     return names[layer]
 
@@ -111,13 +115,34 @@ async def _tls(host: str, port: int) -> None:
         await writer.wait_closed()
 
 
-async def _api(profile: Profile, api_key: str, base_url: str) -> str:
-    """The provider's cheapest read call; returns a success message or raises a CoreError."""
+async def _api(profile: Profile, api_key: str, base_url: str) -> tuple[str, TrainingAccess | None]:
+    """The provider's cheapest read call, then whether it still lets this account create jobs (None where
+    that cannot close); a success message or a CoreError."""
     provider = provider_for(replace(profile, timeout=min(profile.timeout, 30.0)), api_key, base_url)
     try:
-        return await provider.probe()
+        message = await provider.probe()
+        try:
+            access = await provider.training_access()
+        except CoreError as error:
+            access = TrainingAccess(Access.UNKNOWN, error.detail or error.user_message)
+        return message, access
     finally:
         await provider.close()
+
+
+def access_result(access: TrainingAccess) -> LayerResult:
+    """The fine-tuning layer: closed is a warning with the way out (the connection itself works); unknown
+    passes, saying it could not tell."""
+    if access.access == Access.CLOSED:
+        return LayerResult(Layer.TRAINING, True, tr("This account can no longer create fine-tuning jobs."),
+                           tr("Models already trained keep answering until their shutdown date. To train again, "
+                              "export your jobs and files and add a profile for another provider in Settings."),
+                           access.detail, warning=True)
+    if access.access == Access.OPEN:
+        return LayerResult(Layer.TRAINING, True, tr("This account can create fine-tuning jobs."), detail=access.detail)
+    return LayerResult(Layer.TRAINING, True, tr("Could not tell whether this account can still create fine-tuning "
+                                                "jobs: the server's answer was not one we know."),
+                       tr("Starting a job will show the provider's own answer."), access.detail)
 
 
 async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> AsyncIterator[LayerResult]:
@@ -153,7 +178,7 @@ async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> Asyn
 
     started = time.monotonic()
     try:
-        message = await _api(profile, api_key, base_url)
+        message, access = await _api(profile, api_key, base_url)
     except CoreError as error:
         layer = Layer.PROXY if isinstance(error, ProxyError) else Layer.TLS if isinstance(error, TLSError) \
             else Layer.API
@@ -162,6 +187,8 @@ async def run_checks(profile: Profile, api_key: str, base_url: str = "") -> Asyn
     if proxy:
         yield LayerResult(Layer.PROXY, True, tr("The proxy forwards requests."))
     yield LayerResult(Layer.API, True, message, seconds=time.monotonic() - started)
+    if access is not None:
+        yield access_result(access)
 
 
 async def check_connection(profile: Profile, api_key: str, base_url: str = "") -> ConnectionReport:

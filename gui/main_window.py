@@ -22,10 +22,12 @@ from core.settings import SANDBOX_ID, AppSettings
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
 from gui.dataset_tab import DatasetTab
+from gui.files_tab import FilesTab
 from gui.help import GuideDialog
 from gui.i18n import LanguageManager
 from gui.models_tab import ModelsTab
 from gui.profile_tab import ProfileTab
+from gui.retrain_dialog import RetrainDialog
 from gui.settings_tab import SettingsTab
 from gui.tasks import Tasks
 from gui.training_tab import TrainingTab
@@ -52,8 +54,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.settings_tab = SettingsTab(service, self.connection, languages)
         self.dataset_tab, self.training_tab = DatasetTab(service), TrainingTab(service)
         self.try_it_tab, self.models_tab = TryItTab(service), ModelsTab(service)
-        self.profile_tabs: tuple[ProfileTab, ...] = (self.training_tab, self.try_it_tab, self.models_tab)
-        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.try_it_tab, self.models_tab):
+        self.files_tab = FilesTab(service)
+        self.profile_tabs: tuple[ProfileTab, ...] = (self.training_tab, self.try_it_tab, self.models_tab,
+                                                     self.files_tab)
+        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.try_it_tab, self.models_tab,
+                    self.files_tab):
             self.tabs.addTab(tab, "")
         self.setCentralWidget(self.tabs)
         self.status_label = plain_label(QLabel())
@@ -66,6 +71,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.training_tab.try_model.connect(self._try_model)
         self.models_tab.try_model.connect(self._try_model)
         self.models_tab.continue_training.connect(self._continue_training)
+        self.models_tab.retrain.connect(self._retrain)
+        self.training_tab.retrain.connect(self._retrain)
         self.try_it_tab.add_to_dataset.connect(self._keep_answer)
         self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.setMinimumSize(760, 520)
@@ -105,7 +112,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def retranslate(self) -> None:
         self._show_title()
-        titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"))
+        titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"),
+                  self.tr("Files"))
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, title)
         self.file_menu.setTitle(self.tr("&File"))
@@ -144,6 +152,17 @@ class MainWindow(Retranslating, QMainWindow):
     def _continue_training(self, model: str) -> None:
         self.tabs.setCurrentWidget(self.training_tab)
         self.training_tab.continue_from(model)
+
+    def _retrain(self, job_or_model: str) -> None:
+        self.retrain_dialog = RetrainDialog(self.service, job_or_model, self)
+        self.retrain_dialog.started.connect(self._retrained)
+        self.retrain_dialog.open()
+
+    def _retrained(self, profile_id: str, job_id: str) -> None:
+        """A job was re-created on another profile: show it in that profile's Training tab."""
+        self.settings_tab.use_profile(profile_id)
+        self.tabs.setCurrentWidget(self.training_tab)
+        self.training_tab.show_info(self.tr("Job {id} started on this profile.").format(id=job_id))
 
     def _keep_answer(self, row: Row) -> None:
         self.dataset_tab.add_example(row, self.tr("Add an answer from Try it"))

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.deadlines import shows_deadlines
 from core.models import ModelInfo
 from core.profiles import ProfileService
 from core.providers import capabilities_for
 from core.providers.base import Capabilities
 from gui.deploying import deploy_with_confirmation, undeploy_with_confirmation
-from gui.item_models.models_table_model import DEPLOYMENT_COLUMN, ModelsTableModel
+from gui.item_models.models_table_model import DEPLOYMENT_COLUMN, SHUTDOWN_COLUMN, ModelsTableModel
 from gui.profile_tab import ProfileTab
 from gui.widgets.dialogs import ask_text
 
@@ -31,6 +32,7 @@ REFRESHING = "refresh"  # the name of the list's refresh in the tab's tasks
 class ModelsTab(ProfileTab):
     try_model = Signal(str)
     continue_training = Signal(str)
+    retrain = Signal(str)  # a fine-tuned model to train again on another profile
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "models", parent)
@@ -40,6 +42,7 @@ class ModelsTab(ProfileTab):
         self.try_button, self.continue_button = QPushButton(), QPushButton()
         self.delete_button, self.refresh_button = QPushButton(), QPushButton()
         self.deploy_button, self.undeploy_button = QPushButton(), QPushButton()
+        self.retrain_button = QPushButton()
         self.capabilities = Capabilities()
         self.view.setModel(self.table)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -52,8 +55,8 @@ class ModelsTab(ProfileTab):
         top.addWidget(self.refresh_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.try_button, self.continue_button, self.deploy_button, self.undeploy_button,
-                       self.delete_button):
+        for button in (self.try_button, self.continue_button, self.retrain_button, self.deploy_button,
+                       self.undeploy_button, self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -66,6 +69,7 @@ class ModelsTab(ProfileTab):
         self.refresh_button.clicked.connect(lambda: self.tasks.replace(REFRESHING, self.refresh()))
         self.try_button.clicked.connect(lambda: self._emit(self.try_model))
         self.continue_button.clicked.connect(lambda: self._emit(self.continue_training))
+        self.retrain_button.clicked.connect(lambda: self._emit(self.retrain))
         self.delete_button.clicked.connect(lambda: self.tasks.run(self._delete()))
         self.deploy_button.clicked.connect(lambda: self.tasks.run(self._deploy()))
         self.undeploy_button.clicked.connect(lambda: self.tasks.run(self._undeploy()))
@@ -78,6 +82,8 @@ class ModelsTab(ProfileTab):
         self.try_button.setText(self.tr("Try it"))
         self.continue_button.setText(self.tr("Continue training"))
         self.continue_button.setToolTip(self.tr("Train this model further with new data"))
+        self.retrain_button.setText(self.tr("Retrain elsewhere…"))
+        self.retrain_button.setToolTip(self.tr("Train this model again on another profile, with its own files"))
         self.delete_button.setText(self.tr("Delete…"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.deploy_button.setText(self.tr("Deploy…"))
@@ -98,6 +104,8 @@ class ModelsTab(ProfileTab):
 
     def load_profile(self) -> None:
         self.set_capabilities(capabilities_for(self.service.settings.active_profile))
+        self.table.deadlines = shows_deadlines(self.service.settings.active_profile)
+        self.view.setColumnHidden(SHUTDOWN_COLUMN, not self.table.deadlines)
         self.tasks.replace(REFRESHING, self.refresh())
 
     async def refresh(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -22,8 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.deadlines import job_creation_text, shows_deadlines
+from core.errors import CoreError
+from core.profile import SANDBOX_KIND
 from core.profiles import ProfileService
 from core.providers import capabilities_for
+from core.providers.base import Access, TrainingAccess
 from core.providers.records import Job, JobEvent
 from core.training.export import export_all
 from core.training.jobs import watch
@@ -42,6 +47,7 @@ WATCHING, REFRESHING, STARTING, EXPORTING = "watch", "refresh", "start", "export
 
 class TrainingTab(ProfileTab):
     try_model = Signal(str)
+    retrain = Signal(str)  # a job id, to train again on another profile
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "training", parent)
@@ -53,6 +59,8 @@ class TrainingTab(ProfileTab):
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
         self.more_button, self.export_button = QPushButton(), QPushButton()
         self._has_more = False
+        self.banner = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)  # deadlines, account closed
+        self.banner.setObjectName("training_banner")
         self.tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
         self._build()
         self._connect()
@@ -77,7 +85,9 @@ class TrainingTab(ProfileTab):
         split.setSizes([400, 700])
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
+        layout.addWidget(self.banner)
         layout.addWidget(split, 1)
+        self.banner.hide()
         self.set_busy(False)
         self.more_button.hide()
 
@@ -111,6 +121,7 @@ class TrainingTab(ProfileTab):
         self.jobs_view.selectionModel().currentRowChanged.connect(lambda current, _: self._selected(current.row()))
         self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
         self.detail.try_clicked.connect(self.try_model)
+        self.detail.retrain_clicked.connect(self.retrain)
 
     def retranslate(self) -> None:
         self.form_box.setTitle(self.tr("New fine-tuning job"))
@@ -169,8 +180,34 @@ class TrainingTab(ProfileTab):
         self.jobs_model.set_jobs([])
         self.detail.show_job(None)
         self.run(self._load_models())
+        self._show_banner(None)
+        self.run(self._check_access())
         self._refresh_soon()
         self.timer.start()
+
+    def _show_banner(self, access: TrainingAccess | None) -> None:
+        """OpenAI's job-creation deadline (OpenAI-shaped profiles), and the way out when the probe found
+        this account closed."""
+        profile = self.service.settings.active_profile
+        lines = []
+        if access is not None and access.access == Access.CLOSED:
+            lines.append(self.tr("This account can no longer create fine-tuning jobs. Your trained models keep "
+                                 "answering until their shutdown date. To train again, export your jobs and files "
+                                 "and add a profile for another provider in Settings."))
+        if shows_deadlines(profile) and (deadline := job_creation_text()):
+            if profile.kind == SANDBOX_KIND:
+                deadline += " " + self.tr("(Practice: the Sandbox shows OpenAI's dates.)")
+            lines.append(deadline)
+        self.banner.setText("\n".join(lines))
+        self.banner.setVisible(bool(lines))
+
+    async def _check_access(self) -> None:
+        """The zero-cost probe: may this account still create jobs? (None where the provider never closes it.)"""
+        try:
+            access = await (await self.session()).training_access()
+        except CoreError:
+            return  # the connection problem shows where the tab lists jobs
+        self._show_banner(access)
 
     async def _load_models(self) -> None:
         models = await (await self.session()).base_models()

@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from sandbox.catalogue import base_model, fine_tuned_name, new_job_id, offered
 from sandbox.context import Sandbox, sandbox_of
-from sandbox.errors import bad_request, not_found
+from sandbox.errors import ApiError, bad_request, not_found
+from sandbox.faults import CLOSED_CODE, CLOSED_MESSAGE
 from sandbox.inputs import json_object, optional_object, required_text
 from sandbox.lifecycle import advance, control, resolve_hyperparameters, start_job
 from sandbox.shapes import checkpoint_json, event_json, job_json, list_json, page
@@ -90,6 +91,8 @@ def _model(sandbox: Sandbox, model_id: Any) -> Any:
 async def create_job(request: Request) -> JSONResponse:
     sandbox = sandbox_of(request)
     body = await json_object(request)
+    if sandbox.faults.fine_tuning_closed:
+        raise ApiError(403, CLOSED_MESSAGE, CLOSED_CODE, None, "permission_error")
     for key in ("model", "training_file"):
         required_text(body, key)
     model = _model(sandbox, body["model"])

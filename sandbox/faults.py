@@ -27,6 +27,7 @@ class Faults:
     ping: bool = False  # send gateway-style "event: ping" and empty "data:" lines between chunks
     no_stream: bool = False  # answer stream=true with one plain JSON body, like a proxy that does not stream
     buffer: bool = False  # hold every chunk back and send them all at the end, like a buffering proxy
+    fine_tuning_closed: bool = False  # job creation answers OpenAI's refusal for an account that may not train
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Faults:
@@ -45,7 +46,7 @@ class Faults:
 
 MAX_DELAY = 600.0  # seconds: longer than any client waits
 _SECONDS = ("first_byte_delay", "answer_delay", "chunk_delay")
-_FLAGS = ("ping", "no_stream", "buffer")
+_FLAGS = ("ping", "no_stream", "buffer", "fine_tuning_closed")
 
 
 def _whole(value: Any, low: int, high: int) -> bool:
@@ -82,6 +83,13 @@ _MESSAGES = {403: ("Fine-tuning job creation is not available for this organizat
              503: ("The engine is currently overloaded, please try again later (Sandbox fault).", None,
                    "server_error")}
 
+
+
+# What job creation answers with fine_tuning_closed (OpenAI's 403 for an organization whose self-serve
+# fine-tuning access has ended).
+CLOSED_MESSAGE = ("This organization is not allowed to create fine-tuning jobs: self-serve fine-tuning is no longer "
+                  "available to it (Sandbox fault).")
+CLOSED_CODE = "fine_tuning_not_allowed"
 
 
 def fault_response(faults: Faults, dialect: str = "openai") -> Response | None:

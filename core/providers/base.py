@@ -13,6 +13,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -57,6 +58,20 @@ class Capabilities:
     model_name: str = "ft:{base}:<org>:{suffix}:<id>"  # what a fine-tuned model will be called
 
 
+class Access(StrEnum):
+    """Whether this account may still create fine-tuning jobs, as the zero-cost probe read it."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TrainingAccess:
+    access: Access
+    detail: str = ""  # what the server answered, as it said it
+
+
 @dataclass(frozen=True)
 class UploadedFile:
     id: str
@@ -71,6 +86,7 @@ class FileInfo:
     filename: str
     bytes: int
     created_at: int
+    purpose: str = ""  # what it was uploaded for ("fine-tune"), as the provider says
 
 
 @dataclass(frozen=True)
@@ -193,6 +209,11 @@ class Provider(ABC):
         """The provider's cheapest read call: a message saying the key works, or a CoreError."""
         jobs, _ = await self.list_jobs(limit=1)
         return tr("The key works: {count} jobs seen.").format(count=len(jobs))
+
+    async def training_access(self) -> TrainingAccess | None:
+        """Whether this account may still create jobs, read without costing anything; None where the
+        provider does not close job creation (nothing to check)."""
+        return None
 
     # -- files -----------------------------------------------------------------------------------------
     @abstractmethod

@@ -4,6 +4,7 @@ the OpenAI shape (Azure OpenAI v1, Zhipu), and what "OpenAI-compatible" profiles
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -22,10 +23,12 @@ from core.i18n import QT_TR_NOOP, tr
 from core.models import ModelInfo, in_order, parse_fine_tuned
 from core.profile import SANDBOX_KIND
 from core.providers.base import (
+    Access,
     Capabilities,
     FileInfo,
     Progress,
     Provider,
+    TrainingAccess,
     UploadedFile,
     all_pages,
     check_size,
@@ -73,6 +76,22 @@ def refused(error: APIStatusError) -> bool:
         return False
     return error.status == 403 or ("fine-tun" in detail and any(
         word in detail for word in ("not available", "no longer", "disabled", "not allowed", "deprecated")))
+
+
+PROBE_FILE = "file-finetune-studio-probe"  # a training file id no account has: job creation must refuse it
+PROBE_MODEL = "gpt-4o-mini-2024-07-18"
+
+
+def probe_answer(error: APIStatusError) -> Access:
+    """What the refusal of a job with ``PROBE_FILE`` says about the account: a refusal of fine-tuning itself
+    (403, "not allowed to create fine-tuning jobs", "no longer available") is closed; a complaint about the
+    training file (400/404 "Invalid file", "No such File object", param training_file) is open; else unknown."""
+    detail = error.detail.lower()
+    if refused(error) and "missing scopes" not in detail and "insufficient permissions" not in detail:
+        return Access.CLOSED
+    about_file = error.param == "training_file" or error.code in ("invalid_file", "invalid_training_file") or \
+        PROBE_FILE in detail or any(words in detail for words in ("invalid file", "no such file", "invalid training"))
+    return Access.OPEN if error.status in (400, 404) and about_file else Access.UNKNOWN
 
 
 def creation_error(error: APIStatusError, model: str) -> CoreError:
@@ -148,6 +167,26 @@ class OpenAIProvider(Provider):
                                   "address your provider gave you; it usually ends with /v1."), body[:300]) from exc
         return tr("The key works: {count} models available.").format(count=count)
 
+    async def training_access(self) -> TrainingAccess | None:
+        """POST a job whose training file cannot exist: the refusal tells whether this account may still
+        create jobs, and nothing is uploaded or billed. A server that creates the job anyway (a broken
+        gateway) gets it cancelled at once, and the answer is "unknown"."""
+        if self.profile is None or self.profile.kind not in (OPENAI.kind, SANDBOX.kind):  # the specs that close
+            return None
+        try:
+            created = await self.client.with_options(max_retries=0).fine_tuning.jobs.create(
+                model=PROBE_MODEL, training_file=PROBE_FILE, metadata={"purpose": "access-probe"})
+        except Exception as exc:
+            error = from_exception(exc)
+            if not isinstance(error, APIStatusError):
+                raise error from exc
+            return TrainingAccess(probe_answer(error), error.detail)
+        job = self.job(created)
+        with contextlib.suppress(CoreError):
+            await self.control(job.id, "cancel")
+        return TrainingAccess(Access.UNKNOWN, tr("The server created a job for a file that does not exist ({job}); "
+                                                 "it was cancelled at once.").format(job=job.id))
+
     # -- files -----------------------------------------------------------------------------------------
     async def upload(self, path: Path, on_progress: Progress | None = None) -> UploadedFile:
         check_size(path, self.capabilities)
@@ -159,7 +198,8 @@ class OpenAIProvider(Provider):
         page = await call(self.client.files.list(purpose="fine-tune"))
         files = [as_dict(f) for f in items(page)]
         return sorted((FileInfo(text(f.get("id")), text(f.get("filename")), integer(f.get("bytes")) or 0,
-                                timestamp(f.get("created_at")) or 0) for f in files), key=lambda f: -f.created_at)
+                                timestamp(f.get("created_at")) or 0, text(f.get("purpose")))
+                       for f in files), key=lambda f: -f.created_at)
 
     async def delete_file(self, file_id: str) -> None:
         await call(self.client.files.delete(file_id))
@@ -296,11 +336,12 @@ ORGANIZATION = ProfileField("organization", QT_TR_NOOP("&Organization"), QT_TR_N
 PROJECT = ProfileField("project", QT_TR_NOOP("Pro&ject"), QT_TR_NOOP("optional"))
 OPENAI_FIELDS = (*connection_fields(OPENAI_URL), ORGANIZATION, PROJECT)
 OPENAI = ProviderSpec("openai", QT_TR_NOOP("OpenAI"), QT_TR_NOOP("OpenAI"), OpenAIProvider, OPENAI_FIELDS,
-                      default_url=OPENAI_URL, add_v1=True)
+                      default_url=OPENAI_URL, add_v1=True, closing=True)
 COMPATIBLE = ProviderSpec("compatible", QT_TR_NOOP("OpenAI-compatible gateway or relay"), QT_TR_NOOP("Gateway"),
                           OpenAIProvider, OPENAI_FIELDS)
 SANDBOX = ProviderSpec(SANDBOX_KIND, QT_TR_NOOP("Sandbox (offline practice server)"), QT_TR_NOOP("Sandbox"),
-                       OpenAIProvider, default_url=SANDBOX_PLACEHOLDER_URL, addable=False, note=QT_TR_NOOP(
+                       OpenAIProvider, default_url=SANDBOX_PLACEHOLDER_URL, addable=False, closing=True,
+                       note=QT_TR_NOOP(
                            "The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse "
                            "every step for free: no real model is trained and nothing is billed. Add a profile with "
                            "your own key when you are ready."))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.providers.base import our_status
-from core.providers.records import Checkpoint, Job, JobEvent
+from core.providers.records import Checkpoint, Hyperparameters, Job, JobEvent
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -66,6 +66,15 @@ def strings(value: Any) -> dict[str, str]:
     return {str(k): text(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
 
 
+def hyperparameters(data: Mapping[str, Any]) -> Hyperparameters:
+    """A job's hyperparameters from its method (or the older top-level field); "auto" and oddities are None."""
+    method = as_dict(data.get("method"))
+    found = as_dict(as_dict(method.get(text(method.get("type")))).get("hyperparameters")) or as_dict(
+        data.get("hyperparameters"))
+    return Hyperparameters(integer(found.get("n_epochs")), integer(found.get("batch_size")),
+                           number(found.get("learning_rate_multiplier")), number(found.get("beta")))
+
+
 def job_from_openai(value: Any, statuses: dict[str, str]) -> Job:
     """A job in the OpenAI shape (OpenAI, Azure, Zhipu)."""
     data = as_dict(value)
@@ -80,7 +89,8 @@ def job_from_openai(value: Any, statuses: dict[str, str]) -> Job:
         result_files=tuple(text(f) for f in results) if isinstance(results, list) else (),
         error_code=text(error.get("code")) or None, error_message=text(error.get("message")) or None,
         method=text(method.get("type")) or "supervised", metadata=strings(data.get("metadata")),
-        estimated_finish=timestamp(data.get("estimated_finish")), raw_status=text(data.get("status")))
+        estimated_finish=timestamp(data.get("estimated_finish")), raw_status=text(data.get("status")),
+        hyperparameters=hyperparameters(data))
 
 
 def event_from_openai(value: Any) -> JobEvent:

@@ -51,6 +51,7 @@ class Job:
     metadata: dict[str, str] = field(default_factory=dict)
     estimated_finish: int | None = None
     raw_status: str = ""  # the provider's own word for the status, shown when it differs from ours
+    hyperparameters: Hyperparameters = Hyperparameters()  # as the provider reports them (None: auto or unknown)
 
     @property
     def finished(self) -> bool:

@@ -66,6 +66,7 @@ class ProviderSpec:
     add_v1: bool = False  # a typed address without a path gets /v1 (the provider's own layout)
     note: str = ""  # what the profile editor says above the fields (English; tr() where shown)
     addable: bool = True  # offered by Settings' Add menu and the CLI's --provider (the built-in Sandbox is not)
+    closing: bool = False  # OpenAI's end of job creation and model shutdown dates apply (probe and deadlines)
 
     @property
     def title(self) -> str:

@@ -1,5 +1,6 @@
 """Keep everything of a provider account before it goes away: every job's record, events, checkpoints,
-result CSV and training/validation files, with an index. Resumable: what is already saved is skipped.
+result CSV and training/validation files, and the uploaded files no job used (in ``files/``), with an index.
+Resumable: what is already saved is skipped.
 
 Job ids come from the server, so each becomes a harmless folder name that must resolve inside the chosen
 folder: an id such as ``../../x`` or ``/tmp/x`` writes nothing outside it."""
@@ -18,11 +19,12 @@ from typing import Any
 from core.errors import CoreError, NetworkError, TimeoutError_, file_error, from_exception
 from core.fileio import write_atomically
 from core.i18n import tr
-from core.providers.base import Provider, all_pages
+from core.providers.base import FileInfo, Provider, all_pages
 from core.providers.metrics import decode_result_file
 from core.providers.records import Job
 
 Progress = Callable[[int, int, str], None]  # jobs done, jobs in all, what is being saved
+FILES_FOLDER = "files"  # where the uploaded files no job used are saved
 MAX_NAME = 80  # characters of a server's id kept in a file name
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
@@ -118,24 +120,60 @@ def _line(value: object) -> str:
     return _CONTROL.sub(" ", str(value if value is not None else "-"))[:300]
 
 
+async def _unused_files(provider: Provider, jobs: Sequence[Job], folder: Path) -> list[FileInfo]:
+    """The uploaded files that none of ``jobs`` used or made, oldest first (so their names stay the same next time). A
+    provider that cannot list its files leaves a note instead of stopping the export."""
+    used = {file_id for job in jobs for file_id in (job.training_file, job.validation_file, *job.result_files)
+            if file_id}  # result files are saved with their job
+    note = folder / f"{FILES_FOLDER}.missing.txt"
+    try:
+        found = await provider.list_files()
+    except (NetworkError, TimeoutError_):
+        raise  # the connection is lost: stop here, the next export resumes
+    except CoreError as error:
+        try:
+            write_atomically(note, error.user_message, sync=False)
+        except OSError as exc:
+            raise file_error(exc) from exc
+        return []
+    note.unlink(missing_ok=True)
+    uploaded = (f for f in found if f.id not in used and not f.purpose.endswith("-results"))  # not a job's output
+    return sorted(uploaded, key=lambda f: (f.created_at, f.id))
+
+
 async def export_all(provider: Provider, folder: Path, on_progress: Progress | None = None) -> Path:
-    """Write every job of the account into ``folder``; returns the index file."""
+    """Write every job of the account, and every uploaded file no job used, into ``folder``; returns the index
+    file."""
     jobs = await all_jobs(provider)
-    index = []
+    unused = await _unused_files(provider, jobs, folder)
+    total = len(jobs) + len(unused)
+    index: list[dict[str, Any]] = []
     try:
         for done, (job, name) in enumerate(zip(jobs, folder_names(j.id for j in jobs), strict=True)):
             if on_progress:
-                on_progress(done, len(jobs), job.id)
+                on_progress(done, total, job.id)
             await _save_job(provider, job, inside(folder, name))
             index.append({"id": job.id, "status": job.status, "model": job.model,
                           "fine_tuned_model": job.fine_tuned_model, "created_at": job.created_at, "folder": name})
+        names = folder_names(f"{f.id}-{f.filename}" for f in unused)
+        for done, (found, name) in enumerate(zip(unused, names, strict=True), start=len(jobs)):
+            if on_progress:
+                on_progress(done, total, found.id)
+            files = folder / FILES_FOLDER
+            files.mkdir(parents=True, exist_ok=True)
+            await _save_file(provider, found.id, inside(files, name))
+            index.append({"id": found.id, "kind": "file", "filename": found.filename, "purpose": found.purpose,
+                          "bytes": found.bytes, "created_at": found.created_at, "path": f"{FILES_FOLDER}/{name}"})
         _json(folder / "index.json", index)
         lines = [tr("# Fine-tuning jobs exported {date}").format(date=time.strftime("%Y-%m-%d %H:%M")), ""]
         lines += [f"- {_line(j['id'])} · {_line(j['status'])} · {_line(j['model'])} → "
-                  f"{_line(j['fine_tuned_model'])} ({j['folder']})" for j in index]
+                  f"{_line(j['fine_tuned_model'])} ({j['folder']})" for j in index if "folder" in j]
+        if unused:
+            lines += ["", tr("## Uploaded files no job used"), ""]
+            lines += [f"- {_line(f['id'])} · {_line(f['filename'])} ({f['path']})" for f in index if "path" in f]
         write_atomically(folder / "README.md", "\n".join(lines) + "\n", sync=False)
     except OSError as exc:
         raise file_error(exc) from exc
     if on_progress:
-        on_progress(len(jobs), len(jobs), "")
+        on_progress(total, total, "")
     return folder / "index.json"

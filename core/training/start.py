@@ -19,7 +19,7 @@ from core.dataset.sources import describe
 from core.dataset.upload_copy import upload_copy
 from core.errors import CoreError
 from core.i18n import tr
-from core.providers.base import Provider, check_size, check_suffix, model_name_preview
+from core.providers.base import Access, Provider, check_size, check_suffix, model_name_preview
 from core.providers.records import Hyperparameters, Job, JobRequest
 
 # Counts that matter for a training file but not for a validation file.
@@ -120,6 +120,19 @@ def prepare(request: StartRequest) -> tuple[PreparedFile, PreparedFile | None]:
     return _prepare(request.training, report, info, tr("The training file")), validation
 
 
+async def check_access(provider: Provider) -> None:
+    """Raise CoreError, before anything is uploaded or billed, when the provider says this account can no
+    longer create jobs (the zero-cost probe); an unclear answer lets the start go on."""
+    try:
+        access = await provider.training_access()
+    except CoreError:
+        return  # the start itself will show what is wrong with the connection
+    if access is not None and access.access == Access.CLOSED:
+        raise CoreError(tr("This account can no longer create fine-tuning jobs, so nothing was uploaded."),
+                        tr("Export your jobs and files, then add a profile for another provider in Settings and "
+                           "train there."), access.detail)
+
+
 async def start_job(provider: Provider, request: StartRequest, confirm: Confirm,
                     on_step: OnStep | None = None, on_bytes: OnBytes | None = None) -> Job | None:
     """The created job, or None when the user said no before anything was uploaded or billed."""
@@ -127,6 +140,7 @@ async def start_job(provider: Provider, request: StartRequest, confirm: Confirm,
     if not request.model.strip():
         raise CoreError(tr("Choose a training file and a base model first."), "")
     suffix = check_suffix(request.suffix, provider.capabilities)
+    await check_access(provider)
     step(Step.CHECKING, tr("Checking {name}…").format(name=request.training.name))
     training, validation = await asyncio.to_thread(prepare, request)
     for prepared in (training, validation):

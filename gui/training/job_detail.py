@@ -30,6 +30,7 @@ from gui.widgets.retranslating import Retranslating
 class JobDetail(Retranslating, QWidget):
     control_clicked = Signal(str)  # cancel, pause or resume
     try_clicked = Signal(str)  # a model id
+    retrain_clicked = Signal(str)  # a job id, to train again on another profile
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +39,7 @@ class JobDetail(Retranslating, QWidget):
         self.title = rich_label(QLabel(wordWrap=True))
         self.model_label = plain_label(QLabel(wordWrap=True))
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button, self.try_button = QPushButton(), QPushButton()
+        self.copy_button, self.try_button, self.retrain_button = QPushButton(), QPushButton(), QPushButton()
         self.controls = {action: QPushButton() for action in ("pause", "resume", "cancel")}
         self.reconnecting = plain_label(QLabel())
         self.chart = LossChart()
@@ -50,6 +51,7 @@ class JobDetail(Retranslating, QWidget):
         model_row.addWidget(self.model_label, 1)
         model_row.addWidget(self.copy_button)
         model_row.addWidget(self.try_button)
+        model_row.addWidget(self.retrain_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reconnecting, 1)
         for action, button in self.controls.items():
@@ -63,6 +65,7 @@ class JobDetail(Retranslating, QWidget):
         layout.addWidget(self.tabs, 1)
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self._model()))
         self.try_button.clicked.connect(lambda: self.try_clicked.emit(self._model()))
+        self.retrain_button.clicked.connect(lambda: self.job and self.retrain_clicked.emit(self.job.id))
         self.checkpoints.itemDoubleClicked.connect(
             lambda item: self.try_clicked.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.retranslate()
@@ -72,6 +75,8 @@ class JobDetail(Retranslating, QWidget):
         self.copy_button.setText(self.tr("Copy name"))
         self.try_button.setText(self.tr("Try it"))
         self.try_button.setToolTip(self.tr("Chat with this model in the Try it tab"))
+        self.retrain_button.setText(self.tr("Retrain elsewhere…"))
+        self.retrain_button.setToolTip(self.tr("Train this job again on another profile, with its own files"))
         self.controls["pause"].setText(self.tr("Pause"))
         self.controls["resume"].setText(self.tr("Resume"))
         self.controls["cancel"].setText(self.tr("Cancel job…"))

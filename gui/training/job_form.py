@@ -3,7 +3,6 @@ preview, method and hyperparameters (auto by default), seed."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.deadlines import days_left, shutdown_text
 from core.errors import CoreError
 from core.providers.base import Capabilities, check_suffix, model_name_preview
 from core.providers.records import BaseModel, Hyperparameters
@@ -150,6 +150,8 @@ class JobForm(Retranslating, QWidget):
                 price=price, context=model.context_tokens or "?")
             if model.shutdown:
                 tip += " · " + self.tr("shuts down {date}").format(date=model.shutdown)
+                if left := shutdown_text(model.shutdown):
+                    tip += f" ({left})"
             self.model_combo.setItemData(self.model_combo.count() - 1, tooltip(tip), 3)  # 3: tooltip role
         self.shutdowns = {m.id: m.shutdown for m in models if m.shutdown}
         if current and self.model_combo.findText(current) >= 0:  # a model of another provider is not kept
@@ -170,9 +172,14 @@ class JobForm(Retranslating, QWidget):
         shutdown = self.shutdowns.get(model) or self.shutdowns.get(model.removeprefix("ft:").split(":")[0])
         warning = ""
         if shutdown:
-            past = shutdown <= time.strftime("%Y-%m-%d")
-            warning = (self.tr("This model was shut down on {date}: choose another.") if past
-                       else self.tr("This model and models trained from it shut down on {date}.")).format(date=shutdown)
+            left = days_left(shutdown)
+            if left is None:  # a date we cannot read is shown as the server sent it
+                warning = self.tr("This model and models trained from it shut down on {date}.").format(date=shutdown)
+            elif left <= 0:
+                warning = self.tr("This model was shut down on {date}: choose another.").format(date=shutdown)
+            else:
+                warning = self.tr("This model and models trained from it shut down on {date} ({n} days left).").format(
+                    date=shutdown, n=left)
         self.preview.show_name(model_name_preview(model or "?", suffix, self.capabilities), warning)
 
     # -- what the user chose ---------------------------------------------------------------------

@@ -25,7 +25,7 @@ class ConnectionResults(QWidget):
 
     def add(self, result: LayerResult) -> None:
         self.results.append(result)
-        mark, colour = ("✔", "#2e7d32") if result.ok else ("✘", "#c62828")
+        mark, colour = ("⚠", "#e65100") if result.warning else ("✔", "#2e7d32") if result.ok else ("✘", "#c62828")
         text = (f"<span style='color:{colour}'>{mark}</span> <b>{escape(layer_name(result.layer))}</b>: "
                 f"{escape(result.message)}")
         if result.hint:

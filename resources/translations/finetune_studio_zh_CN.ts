@@ -368,6 +368,10 @@
         <translation>API 与密钥</translation>
     </message>
     <message>
+        <source>Fine-tuning jobs</source>
+        <translation>微调任务</translation>
+    </message>
+    <message>
         <source>The name {host} could not be found.</source>
         <translation>找不到域名 {host}。</translation>
     </message>
@@ -408,6 +412,26 @@
         <translation>这个端口可能不支持 HTTPS：请确认应该用 http:// 还是 https://。</translation>
     </message>
     <message>
+        <source>This account can no longer create fine-tuning jobs.</source>
+        <translation>此账号已不能再创建微调任务。</translation>
+    </message>
+    <message>
+        <source>Models already trained keep answering until their shutdown date. To train again, export your jobs and files and add a profile for another provider in Settings.</source>
+        <translation>已训练好的模型在下线日期之前仍可回答。若要再次训练，请导出任务和文件，并在“设置”中添加其他服务商的配置。</translation>
+    </message>
+    <message>
+        <source>This account can create fine-tuning jobs.</source>
+        <translation>此账号可以创建微调任务。</translation>
+    </message>
+    <message>
+        <source>Could not tell whether this account can still create fine-tuning jobs: the server&apos;s answer was not one we know.</source>
+        <translation>无法判断此账号能否继续创建微调任务：服务器的应答不是我们认识的。</translation>
+    </message>
+    <message>
+        <source>Starting a job will show the provider&apos;s own answer.</source>
+        <translation>开始任务时会显示服务商自己的应答。</translation>
+    </message>
+    <message>
         <source>The provider cannot fine-tune “{model}”: it does not know the model, or does not offer it for fine-tuning.</source>
         <translation>服务商无法微调“{model}”：它不认识这个模型，或不提供该模型的微调。</translation>
     </message>
@@ -426,6 +450,10 @@
     <message>
         <source>The key works: {count} models available.</source>
         <translation>密钥有效：可用模型 {count} 个。</translation>
+    </message>
+    <message>
+        <source>The server created a job for a file that does not exist ({job}); it was cancelled at once.</source>
+        <translation>服务器为一个不存在的文件创建了任务（{job}）；已立即取消。</translation>
     </message>
     <message>
         <source>&amp;Organization</source>
@@ -1664,6 +1692,76 @@ after:
         <translation>随任务保存的标签（可重复）</translation>
     </message>
     <message>
+        <source>Retraining job {id} ({model}) on profile “{profile}”.</source>
+        <translation>正在配置“{profile}”上重新训练任务 {id}（{model}）。</translation>
+    </message>
+    <message>
+        <source>Base model: {model} ({why}).</source>
+        <translation>基础模型：{model}（{why}）。</translation>
+    </message>
+    <message>
+        <source>Other base models there (choose one with --model): {models}</source>
+        <translation>那里的其他基础模型（用 --model 选择）：{models}</translation>
+    </message>
+    <message>
+        <source>Files: {files} (from {folder})</source>
+        <translation>文件：{files}（来自 {folder}）</translation>
+    </message>
+    <message>
+        <source>Hyperparameters: epochs {epochs}, batch size {batch}, learning-rate multiplier {lr}{beta}</source>
+        <translation>超参数：训练轮数 {epochs}，批大小 {batch}，学习率倍数 {lr}{beta}</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Left out: {what}</source>
+        <translation>未带上：{what}</translation>
+    </message>
+    <message>
+        <source>Start training there? [y/N] </source>
+        <translation>在那里开始训练吗？[y/N] </translation>
+    </message>
+    <message>
+        <source>Started job {id} on “{profile}”, linked to {old}.</source>
+        <translation>已在“{profile}”上开始任务 {id}，并关联到 {old}。</translation>
+    </message>
+    <message>
+        <source>Old model: {old}
+New model: {new}</source>
+        <translation>旧模型：{old}
+新模型：{new}</translation>
+    </message>
+    <message>
+        <source>Compare them on the same questions while the old one still answers: main.py validate {new} VALIDATION_FILE --compare {old} -o compare.csv (where one connection reaches both; otherwise run validate for each model with its own profile and -o).</source>
+        <translation>趁旧模型还能回答，用相同的问题比较它们：main.py validate {new} 验证文件 --compare {old} -o compare.csv（前提是一个连接能同时访问两个模型；否则请分别用各自的配置对每个模型运行 validate 并加 -o）。</translation>
+    </message>
+    <message>
+        <source>retrain a job or fine-tuned model on another profile</source>
+        <translation>在另一个配置上重新训练某个任务或微调模型</translation>
+    </message>
+    <message>
+        <source>a job id or a fine-tuned model name</source>
+        <translation>任务 ID 或微调模型名称</translation>
+    </message>
+    <message>
+        <source>the profile to train on (name or id)</source>
+        <translation>要在其上训练的配置（名称或 ID）</translation>
+    </message>
+    <message>
+        <source>the profile the job is on (same as --profile)</source>
+        <translation>任务所在的配置（同 --profile）</translation>
+    </message>
+    <message>
+        <source>the target&apos;s base model (default: the closest one it offers)</source>
+        <translation>目标的基础模型（默认：它提供的最接近的模型）</translation>
+    </message>
+    <message>
+        <source>take the job and its files from a folder `export` wrote</source>
+        <translation>从 `export` 写出的文件夹中读取任务及其文件</translation>
+    </message>
+    <message>
         <source>start without asking</source>
         <translation>不再询问，直接开始</translation>
     </message>
@@ -1904,6 +2002,14 @@ after:
         <translation>训练文件</translation>
     </message>
     <message>
+        <source>This account can no longer create fine-tuning jobs, so nothing was uploaded.</source>
+        <translation>此账号已不能再创建微调任务，因此没有上传任何内容。</translation>
+    </message>
+    <message>
+        <source>Export your jobs and files, then add a profile for another provider in Settings and train there.</source>
+        <translation>请导出任务和文件，然后在“设置”中添加其他服务商的配置并在那里训练。</translation>
+    </message>
+    <message>
         <source>Choose a training file and a base model first.</source>
         <translation>请先选择训练文件和基础模型。</translation>
     </message>
@@ -1948,6 +2054,10 @@ after:
         <translation># 导出的微调任务（{date}）</translation>
     </message>
     <message>
+        <source>## Uploaded files no job used</source>
+        <translation>## 没有任务用过的已上传文件</translation>
+    </message>
+    <message>
         <source>The answer was cut off: the connection dropped.</source>
         <translation>回答被中断了：连接断开。</translation>
     </message>
@@ -1980,12 +2090,28 @@ after:
         <translation>删除 {model} 吗？删除后无法恢复。[y/N] </translation>
     </message>
     <message>
+        <source>No uploaded files.</source>
+        <translation>没有已上传的文件。</translation>
+    </message>
+    <message>
+        <source>no job</source>
+        <translation>无任务</translation>
+    </message>
+    <message>
+        <source>used by: {jobs}</source>
+        <translation>使用者：{jobs}</translation>
+    </message>
+    <message>
         <source>Saved {id} as {path}.</source>
         <translation>已将 {id} 保存为 {path}。</translation>
     </message>
     <message>
         <source>Delete {n} files from the provider? Jobs that used them keep their results. [y/N] </source>
         <translation>从服务商处删除 {n} 个文件吗？用过它们的任务会保留结果。[y/N] </translation>
+    </message>
+    <message>
+        <source>{id} was used by: {jobs}</source>
+        <translation>{id} 被这些任务用过：{jobs}</translation>
     </message>
     <message>
         <source>Nothing was deleted.</source>
@@ -2000,16 +2126,16 @@ after:
         <translation>列出、下载和删除为训练上传的文件</translation>
     </message>
     <message>
-        <source>the files of the profile</source>
-        <translation>该配置的文件</translation>
+        <source>the files of the profile, with purpose, size, date and the jobs that used them</source>
+        <translation>该配置的文件，附用途、大小、日期以及用过它们的任务</translation>
     </message>
     <message>
-        <source>save files into a folder (under safe names)</source>
-        <translation>把文件保存到文件夹（使用安全的文件名）</translation>
+        <source>save a file as PATH, or files into a folder (under safe names); nothing that exists is replaced</source>
+        <translation>把文件保存为 PATH，或把多个文件保存到文件夹（使用安全的文件名）；不会替换已存在的文件</translation>
     </message>
     <message>
-        <source>the folder to save into (default: the current folder)</source>
-        <translation>保存到的文件夹（默认：当前文件夹）</translation>
+        <source>the file to write, or the folder to save into: one that exists, or a name without extension (default: the current folder)</source>
+        <translation>要写入的文件，或要保存到的文件夹：已存在的文件夹，或不带扩展名的名称（默认：当前文件夹）</translation>
     </message>
     <message>
         <source>delete files from the provider</source>
@@ -2122,6 +2248,14 @@ after:
     <message>
         <source>Deployment</source>
         <translation>部署</translation>
+    </message>
+    <message>
+        <source>Shuts down</source>
+        <translation>下线</translation>
+    </message>
+    <message>
+        <source>Shuts down on {date}; models fine-tuned from it stop answering the same day.</source>
+        <translation>将于 {date} 下线；基于它微调的模型同日停止回答。</translation>
     </message>
     <message>
         <source>Question</source>
@@ -2473,6 +2607,290 @@ after:
         <source>save the results as CSV (opens in Excel)</source>
         <translation>把结果保存为 CSV（可用 Excel 打开）</translation>
     </message>
+    <message>
+        <source>January</source>
+        <translation>1</translation>
+    </message>
+    <message>
+        <source>February</source>
+        <translation>2</translation>
+    </message>
+    <message>
+        <source>March</source>
+        <translation>3</translation>
+    </message>
+    <message>
+        <source>April</source>
+        <translation>4</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5</translation>
+    </message>
+    <message>
+        <source>June</source>
+        <translation>6</translation>
+    </message>
+    <message>
+        <source>July</source>
+        <translation>7</translation>
+    </message>
+    <message>
+        <source>August</source>
+        <translation>8</translation>
+    </message>
+    <message>
+        <source>September</source>
+        <translation>9</translation>
+    </message>
+    <message>
+        <source>October</source>
+        <translation>10</translation>
+    </message>
+    <message>
+        <source>November</source>
+        <translation>11</translation>
+    </message>
+    <message>
+        <source>December</source>
+        <translation>12</translation>
+    </message>
+    <message>
+        <source>{day} {month} {year}</source>
+        <translation>{year}年{month}月{day}日</translation>
+    </message>
+    <message>
+        <source>shut down</source>
+        <translation>已下线</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>in {n} days</source>
+        <translation>{n} 天后</translation>
+    </message>
+    <message>
+        <source>tomorrow</source>
+        <translation>明天</translation>
+    </message>
+    <message>
+        <source>OpenAI stopped creating new fine-tuning jobs on {date}.</source>
+        <translation>OpenAI 已于 {date} 停止创建新的微调任务。</translation>
+    </message>
+    <message>
+        <source>New fine-tuning jobs can be created until {date} ({n} days).</source>
+        <translation>新的微调任务可创建至 {date}（还剩 {n} 天）。</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Choose another name, or move the file that is there.</source>
+        <translation>请换一个名字，或移走那里的文件。</translation>
+    </message>
+    <message>
+        <source>The target profile offers no base model to train.</source>
+        <translation>目标配置没有可训练的基础模型。</translation>
+    </message>
+    <message>
+        <source>Choose another profile, or type the model&apos;s name.</source>
+        <translation>请选择另一个配置，或输入模型名称。</translation>
+    </message>
+    <message>
+        <source>the same model is offered there</source>
+        <translation>那里提供同一个模型</translation>
+    </message>
+    <message>
+        <source>no model like it is offered there: the first one it offers</source>
+        <translation>那里没有类似的模型：使用它提供的第一个</translation>
+    </message>
+    <message>
+        <source>your choice</source>
+        <translation>你的选择</translation>
+    </message>
+    <message>
+        <source>No job or fine-tuned model “{name}” was found.</source>
+        <translation>没有找到任务或微调模型“{name}”。</translation>
+    </message>
+    <message>
+        <source>Give a job id or a fine-tuned model name from this profile.</source>
+        <translation>请给出此配置中的任务 ID 或微调模型名称。</translation>
+    </message>
+    <message>
+        <source>{name} is not in the export folder {folder}.</source>
+        <translation>导出文件夹 {folder} 中没有 {name}。</translation>
+    </message>
+    <message>
+        <source>Give a job id or a fine-tuned model name listed in its index.json.</source>
+        <translation>请给出其 index.json 中列出的任务 ID 或微调模型名称。</translation>
+    </message>
+    <message>
+        <source>{folder} is not a folder the export wrote.</source>
+        <translation>{folder} 不是导出功能写出的文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose the folder that holds index.json.</source>
+        <translation>请选择包含 index.json 的文件夹。</translation>
+    </message>
+    <message>
+        <source>The export folder has no training file for {id}.</source>
+        <translation>导出文件夹中没有 {id} 的训练文件。</translation>
+    </message>
+    <message>
+        <source>The provider no longer had it when the export ran.</source>
+        <translation>导出时服务商已没有这个文件。</translation>
+    </message>
+    <message>
+        <source>The provider no longer gives the file {id} of job {job}.</source>
+        <translation>服务商已不再提供任务 {job} 的文件 {id}。</translation>
+    </message>
+    <message>
+        <source>Retrain from a folder `export` saved, if you kept one.</source>
+        <translation>如果保留了 `export` 保存的文件夹，请从那里重新训练。</translation>
+    </message>
+    <message>
+        <source>Job {id} names no training file.</source>
+        <translation>任务 {id} 没有指明训练文件。</translation>
+    </message>
+    <message>
+        <source>Job {id} trained with DPO, which the target profile does not offer.</source>
+        <translation>任务 {id} 使用 DPO 训练，而目标配置不提供 DPO。</translation>
+    </message>
+    <message>
+        <source>Choose a profile whose provider offers DPO.</source>
+        <translation>请选择服务商提供 DPO 的配置。</translation>
+    </message>
+    <message>
+        <source>Say where the job is: a source profile or an export folder.</source>
+        <translation>请说明任务在哪里：来源配置或导出文件夹。</translation>
+    </message>
+    <message>
+        <source>the validation file (the target does not take one)</source>
+        <translation>验证文件（目标不接受验证文件）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>下载…</translation>
+    </message>
+    <message>
+        <source>Save the file on this computer</source>
+        <translation>将文件保存到这台电脑</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete the file from the provider; jobs that used it keep their results</source>
+        <translation>从服务商处删除该文件；用过它的任务保留其结果</translation>
+    </message>
+    <message>
+        <source>Export all…</source>
+        <translation>全部导出…</translation>
+    </message>
+    <message>
+        <source>Save every job and every uploaded file into a folder</source>
+        <translation>将所有任务和所有已上传文件保存到一个文件夹</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>No files yet. The files you upload for training appear here, with their purpose, size, date and the jobs that used them.</source>
+        <translation>还没有文件。你为训练上传的文件会显示在这里，并附有用途、大小、日期以及用过它们的任务。</translation>
+    </message>
+    <message>
+        <source>Save the file as</source>
+        <translation>文件另存为</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Saved {name} as {path}.</source>
+        <translation>已将 {name} 保存为 {path}。</translation>
+    </message>
+    <message>
+        <source>It was used by these jobs: {jobs}. They keep their results and models.</source>
+        <translation>这些任务用过它：{jobs}。它们会保留结果和模型。</translation>
+    </message>
+    <message>
+        <source>No job used it.</source>
+        <translation>没有任务用过它。</translation>
+    </message>
+    <message>
+        <source>Delete file</source>
+        <translation>删除文件</translation>
+    </message>
+    <message>
+        <source>Delete {name} ({id}) from the provider? This cannot be undone.</source>
+        <translation>要从服务商处删除 {name}（{id}）吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Deleted {name}.</source>
+        <translation>已删除 {name}。</translation>
+    </message>
+    <message>
+        <source>Choose a folder for the export</source>
+        <translation>选择导出文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting… %p%</source>
+        <translation>正在导出… %p%</translation>
+    </message>
+    <message>
+        <source>The export stopped. Export into the same folder again to go on where it stopped.</source>
+        <translation>导出已停止。再次导出到同一文件夹即可从停下处继续。</translation>
+    </message>
+    <message>
+        <source>Every job and file was saved to {folder}.</source>
+        <translation>所有任务和文件已保存到 {folder}。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation>上传时间</translation>
+    </message>
+    <message>
+        <source>Used by jobs</source>
+        <translation>使用它的任务</translation>
+    </message>
+    <message>
+        <source>File id</source>
+        <translation>文件 ID</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -2643,6 +3061,14 @@ after:
     <message>
         <source>Chat with this model in the Try it tab</source>
         <translation>在“试用”页与这个模型对话</translation>
+    </message>
+    <message>
+        <source>Retrain elsewhere…</source>
+        <translation>到别处重新训练…</translation>
+    </message>
+    <message>
+        <source>Train this job again on another profile, with its own files</source>
+        <translation>用这个任务自己的文件，在另一个配置上再训练一次</translation>
     </message>
     <message>
         <source>Pause</source>
@@ -2844,6 +3270,10 @@ after:
         <translation>这个模型及基于它训练的模型将于 {date} 下线。</translation>
     </message>
     <message>
+        <source>This model and models trained from it shut down on {date} ({n} days left).</source>
+        <translation>此模型及基于它训练的模型将于 {date} 下线（还剩 {n} 天）。</translation>
+    </message>
+    <message>
         <source>Write labels as name=value, separated by commas.</source>
         <translation>标签请写成 名称=值，多个之间用逗号分隔。</translation>
     </message>
@@ -2869,6 +3299,10 @@ after:
     <message>
         <source>Models</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -2913,6 +3347,10 @@ after:
     <message>
         <source>{name}[*] — FineTune Studio</source>
         <translation>{name}[*] — 微调工作室</translation>
+    </message>
+    <message>
+        <source>Job {id} started on this profile.</source>
+        <translation>任务 {id} 已在此配置上开始。</translation>
     </message>
     <message>
         <source>Add an answer from Try it</source>
@@ -3038,6 +3476,14 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>用新数据继续训练这个模型</translation>
     </message>
     <message>
+        <source>Retrain elsewhere…</source>
+        <translation>到别处重新训练…</translation>
+    </message>
+    <message>
+        <source>Train this model again on another profile, with its own files</source>
+        <translation>用这个模型自己的文件，在另一个配置上再训练一次</translation>
+    </message>
+    <message>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
@@ -3141,6 +3587,69 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>{name} — active</source>
         <translation>{name} — 使用中</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainDialog</name>
+    <message>
+        <source>Retrain elsewhere</source>
+        <translation>到别处重新训练</translation>
+    </message>
+    <message>
+        <source>Train {name} again on another profile, with the same training and validation files.</source>
+        <translation>用相同的训练和验证文件，在另一个配置上再训练一次 {name}。</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>配置：</translation>
+    </message>
+    <message>
+        <source>Base model:</source>
+        <translation>基础模型：</translation>
+    </message>
+    <message>
+        <source>Start…</source>
+        <translation>开始…</translation>
+    </message>
+    <message>
+        <source>Fetching the files and the models offered…</source>
+        <translation>正在获取文件和可用的模型…</translation>
+    </message>
+    <message>
+        <source>Choose the profile to train on.</source>
+        <translation>请选择要在其上训练的配置。</translation>
+    </message>
+    <message>
+        <source>Suggested base model: {model} ({why}).</source>
+        <translation>建议的基础模型：{model}（{why}）。</translation>
+    </message>
+    <message>
+        <source>Files: {files}</source>
+        <translation>文件：{files}</translation>
+    </message>
+    <message>
+        <source>Epochs: {epochs}</source>
+        <translation>训练轮数：{epochs}</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>The new job is linked to {id}; compare the models in Try it once it is done.</source>
+        <translation>新任务已关联到 {id}；完成后可在“试用”页比较两个模型。</translation>
+    </message>
+    <message>
+        <source>Left out: {what}</source>
+        <translation>未带上：{what}</translation>
+    </message>
+    <message>
+        <source>Start training?</source>
+        <translation>开始训练吗？</translation>
+    </message>
+    <message>
+        <source>Compare with: {old}</source>
+        <translation>与之比较：{old}</translation>
     </message>
 </context>
 <context>
@@ -3357,6 +3866,14 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Save every job, its events, results and files into a folder, so you keep them if the provider or a model goes away</source>
         <translation>把所有任务及其事件、结果和文件保存到文件夹中，即使服务商或模型下线也不会丢失</translation>
+    </message>
+    <message>
+        <source>This account can no longer create fine-tuning jobs. Your trained models keep answering until their shutdown date. To train again, export your jobs and files and add a profile for another provider in Settings.</source>
+        <translation>此账号已不能再创建微调任务。你已训练的模型在下线日期之前仍可回答。若要再次训练，请导出任务和文件，并在“设置”中添加其他服务商的配置。</translation>
+    </message>
+    <message>
+        <source>(Practice: the Sandbox shows OpenAI&apos;s dates.)</source>
+        <translation>（练习：沙盒显示的是 OpenAI 的日期。）</translation>
     </message>
     <message>
         <source>Choose a folder for the export</source>
