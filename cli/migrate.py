@@ -57,6 +57,8 @@ def _print_migration(plan: MigrationPlan, target: str) -> None:
 def cmd_migrate(service: ProfileService, args: argparse.Namespace) -> int:
     args.profile = args.from_profile or args.profile
     target_profile = service.find(args.to)
+    # The old model answers through the profile it was trained on; one given by address has no name to show.
+    source_name = service.find(args.profile).name if args.profile else "SOURCE_PROFILE"
 
     async def ask_user(start: StartPlan) -> bool:
         _print_plan(start)
@@ -85,9 +87,9 @@ def cmd_migrate(service: ProfileService, args: argparse.Namespace) -> int:
                 print(tr("Old model: {old}\nNew model: {new}").format(old=one_line(old_model(plan)),
                                                                       new=one_line(new)))
                 print(tr("Compare them on the same questions while the old one still answers: main.py validate "
-                         "{new} VALIDATION_FILE --compare {old} -o compare.csv (where one connection reaches both; "
-                         "otherwise run validate for each model with its own profile and -o).").format(
-                    new=one_line(new), old=one_line(old_model(plan))))
+                         "{new} VALIDATION_FILE --profile “{target}” --compare {old} --compare-profile “{source}” "
+                         "-o compare.csv").format(new=one_line(new), old=one_line(old_model(plan)),
+                                                  target=plain(target_profile.name), source=plain(source_name)))
             return code
         finally:
             await target.close()

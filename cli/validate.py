@@ -18,6 +18,7 @@ from core.evaluate import Outcome, cases_from_rows, run_cases, save_outcomes
 from core.i18n import tr
 from core.profiles import ProfileService
 from core.terminal import one_line
+from core.training.service import connect
 
 SHOWN_QUESTION = 60  # characters of a question in a progress line
 
@@ -51,6 +52,8 @@ def _print_summary(outcomes: Sequence[Outcome], models: Sequence[str]) -> None:
 
 
 def cmd_validate(service: ProfileService, args: argparse.Namespace) -> int:
+    if args.compare_profile and not args.compare:
+        raise CoreError(tr("--compare-profile needs --compare MODEL."), "")
     models = [args.model, *([args.compare] if args.compare else [])]
 
     async def run() -> list[Outcome]:
@@ -62,8 +65,14 @@ def cmd_validate(service: ProfileService, args: argparse.Namespace) -> int:
                                "or prompt/completion rows."))
         on_outcome = (lambda _index, _outcome: None) if args.json else _progress(len(cases), models)
         async with session(service, args) as provider:
-            outcomes = await run_cases(provider.chat_client, cases, models, on_outcome)
-        return outcomes
+            if not args.compare_profile:
+                return await run_cases(provider.chat_client, cases, models, on_outcome)
+            other = await connect(service, service.find(args.compare_profile))
+            try:
+                return await run_cases(provider.chat_client, cases, models, on_outcome,
+                                       clients=(provider.chat_client, other.chat_client))
+            finally:
+                await other.close()
 
     outcomes = asyncio.run(run())
     if args.output is not None:
@@ -83,6 +92,9 @@ def add_validate_command(commands: Any) -> None:
     validate.add_argument("model")
     validate.add_argument("file", type=Path, help=tr("a validation file (JSONL, CSV or Excel)"))
     validate.add_argument("--compare", metavar="MODEL", help=tr("ask this model too (e.g. the base model)"))
+    validate.add_argument("--compare-profile", metavar="PROFILE",
+                          help=tr("ask the compared model through this profile (e.g. the old OpenAI model beside its "
+                                  "copy retrained elsewhere)"))
     validate.add_argument("--sample", type=int, help=tr("a random sample of this many examples"))
     validate.add_argument("--seed", type=int, default=0, help=tr("seed for --sample (default: 0)"))
     validate.add_argument("-o", "--output", type=Path, help=tr("save the results as CSV (opens in Excel)"))

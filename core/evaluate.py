@@ -68,16 +68,20 @@ def similarity(expected: str, actual: str) -> float:
 
 
 async def run_cases(client: openai.AsyncOpenAI, cases: Sequence[Case], models: Sequence[str],
-                    on_outcome: Callable[[int, Outcome], None], concurrency: int = CONCURRENCY) -> list[Outcome]:
+                    on_outcome: Callable[[int, Outcome], None], concurrency: int = CONCURRENCY,
+                    clients: Sequence[openai.AsyncOpenAI] = ()) -> list[Outcome]:
     """Every case against every model, at most ``concurrency`` requests at once; ``on_outcome(index, outcome)``
-    as each case completes. Cancel the task to stop."""
+    as each case completes. ``clients`` (one per model) asks each model through its own provider, e.g. an old
+    OpenAI model beside its retrained copy elsewhere; by default all go through ``client``. Cancel the task
+    to stop."""
     gate = asyncio.Semaphore(concurrency)
+    through = dict(zip(models, clients, strict=True)) if clients else {}
 
     async def answer(case: Case, model: str) -> tuple[str, str]:
         async with gate:
             try:
-                reply = await ask(client, ChatRequest(model, case.messages, temperature=0), lambda _: None,
-                                  stream=False)
+                reply = await ask(through.get(model, client), ChatRequest(model, case.messages, temperature=0),
+                                  lambda _: None, stream=False)
             except CoreError as error:
                 return "", error.user_message
             return reply.text, ""

@@ -1734,8 +1734,8 @@ New model: {new}</source>
 新模型：{new}</translation>
     </message>
     <message>
-        <source>Compare them on the same questions while the old one still answers: main.py validate {new} VALIDATION_FILE --compare {old} -o compare.csv (where one connection reaches both; otherwise run validate for each model with its own profile and -o).</source>
-        <translation>趁旧模型还能回答，用相同的问题比较它们：main.py validate {new} 验证文件 --compare {old} -o compare.csv（前提是一个连接能同时访问两个模型；否则请分别用各自的配置对每个模型运行 validate 并加 -o）。</translation>
+        <source>Compare them on the same questions while the old one still answers: main.py validate {new} VALIDATION_FILE --profile “{target}” --compare {old} --compare-profile “{source}” -o compare.csv</source>
+        <translation>趁旧模型还能回答，用相同的问题比较它们：main.py validate {new} 验证文件 --profile “{target}” --compare {old} --compare-profile “{source}” -o compare.csv</translation>
     </message>
     <message>
         <source>retrain a job or fine-tuned model on another profile</source>
@@ -2572,6 +2572,10 @@ New model: {new}</source>
         <translation>{model}：平均相似度 {score:.0%}</translation>
     </message>
     <message>
+        <source>--compare-profile needs --compare MODEL.</source>
+        <translation>--compare-profile 需要同时给出 --compare 模型。</translation>
+    </message>
+    <message>
         <source>{name} has no examples that end with an expected answer.</source>
         <translation>{name} 中没有以预期回答结尾的样本。</translation>
     </message>
@@ -2594,6 +2598,10 @@ New model: {new}</source>
     <message>
         <source>ask this model too (e.g. the base model)</source>
         <translation>同时提问这个模型（例如基础模型）</translation>
+    </message>
+    <message>
+        <source>ask the compared model through this profile (e.g. the old OpenAI model beside its copy retrained elsewhere)</source>
+        <translation>通过这个配置提问被比较的模型（例如旧的 OpenAI 模型，与它在别处重新训练的副本对比）</translation>
     </message>
     <message>
         <source>a random sample of this many examples</source>

@@ -62,3 +62,30 @@ def test_migrate_from_an_export_folder_with_a_chosen_model(source, run_cli, tmp_
         assert refused.code == 1 and "Nothing was started." in refused.out
     missing = run_cli("migrate", model, "--to", "Nowhere", *connect)
     assert missing.code == 2 and "Nowhere" in missing.err
+
+
+def test_the_old_and_the_new_model_answer_the_same_questions_side_by_side(tmp_path, run_cli):
+    """After retraining elsewhere, one validation run asks the old model on its profile and the new one on the
+    target's, and keeps both columns in the CSV."""
+    training, validation, questions = tmp_path / "train.jsonl", tmp_path / "valid.jsonl", tmp_path / "ask.jsonl"
+    training.write_bytes(jsonl(chat_rows(12, "zh")))
+    validation.write_bytes(jsonl(chat_rows(15, "zh")[12:]))
+    questions.write_bytes(jsonl(chat_rows(12, "zh")[:3]))  # what both models learned
+    with SandboxServer(job_seconds=0.3) as old, SandboxServer(job_seconds=0.3, dialect="zhipu") as new:
+        add_profile("Old", "openai", old.base_url)
+        add_profile("New", "zhipu", new.base_url)
+        trained = run_cli("train", str(training), "--validation", str(validation), "--model",
+                          "gpt-4o-mini-2024-07-18", "--yes", "--profile", "Old")
+        assert trained.code == 0, trained.err
+        old_model = trained.out.split("Done. Your model: ")[1].split()[0]
+        moved = run_cli("migrate", old_model, "--to", "New", "--from-profile", "Old", "--yes")
+        assert moved.code == 0, moved.err
+        assert '--compare-profile “Old”' in moved.out
+        new_model = moved.out.split("New model: ")[1].split()[0]
+        compared = run_cli("validate", new_model, str(questions), "--profile", "New", "--compare", old_model,
+                           "--compare-profile", "Old", "-o", str(tmp_path / "compare.csv"))
+    assert compared.code == 0, compared.err
+    assert f"{new_model}: 100% similar on average" in compared.out
+    assert f"{old_model}: 100% similar on average" in compared.out
+    header = (tmp_path / "compare.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert f"{new_model} answer" in header and f"{old_model} answer" in header
