@@ -46,6 +46,7 @@ from core.models import ModelInfo, parse_fine_tuned
 from core.profiles import ProfileService
 from core.providers.base import Provider
 from core.snippets import as_curl, as_node, as_python
+from core.training.service import connect
 from gui.profile_tab import ProfileTab
 from gui.try_it.answer_pane import AnswerPane
 from gui.try_it.deployment_steps import DeploymentSteps
@@ -73,7 +74,8 @@ class TryItTab(ProfileTab):
         self.send_button, self.stop_button, self.keep_button = QPushButton(), QPushButton(), QPushButton()
         self.clear_button, self.code_button, self.code_menu = QPushButton(), QToolButton(), QMenu(self)
         self.form = QFormLayout()
-        self.evaluation = EvaluationPanel(self.session, self._chosen_models, self.tasks)
+        self.evaluation = EvaluationPanel(self.session, self._chosen_models, self.tasks, self._other_profiles,
+                                          self._connect_profile)
         self.deployment_steps = DeploymentSteps(self.connection, self.tasks, self)
         self.pages = QTabWidget()
         self._retry_question = ""
@@ -205,6 +207,13 @@ class TryItTab(ProfileTab):
         if self.model_combo.currentText() == model:
             self.separator_edit.setText(show_controls(separator))
             self.stop_edit.setText(show_controls(stop))
+
+    def _other_profiles(self) -> list[tuple[str, str]]:
+        settings = self.service.settings
+        return [(p.id, p.name) for p in settings.profiles if p.id != settings.active_profile.id]
+
+    async def _connect_profile(self, profile_id: str) -> Provider:
+        return await connect(self.service, self.service.settings.profile(profile_id))
 
     def _chosen_models(self) -> list[str]:
         models = [self.model_combo.currentText().strip()]

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,10 +35,17 @@ RUNNING = "validation set"  # the name of the run in the tab's tasks
 
 
 class EvaluationPanel(Retranslating, QWidget):
+    """``other_profiles`` gives (id, name) of the profiles the compared model may be on (an old OpenAI model beside
+    its copy retrained elsewhere); ``connect_profile`` connects to one of them."""
+
     def __init__(self, session: Callable[[], Awaitable[Provider]], models: Callable[[], list[str]], tasks: Tasks,
+                 other_profiles: Callable[[], list[tuple[str, str]]] = list,
+                 connect_profile: Callable[[str], Awaitable[Provider]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.models, self.tasks = session, models, tasks
+        self.other_profiles, self.connect_profile = other_profiles, connect_profile
+        self.compared_on = QComboBox()
         self.table = OutcomesModel()
         self.view = QTableView()
         self.view.setModel(self.table)
@@ -47,7 +56,8 @@ class EvaluationPanel(Retranslating, QWidget):
         self.run_button, self.cancel_button, self.export_button = QPushButton(), QPushButton(), QPushButton()
         self.progress, self.summary = QProgressBar(), plain_label(QLabel())
         top = QHBoxLayout()
-        for widget in (self.file_edit, self.browse, self.sample, self.run_button, self.cancel_button):
+        for widget in (self.file_edit, self.browse, self.sample, self.compared_on, self.run_button,
+                       self.cancel_button):
             top.addWidget(widget)
         top.setStretch(0, 1)
         bottom = QHBoxLayout()
@@ -75,6 +85,21 @@ class EvaluationPanel(Retranslating, QWidget):
         self.run_button.setToolTip(self.tr("Ask the chosen model (and the compared one) every question of the file"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.compared_on.setToolTip(self.tr("Where the compared model answers: this profile, or another one (e.g. "
+                                            "the old OpenAI model beside its copy retrained elsewhere)"))
+        self._fill_profiles()
+
+    def _fill_profiles(self) -> None:
+        chosen = self.compared_on.currentData()
+        self.compared_on.clear()
+        self.compared_on.addItem(self.tr("compared model on this profile"), "")
+        for profile_id, name in self.other_profiles():
+            self.compared_on.addItem(self.tr("compared model on “{name}”").format(name=name), profile_id)
+        self.compared_on.setCurrentIndex(max(0, self.compared_on.findData(chosen)))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        self._fill_profiles()  # profiles may have been added in Settings meanwhile
+        super().showEvent(event)
 
     def _busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
@@ -114,7 +139,17 @@ class EvaluationPanel(Retranslating, QWidget):
             self.summary.setText("  ·  ".join(self.tr("{model}: {score:.0%} similar on average").format(
                 model=model, score=score) for model, score in zip(models, averages, strict=True)))
 
-        await run_cases((await self.session()).client, cases, models, arrived)
+        provider = await self.session()
+        profile_id = self.compared_on.currentData()
+        if len(models) < 2 or not profile_id or self.connect_profile is None:
+            await run_cases(provider.chat_client, cases, models, arrived)
+            return
+        other = await self.connect_profile(profile_id)
+        try:
+            await run_cases(provider.chat_client, cases, models, arrived,
+                            clients=(provider.chat_client, other.chat_client))
+        finally:
+            await other.close()
 
     async def _export(self) -> None:
         outcomes = [o for o in self.table.outcomes if o is not None]

@@ -3044,6 +3044,18 @@ New model: {new}</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
+        <source>Where the compared model answers: this profile, or another one (e.g. the old OpenAI model beside its copy retrained elsewhere)</source>
+        <translation>被比较的模型在哪里回答：这个配置，或另一个配置（例如旧的 OpenAI 模型，与它在别处重新训练的副本对比）</translation>
+    </message>
+    <message>
+        <source>compared model on this profile</source>
+        <translation>被比较的模型在本配置上</translation>
+    </message>
+    <message>
+        <source>compared model on “{name}”</source>
+        <translation>被比较的模型在“{name}”上</translation>
+    </message>
+    <message>
         <source>Choose a validation file</source>
         <translation>选择验证文件</translation>
     </message>
