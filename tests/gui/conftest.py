@@ -39,12 +39,6 @@ async def drain_loop():
     """After each test, finish the app's background tasks before the loop closes, so no socket
     notifier or timer outlives its loop (Qt would call into a dead loop later)."""
     yield
-    from gui.main_window import MainWindow
-
-    for widget in QApplication.topLevelWidgets():  # windows a test left open: stop their timers and tasks
-        if isinstance(widget, MainWindow):
-            widget._closing = True  # no "save changes?" question: the test is over
-            widget.close()
     current = asyncio.current_task()
     pending = [t for t in asyncio.all_tasks() if t is not current]
     for task in pending:
