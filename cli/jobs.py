@@ -18,8 +18,9 @@ from core.i18n import tr
 from core.profiles import ProfileService
 from core.providers.base import Provider
 from core.providers.records import Job
-from core.terminal import one_line
+from core.terminal import one_line, plain
 from core.training.export import export_all
+from core.training.origins import described, origin_of
 
 
 def _print_job(job: Job) -> None:
@@ -56,10 +57,13 @@ async def _checkpoints(provider: Provider, args: argparse.Namespace) -> int:
 
 async def _one(provider: Provider, args: argparse.Namespace) -> int:
     job = await provider.get_job(args.id) if args.action == "show" else await provider.control(args.id, args.action)
+    origin = origin_of(provider.profile.id, job) if provider.profile is not None else None
     if args.json:
-        print_json(asdict(job))
-    else:
-        _print_job(job)
+        print_json(asdict(job) | ({"retrained_from": asdict(origin)} if origin else {}))
+        return 0
+    _print_job(job)
+    if origin is not None:
+        print(plain(described(origin)))
     return 0
 
 

@@ -58,7 +58,7 @@ def cmd_migrate(service: ProfileService, args: argparse.Namespace) -> int:
     args.profile = args.from_profile or args.profile
     target_profile = service.find(args.to)
     # The old model answers through the profile it was trained on; one given by address has no name to show.
-    source_name = service.find(args.profile).name if args.profile else "SOURCE_PROFILE"
+    source_name = service.find(args.profile).name if args.profile else ""
 
     async def ask_user(start: StartPlan) -> bool:
         _print_plan(start)
@@ -71,9 +71,10 @@ def cmd_migrate(service: ProfileService, args: argparse.Namespace) -> int:
         target = await connect(service, target_profile)
         try:
             async with _source(service, args) as source:
-                plan = await plan_migration(source, args.job, target, args.export_folder, args.model or "")
+                plan = await plan_migration(source, args.job, target, args.export_folder, args.model or "",
+                                            source_name)
             _print_migration(plan, target_profile.name)
-            job = await migrate(plan, target, ask_user, step)
+            job = await migrate(plan, target, ask_user, step, target_profile=target_profile.id)
             if job is None:
                 print(tr("Nothing was started."))
                 return 1
@@ -89,7 +90,8 @@ def cmd_migrate(service: ProfileService, args: argparse.Namespace) -> int:
                 print(tr("Compare them on the same questions while the old one still answers: main.py validate "
                          "{new} VALIDATION_FILE --profile “{target}” --compare {old} --compare-profile “{source}” "
                          "-o compare.csv").format(new=one_line(new), old=one_line(old_model(plan)),
-                                                  target=plain(target_profile.name), source=plain(source_name)))
+                                                  target=plain(target_profile.name),
+                                                  source=plain(source_name or "SOURCE_PROFILE")))
             return code
         finally:
             await target.close()

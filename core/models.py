@@ -19,6 +19,7 @@ class ModelInfo:
     suffix: str = ""
     job_id: str = ""
     fine_tuned: bool = False  # made by this account's fine-tuning
+    shutdown: str = ""  # YYYY-MM-DD the provider announces in /models (`shutdown_date`), if any
 
 
 def parse_fine_tuned(model_id: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
     <data>/profiles/<profile>/history.json   the Try it tab's conversations (core.history)
     <data>/profiles/<profile>/choices.json   choices remembered for its server, such as streaming (core.streaming)
+    <data>/profiles/<profile>/origins.json   which job each retrained job re-creates (core.training.origins)
     <data>/uploads.json                      files already sent, by server address (core.upload_cache): profiles
                                              that reach the same server share them, so a file is sent once
 
@@ -24,7 +25,7 @@ from core.private_json import PRIVATE_FOLDER, PrivateJson, json_object
 from core.upload_cache import UploadCache
 
 PROFILES = "profiles"
-HISTORY, CHOICES = "history.json", "choices.json"
+HISTORY, CHOICES, ORIGINS = "history.json", "choices.json", "origins.json"
 STREAMING = "streaming"  # the key of the streaming choice in CHOICES
 OLD_HISTORY_FOLDER, OLD_STREAMING_FILE = "history", "streaming.json"
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -54,7 +55,8 @@ class ProfileData:
         self.folder = self.root / PROFILES / folder_name(profile_id)
 
     def file(self, name: str) -> PrivateJson:
-        """One of the profile's files (HISTORY, CHOICES), with what earlier versions kept for it moved in first."""
+        """One of the profile's files (HISTORY, CHOICES, ORIGINS), with what earlier versions kept for it moved
+        in first."""
         self._move_old_history()
         self._move_old_streaming_choice()
         return PrivateJson(self.folder / name)

@@ -87,7 +87,8 @@ class RetrainDialog(Retranslating, QDialog):
         self.target = await connect(self.service, profile)
         source = await connect(self.service, self.source_profile)
         try:
-            self.plan = await plan_migration(source, self.job_or_model, self.target)
+            self.plan = await plan_migration(source, self.job_or_model, self.target,
+                                             source_profile=self.source_profile.name)
         finally:
             await source.close()
         self.model_combo.clear()
@@ -124,7 +125,7 @@ class RetrainDialog(Retranslating, QDialog):
 
         self.start_button.setEnabled(False)
         try:
-            job = await migrate(plan, self.target, confirm)
+            job = await migrate(plan, self.target, confirm, target_profile=str(self.profile_combo.currentData()))
         finally:
             self.start_button.setEnabled(True)
         if job is not None:

@@ -32,6 +32,7 @@ from core.providers.base import Access, TrainingAccess
 from core.providers.records import Job, JobEvent
 from core.training.export import export_all
 from core.training.jobs import watch
+from core.training.origins import origin_of
 from gui.item_models.jobs_table_model import JobsTableModel, status_text
 from gui.profile_tab import ProfileTab
 from gui.training.job_detail import JobDetail
@@ -269,6 +270,7 @@ class TrainingTab(ProfileTab):
         self.tasks.cancel(WATCHING)
         self.events = []
         self.detail.show_job(job)
+        self.detail.show_origin(origin_of(self.service.settings.active_profile.id, job) if job else None)
         if job is not None:
             self.tasks.replace(WATCHING, self._watch(job))
 

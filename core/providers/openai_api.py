@@ -38,6 +38,7 @@ from core.providers.base import (
 from core.providers.catalogue import known_models
 from core.providers.metrics import decode_result_file, points_from_csv, points_from_events
 from core.providers.payloads import (
+    announced_date,
     as_dict,
     checkpoint_from_openai,
     event_from_openai,
@@ -295,7 +296,8 @@ class OpenAIProvider(Provider):
         model_id = text(data.get("id"))
         base, suffix, fine_tuned = self.parse_name(model_id)
         return ModelInfo(model_id, timestamp(data.get("created") or data.get("created_at")) or 0,
-                         text(data.get("owned_by")), base, suffix, job_of.get(model_id, ""), fine_tuned)
+                         text(data.get("owned_by")), base, suffix, job_of.get(model_id, ""), fine_tuned,
+                         announced_date(data.get("shutdown_date")))
 
     async def list_models(self) -> list[ModelInfo]:
         models = items(await call(self.client.models.list()))

@@ -62,6 +62,17 @@ def timestamp(value: Any) -> int | None:
     return found if found is not None and 0 <= found <= LATEST_TIMESTAMP else None
 
 
+def announced_date(value: Any) -> str:
+    """A shutdown date as YYYY-MM-DD from a date string or a unix time; "" for anything else."""
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return ""
+    seconds = timestamp(value) if not isinstance(value, str) else None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat() if seconds else ""
+
+
 def strings(value: Any) -> dict[str, str]:
     return {str(k): text(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
 

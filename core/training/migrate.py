@@ -20,9 +20,9 @@ from core.providers.base import Provider
 from core.providers.closest import BaseChoice, closest_base
 from core.providers.records import Hyperparameters, Job
 from core.training.export import all_jobs, inside, safe_name
+from core.training.origins import MIGRATED_FROM, Origin, remember
 from core.training.start import Confirm, OnBytes, OnStep, StartRequest, start_job
 
-MIGRATED_FROM = "migrated_from"  # metadata key linking the new job to the one it re-creates
 
 @dataclass(frozen=True)
 class MigrationPlan:
@@ -36,6 +36,7 @@ class MigrationPlan:
     method: str
     dropped: tuple[str, ...] = ()  # what the target cannot take (the validation file, DPO…), said to the user
     metadata: dict[str, str] = field(default_factory=dict)
+    source_profile: str = ""  # the name of the profile the job was on ("" for an export folder)
 
     @property
     def base_model(self) -> str:
@@ -130,9 +131,10 @@ def _mapped(job: Job, target: Provider) -> Hyperparameters:
 
 
 async def plan_migration(source: Provider | None, job_or_model: str, target: Provider,
-                         export_folder: Path | None = None, model: str = "") -> MigrationPlan:
+                         export_folder: Path | None = None, model: str = "",
+                         source_profile: str = "") -> MigrationPlan:
     """The plan to re-create the job on ``target``. Files come from ``export_folder`` when given (``source``
-    may then be None), else from ``source`` while it still has them."""
+    may then be None), else from ``source`` (the profile named ``source_profile``) while it still has them."""
     if export_folder is not None:
         job, training, validation = _from_export(export_folder, job_or_model)
     elif source is None:
@@ -145,15 +147,19 @@ async def plan_migration(source: Provider | None, job_or_model: str, target: Pro
         validation, dropped = None, (tr("the validation file (the target does not take one)"),)
     offered = [m.id for m in await target.base_models() if not m.own]
     plan = MigrationPlan(job, training, validation, closest_base(job.model, offered), hyper, job.method, dropped,
-                         {MIGRATED_FROM: job.id[:64]})
+                         {MIGRATED_FROM: job.id[:64]}, source_profile if export_folder is None else "")
     return plan.choose(model)
 
 
 async def migrate(plan: MigrationPlan, target: Provider, confirm: Confirm, on_step: OnStep | None = None,
-                  on_bytes: OnBytes | None = None) -> Job | None:
+                  on_bytes: OnBytes | None = None, target_profile: str = "") -> Job | None:
     """Start the planned job on ``target`` through the start workflow (check, convert, estimate, confirm,
-    upload, create once); None when the user said no."""
-    return await start_job(target, plan.request(), confirm, on_step, on_bytes)
+    upload, create once); None when the user said no. The link to the old job is kept in the store of
+    ``target_profile`` (a profile id) when one is given, for providers that keep no metadata."""
+    job = await start_job(target, plan.request(), confirm, on_step, on_bytes)
+    if job is not None and target_profile:
+        remember(target_profile, job.id, Origin(plan.source.id, old_model(plan), plan.source_profile))
+    return job
 
 
 def old_model(plan: MigrationPlan) -> str:

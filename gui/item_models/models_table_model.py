@@ -43,7 +43,7 @@ class ModelsTableModel(QAbstractTableModel):
             return None
         model = self.models[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == SHUTDOWN_COLUMN:
-            day = shutdown_date(model.id) if self.deadlines else None
+            day = shutdown_date(model.id, model.shutdown or None) if self.deadlines else None
             return tr("Shuts down on {date}; models fine-tuned from it stop answering the same day.").format(
                 date=day) if day else None
         text = self._text(model, index.column())
@@ -51,7 +51,7 @@ class ModelsTableModel(QAbstractTableModel):
 
     def _text(self, model: ModelInfo, column: int) -> str:
         if column == SHUTDOWN_COLUMN:
-            return shutdown_text(shutdown_date(model.id)) if self.deadlines else ""
+            return shutdown_text(shutdown_date(model.id, model.shutdown or None)) if self.deadlines else ""
         if column == DEPLOYMENT_COLUMN:
             return deployment_text(self.deployments.get(model.id)) if model.fine_tuned else ""
         return (model.id, model.base, model.suffix, local_time(model.created, "%Y-%m-%d %H:%M"),

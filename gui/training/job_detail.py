@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from core.clock import local_time
 from core.providers.base import Capabilities
 from core.providers.records import Checkpoint, Job, JobEvent, MetricPoint
+from core.training.origins import Origin, described
 from gui.colors import colour
 from gui.item_models.jobs_table_model import status_text
 from gui.training.loss_chart import LossChart
@@ -42,6 +43,9 @@ class JobDetail(Retranslating, QWidget):
         self.copy_button, self.try_button, self.retrain_button = QPushButton(), QPushButton(), QPushButton()
         self.controls = {action: QPushButton() for action in ("pause", "resume", "cancel")}
         self.reconnecting = plain_label(QLabel())
+        self.origin_label = plain_label(QLabel(wordWrap=True))
+        self.origin_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.origin_label.hide()
         self.chart = LossChart()
         self.tabs = QTabWidget()
         self.events, self.checkpoints = QListWidget(), QListWidget()
@@ -60,6 +64,7 @@ class JobDetail(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(model_row)
+        layout.addWidget(self.origin_label)
         layout.addLayout(buttons)
         layout.addWidget(self.chart, 2)
         layout.addWidget(self.tabs, 1)
@@ -123,6 +128,11 @@ class JobDetail(Retranslating, QWidget):
                 "is billed for this one.").format(why=job.error_message or self.tr("no reason given.")))
         else:
             self.model_label.setText(self.tr("The model name appears here when training succeeds."))
+
+    def show_origin(self, origin: Origin | None) -> None:
+        """The job this one re-creates (Retrain elsewhere), or nothing."""
+        self.origin_label.setText(described(origin) if origin is not None else "")
+        self.origin_label.setVisible(origin is not None)
 
     def set_capabilities(self, capabilities: Capabilities) -> None:
         """Show only the controls and panes the profile's provider has."""

@@ -2899,6 +2899,14 @@ New model: {new}</source>
         <source>none</source>
         <translation>无</translation>
     </message>
+    <message>
+        <source> on “{profile}”</source>
+        <translation>，原在配置“{profile}”</translation>
+    </message>
+    <message>
+        <source>Retrained from job {id}{model}{place}.</source>
+        <translation>重新训练自任务 {id}{model}{place}。</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>

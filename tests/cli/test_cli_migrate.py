@@ -57,6 +57,9 @@ def test_migrate_from_an_export_folder_with_a_chosen_model(source, run_cli, tmp_
                          "--model", "qwen3-14b", "--yes", "--no-follow")
         assert result.code == 0, result.err
         assert "Base model: qwen3-14b (your choice)" in result.out and "Started job " in result.out
+        new_id, old_id = result.out.split("Started job ")[1].split(" on “Qwen”, linked to ")
+        shown = run_cli("jobs", "show", new_id, "--profile", "Qwen")  # Bailian keeps no metadata: ours does
+        assert shown.code == 0 and f"Retrained from job {old_id.strip().rstrip('.')} ({model})." in shown.out
         refused = run_cli("migrate", model, "--to", "Qwen", "--export-folder", str(tmp_path / "backup"),
                           "--model", "qwen3-14b", stdin="n\n")
         assert refused.code == 1 and "Nothing was started." in refused.out

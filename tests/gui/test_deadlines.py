@@ -3,14 +3,16 @@ Training tab's banner with the job-creation deadline, the closed-account banner,
 "Shuts down" column, as a user sees them."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 
 from core import deadlines
+from core.models import ModelInfo
 from core.profiles import ProfileService
 from core.settings import SettingsStore
-from gui.item_models.models_table_model import SHUTDOWN_COLUMN
+from gui.item_models.models_table_model import SHUTDOWN_COLUMN, ModelsTableModel
 from sandbox.faults import Faults
 from sandbox.launcher import SandboxLauncher
 from tests.gui.conftest import until
@@ -71,3 +73,14 @@ async def test_the_models_tab_shows_days_left(qtbot, memory_keyring, tmp_path, f
         window.close()
         launcher.stop()
 
+
+
+def test_a_date_announced_in_models_wins_over_the_table(qtbot, first_of_december):
+    table = ModelsTableModel()
+    table.deadlines = True
+    announced = ModelInfo("ft:gpt-4o-mini-2024-07-18:acme::abc", 1, "acme", "gpt-4o-mini-2024-07-18",
+                          fine_tuned=True, shutdown="2026-12-20")
+    table.show([announced, replace(announced, id="ft:gpt-4o-mini-2024-07-18:acme::def", shutdown="")])
+    rows = {m.id: i for i, m in enumerate(table.models)}
+    assert table.data(table.index(rows[announced.id], SHUTDOWN_COLUMN)) == "in 19 days"
+    assert table.data(table.index(rows["ft:gpt-4o-mini-2024-07-18:acme::def"], SHUTDOWN_COLUMN)) == "in 44 days"

@@ -75,6 +75,11 @@ async def test_from_the_models_tab_to_a_started_job_in_another_profile(trained, 
     training = window.training_tab
     await until(lambda: training.jobs_model.jobs and training.jobs_model.jobs[0].model == "glm-4-9b", timeout=20)
     assert "started on this profile" in training.messages.text()
+    training.jobs_view.selectRow(0)  # Zhipu keeps no metadata: the link comes from this computer's store
+    await until(lambda: training.detail.origin_label.isVisible())
+    sandbox = window.service.settings.profile(SANDBOX_ID).name
+    assert training.detail.origin_label.text() == \
+        f"Retrained from job {job.id} ({job.fine_tuned_model}) on “{sandbox}”."
 
 
 async def test_the_training_tab_offers_it_for_the_selected_job(trained, qtbot):
@@ -86,5 +91,6 @@ async def test_the_training_tab_offers_it_for_the_selected_job(trained, qtbot):
     await until(lambda: dialog("retrain_dialog") is not None)
     retrain = dialog("retrain_dialog")
     assert retrain.job_or_model == job.id
+    assert not training.detail.origin_label.isVisible()  # this job re-creates none
     retrain.reject()
     await until(lambda: dialog("retrain_dialog") is None)

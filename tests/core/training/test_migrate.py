@@ -11,7 +11,8 @@ from core.providers.closest import closest_base
 from core.providers.records import Hyperparameters, JobRequest
 from core.training.export import export_all
 from core.training.jobs import watch
-from core.training.migrate import MIGRATED_FROM, migrate, old_model, plan_migration
+from core.training.migrate import migrate, old_model, plan_migration
+from core.training.origins import MIGRATED_FROM
 from core.training.start import StartPlan
 from sandbox.server import SandboxServer
 from tests.providers.conftest import BASE_MODELS, profile_for
