@@ -12,7 +12,7 @@ from collections.abc import Sequence  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 from core.logs import setup_logging  # noqa: E402
-from core.paths import data_dir  # noqa: E402
+from core.paths import data_dir, this_computer_dirs  # noqa: E402
 from core.profiles import ProfileService  # noqa: E402
 from core.settings import SettingsStore  # noqa: E402
 from sandbox.launcher import SandboxLauncher, app_state_dir  # noqa: E402
@@ -28,8 +28,10 @@ CLI_JOB_SECONDS = 5.0
 
 def build_profile_service(job_seconds: float = APP_JOB_SECONDS) -> ProfileService:
     """The one place that wires core services together; the GUI and the CLI receive them."""
+    from core.local.launcher import LocalLauncher  # starts nothing until the "This computer" profile is used
+
     sandbox = SandboxLauncher(state_dir=app_state_dir(data_dir()), job_seconds=job_seconds)
-    return ProfileService(SettingsStore(), sandbox=sandbox)
+    return ProfileService(SettingsStore(), sandbox=sandbox, this_computer=LocalLauncher(*this_computer_dirs()))
 
 
 def bind_sandbox(options: SandboxOptions) -> ServedSandbox:
@@ -63,8 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_main(argv, make_service, bind_sandbox)
     finally:
         for service in services:
-            if service.sandbox is not None:
-                service.sandbox.stop()
+            for launcher in (service.sandbox, service.this_computer):
+                if launcher is not None:
+                    launcher.stop()
 
 
 def run_gui() -> None:

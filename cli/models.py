@@ -1,11 +1,13 @@
-"""`models list|delete|deploy|undeploy`: the Models tab on the command line; deployments through core's
+"""`models list|delete|deploy|undeploy|export`: the Models tab on the command line; deployments through core's
 deployment workflow, confirmed on the terminal."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from cli.connection import add_connection_options, in_session
@@ -15,7 +17,7 @@ from cli.prompts import confirm
 from core import deployments
 from core.deployments import Question, deployment_text
 from core.i18n import tr
-from core.providers.base import Deployment, Provider
+from core.providers.base import EXPORT_FORMATS, Deployment, Provider
 from core.terminal import one_line
 
 
@@ -49,6 +51,18 @@ async def _delete(provider: Provider, args: argparse.Namespace) -> int:
         return 1
     await provider.delete_model(args.model)
     print(tr("Deleted {model}.").format(model=args.model))
+    return 0
+
+
+async def _export(provider: Provider, args: argparse.Namespace) -> int:
+    print(tr("Exporting {model} as {kind}…").format(model=one_line(args.model), kind=args.format), file=sys.stderr,
+          flush=True)
+    files = await provider.export_model(args.model, args.format, args.output.resolve())
+    print(tr("Written into {folder}:").format(folder=files[0].parent if files else args.output))
+    for path in files:
+        print(f"  {path}")
+    if args.format == "gguf":
+        print(tr("Import it into Ollama with: ollama create NAME -f Modelfile (in that folder)."))
     return 0
 
 
@@ -87,8 +101,16 @@ def add_model_commands(commands: Any) -> None:
     deploy.add_argument("--interval", type=float, default=deployments.FOLLOW_SECONDS, help=argparse.SUPPRESS)
     undeploy = actions.add_parser("undeploy", help=tr("remove a model's deployment (the model is kept)"))
     add_yes_option(undeploy, tr("remove without asking"))
-    for command in (delete, deploy, undeploy):
+    export = actions.add_parser("export", help=tr("write a model trained on this computer into a folder, to run it "
+                                                  "anywhere"))
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="adapter",
+                        help=tr("adapter: the LoRA adapter; merged: a full model folder; gguf: for llama.cpp and "
+                                "Ollama (default: adapter)"))
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FOLDER",
+                        help=tr("the folder to write into (a new folder is made inside it)"))
+    for command in (delete, deploy, undeploy, export):
         command.add_argument("model")
-    for command, action in ((listing, _list), (delete, _delete), (deploy, _deploy), (undeploy, _undeploy)):
+    for command, action in ((listing, _list), (delete, _delete), (deploy, _deploy), (undeploy, _undeploy),
+                            (export, _export)):
         add_connection_options(command)
         command.set_defaults(handler=in_session(action))

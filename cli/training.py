@@ -12,7 +12,7 @@ from typing import Any
 from cli.connection import add_connection_options, session
 from cli.parsing import add_yes_option
 from cli.prompts import confirm
-from core.clock import local_time
+from core.clock import duration_text, local_time
 from core.i18n import tr
 from core.profiles import ProfileService
 from core.providers.base import Provider
@@ -56,10 +56,16 @@ def _print_plan(plan: StartPlan) -> None:
                 name=prepared.source.name, upload=prepared.upload, what=prepared.converted))
     for problem in report.warnings[:5]:
         print(f"  {tr('line {n}').format(n=problem.line) if problem.line else tr('file')}: {one_line(problem.message)}")
-    print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
-             "{price} (prices as of {date}; an estimate).").format(
-        n=report.examples, tokens=report.tokens.total, model=cost.model, epochs=cost.epochs,
-        billed=cost.billed_tokens, price=price, date=cost.prices_as_of))
+    if plan.billed:
+        print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs bills about {billed} tokens, "
+                 "{price} (prices as of {date}; an estimate).").format(
+            n=report.examples, tokens=report.tokens.total, model=cost.model, epochs=cost.epochs,
+            billed=cost.billed_tokens, price=price, date=cost.prices_as_of))
+    else:
+        print(tr("{n} examples, {tokens} tokens; training {model} for {epochs} epochs on this computer takes "
+                 "{time} (an estimate). Nothing is billed.").format(
+            n=report.examples, tokens=report.tokens.total, model=cost.model, epochs=cost.epochs,
+            time=duration_text(plan.seconds) if plan.seconds is not None else tr("an unknown time")))
     print(tr("The new model will be called {name}.").format(name=one_line(plan.model_name)))
 
 

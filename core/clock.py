@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from core.i18n import tr
+
 UNKNOWN = "-"
 
 
@@ -15,3 +17,12 @@ def local_time(seconds: object, pattern: str = "%Y-%m-%d %H:%M:%S") -> str:
         return time.strftime(pattern, time.localtime(value)) if value >= 0 else UNKNOWN
     except (TypeError, ValueError, OverflowError, OSError):
         return UNKNOWN
+
+
+def duration_text(seconds: float) -> str:
+    """A rough length of time in words: "about 40 seconds", "about 12 minutes", "about 3.5 hours"."""
+    if seconds < 90:
+        return tr("about {n} seconds").format(n=max(1, round(seconds)))
+    if seconds < 90 * 60:
+        return tr("about {n} minutes").format(n=round(seconds / 60))
+    return tr("about {n} hours").format(n=f"{seconds / 3600:.1f}")

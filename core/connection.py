@@ -138,6 +138,9 @@ def access_result(access: TrainingAccess) -> LayerResult:
                            tr("Models already trained keep answering until their shutdown date. To train again, "
                               "export your jobs and files and add a profile for another provider in Settings."),
                            access.detail, warning=True)
+    if access.access == Access.NEEDS_SETUP:
+        return LayerResult(Layer.TRAINING, True, tr("Training on this computer needs an optional part that is not "
+                                                    "installed."), access.detail, warning=True)
     if access.access == Access.OPEN:
         return LayerResult(Layer.TRAINING, True, tr("This account can create fine-tuning jobs."), detail=access.detail)
     return LayerResult(Layer.TRAINING, True, tr("Could not tell whether this account can still create fine-tuning "

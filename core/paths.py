@@ -47,3 +47,8 @@ def resources_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def this_computer_dirs() -> tuple[Path, Path]:
+    """(state, models) of training on this computer: its jobs and files, and the base models downloaded."""
+    return data_dir() / "this-computer", data_dir() / "models"

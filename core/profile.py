@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SANDBOX_KIND = "sandbox"  # the built-in practice server's kind; every other kind comes from core/providers/registry.py
+THIS_COMPUTER_KIND = "this_computer"  # training on the user's own computer, through the app's own local server
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,12 @@ class Profile:
     @property
     def is_sandbox(self) -> bool:
         return self.kind == SANDBOX_KIND
+
+    @property
+    def is_this_computer(self) -> bool:
+        return self.kind == THIS_COMPUTER_KIND
+
+    @property
+    def served_here(self) -> bool:
+        """Served by a server the app starts on this computer (the Sandbox, This computer): no key, no address."""
+        return self.is_sandbox or self.is_this_computer

@@ -18,13 +18,15 @@ SANDBOX_KEY = "sandbox"  # the Sandbox accepts any non-empty key
 log = logging.getLogger(__name__)
 
 
-class SandboxLauncher(Protocol):
+class ServerLauncher(Protocol):
+    """Starts a server the app runs on this computer (the Sandbox, This computer's local server)."""
+
     async def base_url(self) -> str:
-        """Start the Sandbox if needed and return its /v1 URL."""
+        """Start the server if needed and return its /v1 URL."""
         ...
 
     def stop(self) -> None:
-        """Stop the Sandbox if it was started."""
+        """Stop the server if it was started."""
         ...
 
 
@@ -33,11 +35,12 @@ class ProfileService:
     """Owns the settings file and the key store; every change is saved at once."""
 
     def __init__(self, store: SettingsStore, keys: KeyStore | None = None,
-                 sandbox: SandboxLauncher | None = None) -> None:
+                 sandbox: ServerLauncher | None = None, this_computer: ServerLauncher | None = None) -> None:
         self.store = store
         self.settings = store.load()
         self._keys = keys
         self.sandbox = sandbox
+        self.this_computer = this_computer
         self._notices: list[Notice] = []
         self._restore_proxy_passwords()
 
@@ -127,8 +130,8 @@ class ProfileService:
                               tr("Choose a different name."))
         if not 1 <= profile.timeout <= 3600:
             raise ConfigError(tr("The timeout must be between 1 and 3600 seconds."), "")
-        if profile.is_sandbox:
-            return replace(profile, name=name)
+        if profile.served_here:
+            return replace(profile, name=name, base_url=spec_for(profile.kind).default_url)
         spec = spec_for(profile.kind)
         allowed = spec.training_types
         if allowed and profile.training_type not in ("", *allowed):
@@ -146,7 +149,7 @@ class ProfileService:
         profile = self.validated(profile)
         self._keep_proxy_password(profile)
         settings = self.settings.with_profile(profile)
-        if api_key is not None and not profile.is_sandbox:
+        if api_key is not None and not profile.served_here:
             if api_key.strip():
                 self.keys.set(profile.id, api_key.strip())
                 if settings.active_profile_id == SANDBOX_ID:
@@ -192,13 +195,13 @@ class ProfileService:
                           tr("See the list of profiles in Settings."))
 
     def key_for(self, profile: Profile) -> str:
-        return SANDBOX_KEY if profile.is_sandbox else self.keys.get(profile.id)
+        return SANDBOX_KEY if profile.served_here else self.keys.get(profile.id)
 
     def switch_key_storage(self, storage: KeyStorage) -> None:
         """Move every key to the chosen store (keyring, this session, or the opt-in file)."""
         new_store = open_key_store(storage)
         for profile in self.settings.profiles:
-            key = "" if profile.is_sandbox else self.keys.get(profile.id)
+            key = "" if profile.served_here else self.keys.get(profile.id)
             if key:
                 new_store.set(profile.id, key)
                 self.keys.delete(profile.id)
@@ -210,7 +213,13 @@ class ProfileService:
         self._save(replace(self.settings, key_storage=storage))
 
     async def endpoint(self, profile: Profile) -> tuple[str, str]:
-        """The base URL and key to call ``profile`` with (starting the Sandbox if it is the one)."""
+        """The base URL and key to call ``profile`` with (starting the Sandbox or the local server if it is one of
+        them)."""
+        if profile.is_this_computer:
+            if self.this_computer is None:
+                raise CoreError(tr("Training on this computer is not available in this build."),
+                                tr("Choose or add a profile of a provider."))
+            return await self.this_computer.base_url(), SANDBOX_KEY
         if not profile.is_sandbox:
             return profile.base_url, self.key_for(profile)
         if self.sandbox is None:

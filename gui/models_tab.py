@@ -22,6 +22,7 @@ from core.profiles import ProfileService
 from core.providers import capabilities_for
 from core.providers.base import Capabilities
 from gui.deploying import deploy_with_confirmation, undeploy_with_confirmation
+from gui.export_model_dialog import ExportModelDialog
 from gui.item_models.models_table_model import DEPLOYMENT_COLUMN, SHUTDOWN_COLUMN, ModelsTableModel
 from gui.profile_tab import ProfileTab
 from gui.widgets.dialogs import ask_text
@@ -42,7 +43,7 @@ class ModelsTab(ProfileTab):
         self.try_button, self.continue_button = QPushButton(), QPushButton()
         self.delete_button, self.refresh_button = QPushButton(), QPushButton()
         self.deploy_button, self.undeploy_button = QPushButton(), QPushButton()
-        self.retrain_button = QPushButton()
+        self.retrain_button, self.export_button = QPushButton(), QPushButton()
         self.capabilities = Capabilities()
         self.view.setModel(self.table)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -55,8 +56,8 @@ class ModelsTab(ProfileTab):
         top.addWidget(self.refresh_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.try_button, self.continue_button, self.retrain_button, self.deploy_button,
-                       self.undeploy_button, self.delete_button):
+        for button in (self.try_button, self.continue_button, self.retrain_button, self.export_button,
+                       self.deploy_button, self.undeploy_button, self.delete_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -71,6 +72,7 @@ class ModelsTab(ProfileTab):
         self.continue_button.clicked.connect(lambda: self._emit(self.continue_training))
         self.retrain_button.clicked.connect(lambda: self._emit(self.retrain))
         self.delete_button.clicked.connect(lambda: self.tasks.run(self._delete()))
+        self.export_button.clicked.connect(lambda: self.tasks.run(self._export()))
         self.deploy_button.clicked.connect(lambda: self.tasks.run(self._deploy()))
         self.undeploy_button.clicked.connect(lambda: self.tasks.run(self._undeploy()))
         self.view.doubleClicked.connect(lambda _: self._emit(self.try_model))
@@ -85,6 +87,9 @@ class ModelsTab(ProfileTab):
         self.retrain_button.setText(self.tr("Retrain elsewhere…"))
         self.retrain_button.setToolTip(self.tr("Train this model again on another profile, with its own files"))
         self.delete_button.setText(self.tr("Delete…"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Write the model into a folder to run it anywhere (adapter, merged "
+                                              "model or GGUF)"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.deploy_button.setText(self.tr("Deploy…"))
         self.deploy_button.setToolTip(self.tr("Make the model callable (billed while the deployment exists)"))
@@ -100,6 +105,7 @@ class ModelsTab(ProfileTab):
             "This provider does not offer deleting models through its API; delete them in its own console."))
         for button in (self.deploy_button, self.undeploy_button):
             button.setVisible(capabilities.can_deploy)
+        self.export_button.setVisible(capabilities.exports_models)
         self.view.setColumnHidden(DEPLOYMENT_COLUMN, not capabilities.can_deploy)
 
     def load_profile(self) -> None:
@@ -145,6 +151,12 @@ class ModelsTab(ProfileTab):
             return
         self.messages.show_info(self.tr("The deployment was removed; it is no longer billed."))
         await self.refresh()
+
+    async def _export(self) -> None:
+        own = {m.id for m in self.table.models if m.fine_tuned}
+        chosen = [name for name in self._selected() if name in own]
+        if chosen:
+            ExportModelDialog(await self.session(), chosen[0], self).open()
 
     async def _delete(self) -> None:
         own = {m.id for m in self.table.models if m.fine_tuned}

@@ -33,6 +33,7 @@ from core.providers.records import Job, JobEvent
 from core.training.export import export_all
 from core.training.jobs import watch
 from core.training.origins import origin_of
+from gui.get_model_dialog import GetModelDialog
 from gui.item_models.jobs_table_model import JobsTableModel, status_text
 from gui.profile_tab import ProfileTab
 from gui.training.job_detail import JobDetail
@@ -115,6 +116,7 @@ class TrainingTab(ProfileTab):
     def _connect(self) -> None:
         self.form.browse_clicked.connect(lambda which: self.run(self._browse(which)))
         self.form.start_clicked.connect(lambda: self._run_busy(STARTING, self._start_job()))
+        self.form.get_models_clicked.connect(lambda: self.run(self._get_models()))
         self.cancel_button.clicked.connect(self._cancel_busy)
         self.refresh_button.clicked.connect(self._refresh_soon)
         self.more_button.clicked.connect(lambda: self.run(self._load_more()))
@@ -195,6 +197,8 @@ class TrainingTab(ProfileTab):
             lines.append(self.tr("This account can no longer create fine-tuning jobs. Your trained models keep "
                                  "answering until their shutdown date. To train again, export your jobs and files "
                                  "and add a profile for another provider in Settings."))
+        if access is not None and access.access == Access.NEEDS_SETUP:
+            lines.append(access.detail)
         if shows_deadlines(profile) and (deadline := job_creation_text()):
             if profile.kind == SANDBOX_KIND:
                 deadline += " " + self.tr("(Practice: the Sandbox shows OpenAI's dates.)")
@@ -209,6 +213,16 @@ class TrainingTab(ProfileTab):
         except CoreError:
             return  # the connection problem shows where the tab lists jobs
         self._show_banner(access)
+
+    async def _get_models(self) -> None:
+        """Models for this computer: download one, or use a folder on disk; the chosen one becomes the base."""
+        dialog = GetModelDialog(await self.session(), self)
+        dialog.chosen.connect(lambda model: self.run(self._use_model(model)))
+        dialog.open()
+
+    async def _use_model(self, model: str) -> None:
+        await self._load_models()
+        self.form.model_combo.setCurrentText(model)
 
     async def _load_models(self) -> None:
         models = await (await self.session()).base_models()

@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from sandbox import api_bailian_deployments as deployments
 from sandbox.api_jobs import current_job, current_jobs, new_job
-from sandbox.bailian_shapes import answer, clock, page
+from sandbox.bailian_shapes import ACCOUNT, answer, clock, page
 from sandbox.catalogue import base_model, offered
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
@@ -68,8 +70,8 @@ async def upload_files(request: Request) -> JSONResponse:
 
 def _file(request: Request) -> FileRecord:
     record = sandbox_of(request).state.files.get(request.path_params["file_id"])
-    if record is None:
-        raise ApiError(404, "Not Found!")
+    if record is None:  # a 400, not a 404: the DashScope SDK (2.x files.py) keys on this message
+        raise bad_request("File not found.")
     return record
 
 
@@ -105,9 +107,13 @@ def job_json(job: JobRecord) -> dict[str, Any]:
             "hyper_parameters": {"n_epochs": hyper["n_epochs"], "batch_size": hyper["batch_size"],
                                  "learning_rate": hyper["learning_rate_multiplier"] * 1e-5, "max_length": 2048},
             "training_type": job.training_type, "create_time": clock(job.created_at),
-            "workspace_id": "ws-sandbox", "group": "llm"}
+            "workspace_id": "ws-sandbox", "user_identity": ACCOUNT, "modifier": ACCOUNT, "creator": ACCOUNT,
+            "group": "llm",
+            # The name the model will have: the DashScope SDK's FineTuneOutput requires it in every answer
+            # (its docs say it appears once the job succeeded; reading it earlier fails in the SDK).
+            "finetuned_output": job.fine_tuned_model or job.model_name}
     if job.status == "succeeded":
-        data |= {"finetuned_output": job.fine_tuned_model, "usage": job.trained_tokens}
+        data["usage"] = job.trained_tokens
     if job.finished_at:
         data["end_time"] = clock(job.finished_at)
     if job.error:
@@ -130,9 +136,13 @@ async def create_job(request: Request) -> JSONResponse:
         raise bad_request("validation_file_ids must be a list.")
     if validation:
         _training(sandbox, validation[0])
-    for key in ("finetuned_output_suffix", "job_name"):
+    # model_name: the produced model's display name, "not its id, which the system makes" (the docs; the
+    # DashScope 2.x SDK sends it as ``finetuned_model``). Accepted, not kept: the Sandbox shows no names.
+    for key in ("finetuned_output_suffix", "job_name", "model_name"):
         if not isinstance(body.get(key), str | None):
             raise bad_request(f"{key} must be a string.")
+    if "finetuned_output" in body:  # what dashscope 1.x sent; its 2.x says the service now rejects it
+        raise bad_request("finetuned_output is not a request parameter; use finetuned_output_suffix or model_name.")
     training_type = body.get("training_type") or "sft"
     if training_type not in TRAINING_TYPES:
         raise bad_request(f"training_type must be one of {', '.join(TRAINING_TYPES)}.")
@@ -194,6 +204,9 @@ async def delete_job(request: Request) -> JSONResponse:
     job = _job(request)
     state = sandbox_of(request).state
     with state.lock:
+        if job.status in ("validating_files", "queued", "running", "paused"):  # "无法删除正在训练中的调优任务"
+            raise ApiError(400, "The fine-tuning job cannot be deleted while it is running; cancel it first.",
+                           "UnsupportedOperation")
         state.jobs.pop(job.id, None)
         state.save()
     return answer("output", {"status": "success"})
@@ -229,6 +242,30 @@ async def job_logs(request: Request) -> JSONResponse:
     return answer("output", {"total": len(lines), "logs": lines[offset: offset + count]})
 
 
+async def stream_events(request: Request) -> StreamingResponse:
+    """GET /fine-tunes/{id}/stream: the log lines as server-sent events (``data:<line>``, the framing both
+    DashScope SDKs read), following the job until it ends. What a real frame holds is not documented."""
+    sandbox, job_id = sandbox_of(request), _job(request).id
+    interval = min(0.2, max(sandbox.job_seconds / 50, 0.02))
+    deadline = time.monotonic() + max(60.0, sandbox.job_seconds * 3)  # a stream never outlives a stuck job
+
+    async def frames() -> AsyncIterator[str]:
+        sent = 0
+        while True:
+            job = current_job(sandbox, job_id)
+            with sandbox.state.lock:
+                lines = log_lines(job) if job else []
+                ended = job is None or job.status in ("succeeded", "failed", "cancelled")
+            for number, line in enumerate(lines[sent:], start=sent + 1):
+                yield f"id:{number}\nevent:result\ndata:{line}\n\n"
+            sent = max(sent, len(lines))
+            if ended or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(interval)
+
+    return StreamingResponse(frames(), media_type="text/event-stream")
+
+
 ROUTES = [
     Route("/files", upload_files, methods=["POST"]),
     Route("/files", list_files, methods=["GET"]),
@@ -240,6 +277,7 @@ ROUTES = [
     Route("/fine-tunes/{job_id}", delete_job, methods=["DELETE"]),
     Route("/fine-tunes/{job_id}/cancel", cancel_job, methods=["POST"]),
     Route("/fine-tunes/{job_id}/logs", job_logs, methods=["GET"]),
+    Route("/fine-tunes/{job_id}/stream", stream_events, methods=["GET"]),
     *deployments.ROUTES,
 ]
 DOWNLOAD_ROUTES = [Route("/_sandbox/files/{file_id}", download, methods=["GET"])]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sandbox.bailian_shapes import answer, clock, page
+from sandbox.bailian_shapes import ACCOUNT, answer, clock, page
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError
 from sandbox.inputs import json_object
@@ -33,7 +33,7 @@ def _deployment_json(sandbox: Sandbox, deployment: DeploymentRecord, status: str
             "gmt_modified": clock(deployment.created_at), "status": status, "model_name": deployment.model,
             "base_model": job.base if job else "", "base_capacity": 1, "capacity": 1,
             "ready_capacity": 1 if status == "RUNNING" else 0, "workspace_id": "ws-sandbox",
-            "charge_type": "post_paid", "plan": deployment.plan}
+            "charge_type": "post_paid", "plan": deployment.plan, "creator": ACCOUNT, "modifier": ACCOUNT}
 
 
 async def create_deployment(request: Request) -> JSONResponse:

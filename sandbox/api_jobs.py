@@ -239,6 +239,18 @@ def _control(action: str) -> Any:
     return handler
 
 
+async def delete_job(request: Request) -> JSONResponse:
+    """Zhipu's DELETE /fine_tuning/jobs/{id} (its SDK's ``jobs.delete``): the job goes, the model it made
+    stays. The SDK reads the answer as a job, so the deleted job is what comes back."""
+    sandbox = sandbox_of(request)
+    job = _job(request)
+    with sandbox.state.lock:
+        sandbox.state.jobs.pop(job.id, None)
+        sandbox.state.save()
+        return JSONResponse(job_json(job))
+
+
+ZHIPU_ROUTES = [Route("/fine_tuning/jobs/{job_id}", delete_job, methods=["DELETE"])]
 ROUTES = [
     Route("/fine_tuning/jobs", create_job, methods=["POST"]),
     Route("/fine_tuning/jobs", list_jobs, methods=["GET"]),

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from sandbox import api_jobs
 from sandbox.catalogue import BASE_MODELS, MODEL_CREATED, base_model, offered
 from sandbox.context import sandbox_of
 from sandbox.errors import ApiError
@@ -63,7 +64,9 @@ async def delete_fine_tuned(request: Request) -> JSONResponse:
     return JSONResponse({"request_id": model_id, "model_name": model_id, "delete_status": "deleted"})
 
 
-ZHIPU_ROUTES = [Route("/fine_tuning/fine_tuned_models/{model_id:path}", delete_fine_tuned, methods=["DELETE"])]
+# Zhipu's own paths (mounted with its dialect only): its fine-tuned models' and its jobs' deletion.
+ZHIPU_ROUTES = [Route("/fine_tuning/fine_tuned_models/{model_id:path}", delete_fine_tuned, methods=["DELETE"]),
+                *api_jobs.ZHIPU_ROUTES]
 ROUTES = [
     Route("/models", list_models, methods=["GET"]),
     Route("/models/{model_id:path}", get_model, methods=["GET"]),

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox import api_bailian, api_chat, api_files, api_jobs, api_models
+from sandbox import api_bailian, api_chat, api_files, api_fireworks, api_jobs, api_models, api_together
 from sandbox.catalogue import DIALECTS, PREFIXES, SANDBOX_NOTICE
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request, error_response
@@ -144,6 +144,10 @@ def _api_routes(dialect: str) -> list[BaseRoute]:
     if dialect == "bailian":
         return [Mount(PREFIXES["bailian"], routes=api_bailian.ROUTES),
                 Mount("/compatible-mode/v1", routes=api_chat.ROUTES), *api_bailian.DOWNLOAD_ROUTES]
+    if dialect == "together":
+        return [Mount(PREFIXES["together"], routes=api_together.ROUTES), *api_together.UPLOAD_ROUTES]
+    if dialect == "fireworks":
+        return api_fireworks.ROUTES
     openai_routes = [*api_models.ROUTES, *api_files.ROUTES, *api_jobs.ROUTES, *api_chat.ROUTES]
     kept = [r for r in openai_routes if not any((r.path, m) in LEFT_OUT[dialect] for m in r.methods or ())]
     if dialect == "zhipu":

@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse
 
 from sandbox.inputs import query_number
 
+ACCOUNT = "1000000000000000"  # the account's numeric id: user_identity, creator and modifier of what it makes
+
 
 def answer(key: str, value: Any) -> JSONResponse:
     return JSONResponse({"request_id": uuid.uuid4().hex, key: value})

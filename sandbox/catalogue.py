@@ -43,9 +43,20 @@ BASE_MODELS = (
     BaseModel("qwen2.5-72b-instruct", 32_768, provider="bailian"),
     BaseModel("qwen-turbo-0624", 32_768, provider="bailian"),
     BaseModel("qwen-plus-0723", 32_768, provider="bailian"),
+    # Together AI (docs.together.ai, "Supported models" of fine-tuning)
+    BaseModel("meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", 65_536, provider="together"),
+    BaseModel("meta-llama/Llama-3.3-70B-Instruct-Reference", 65_536, provider="together"),
+    BaseModel("Qwen/Qwen3-8B", 32_768, provider="together"),
+    BaseModel("Qwen/Qwen2.5-7B-Instruct", 32_768, provider="together"),
+    # Fireworks AI (its model library, "Tunable")
+    BaseModel("accounts/fireworks/models/llama-v3p1-8b-instruct", 65_536, provider="fireworks"),
+    BaseModel("accounts/fireworks/models/llama-v3p3-70b-instruct", 65_536, provider="fireworks"),
+    BaseModel("accounts/fireworks/models/qwen3-8b", 32_768, provider="fireworks"),
+    BaseModel("accounts/fireworks/models/qwen2p5-7b-instruct", 32_768, provider="fireworks"),
 )
-DIALECTS = ("openai", "azure", "zhipu", "bailian")
-PREFIXES = {"openai": "/v1", "azure": "/openai/v1", "zhipu": "/api/paas/v4", "bailian": "/api/v1"}
+DIALECTS = ("openai", "azure", "zhipu", "bailian", "together", "fireworks")
+PREFIXES = {"openai": "/v1", "azure": "/openai/v1", "zhipu": "/api/paas/v4", "bailian": "/api/v1", "together": "/v1",
+            "fireworks": "/v1"}
 ALIASES = {"gpt-4.1": "gpt-4.1-2025-04-14", "gpt-4.1-mini": "gpt-4.1-mini-2025-04-14",
            "gpt-4.1-nano": "gpt-4.1-nano-2025-04-14", "gpt-4o": "gpt-4o-2024-08-06",
            "gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-3.5-turbo": "gpt-3.5-turbo-0125"}

@@ -29,7 +29,9 @@ def error_response(status: int, message: str, code: str | None = None, param: st
                    dialect: str = "openai") -> JSONResponse:
     body: dict[str, Any]
     if dialect == "bailian":
-        body = {"request_id": uuid.uuid4().hex, "code": BAILIAN_CODES.get(status, "InternalError"), "message": message}
+        own = code if code and code[:1].isupper() else None  # one of its own words, e.g. UnsupportedOperation
+        body = {"request_id": uuid.uuid4().hex, "code": own or BAILIAN_CODES.get(status, "InternalError"),
+                "message": message}
     elif dialect == "zhipu":
         body = {"error": {"code": code if code and code.isdigit() else "1210" if status == 400 else str(status),
                           "message": message}}

@@ -51,8 +51,10 @@ def job_json(job: JobRecord) -> dict[str, Any]:
 
 def _zhipu_job(job: JobRecord) -> dict[str, Any]:
     """Zhipu's job: OpenAI's fields minus method and metadata, its own status words, times in milliseconds."""
+    created = int(job.created_at * 1000)
+    finished = job.finished_at and max(job.finished_at * 1000, created)  # whole seconds: never before creation
     return {"id": job.id, "request_id": job.request_id, "object": "fine_tuning.job",
-            "created_at": int(job.created_at * 1000), "finished_at": job.finished_at and job.finished_at * 1000,
+            "created_at": created, "finished_at": finished,
             "model": job.model, "fine_tuned_model": job.fine_tuned_model,
             "status": ZHIPU_STATUSES.get(job.status, job.status),
             "hyperparameters": {"n_epochs": str(job.hyperparameters["n_epochs"])}, "training_file": job.training_file,
@@ -66,8 +68,8 @@ def event_json(event: dict[str, Any], dialect: str = "openai") -> dict[str, Any]
     data = event.get("data") or {}
     metrics = {"current_steps": data.get("step"), "total_steps": data.get("total_steps"),
                "loss": data.get("train_loss"), "eval_loss": data.get("valid_loss")}
-    # Zhipu sends its numbers as text
-    return event | {"data": {k: str(v) for k, v in metrics.items() if v is not None}}
+    # Its SDK types the step counts as integers and the losses as text or numbers; the docs show text.
+    return event | {"data": {k: v if k.endswith("_steps") else str(v) for k, v in metrics.items() if v is not None}}
 
 
 def checkpoint_json(checkpoint: dict[str, Any]) -> dict[str, Any]:

@@ -127,7 +127,7 @@ class BailianProvider(Provider):
         found = await self._get("/files", page_no=1, page_size=100)
         files = [as_dict(f) for f in found.get("files") or [] if isinstance(f, dict)]
         return sorted((FileInfo(text(f.get("file_id")), text(f.get("name")), integer(f.get("size")) or 0,
-                                timestamp(f.get("gmt_create")) or 0, text(f.get("purpose")))
+                                timestamp(f.get("gmt_create") or f.get("upload_time")) or 0, text(f.get("purpose")))
                        for f in files), key=lambda f: -f.created_at)
 
     async def delete_file(self, file_id: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from core.i18n import tr
 from core.providers.base import Deployment, our_status
 from core.providers.payloads import as_dict, integer, number, text, timestamp
-from core.providers.records import Job, JobEvent, MetricPoint
+from core.providers.records import Hyperparameters, Job, JobEvent, MetricPoint
 
 JOB_STATUSES = {"pending": "queued", "queuing": "queued", "running": "running", "canceling": "cancelling",
                 "succeeded": "succeeded", "failed": "failed", "canceled": "cancelled", "suspended": "paused"}
@@ -34,15 +34,32 @@ def _first(values: Any) -> str:
     return text(values[0]) if isinstance(values, list) and values else ""
 
 
+def _tokens(usage: Any) -> int | None:
+    """A job's usage: a bare token count, or (as the DashScope 2.x SDK also allows) {"total_tokens": N}."""
+    return integer(as_dict(usage).get("total_tokens")) if isinstance(usage, dict) else integer(usage)
+
+
+def _hyperparameters(value: Any) -> Hyperparameters:
+    """Bailian's hyper_parameters; its learning rate (often text, "1.6e-5") as our multiplier of 1e-5."""
+    hyper = as_dict(value)
+    rate = number(hyper.get("learning_rate"))
+    return Hyperparameters(integer(hyper.get("n_epochs")), integer(hyper.get("batch_size")),
+                           None if rate is None else round(rate / 1e-5, 6))
+
+
 def job_from_bailian(value: Any) -> Job:
+    """A job from ``output`` (or one of ``output.jobs``). ``finetuned_output`` counts only once the job
+    succeeded: the DashScope SDK wants it in every answer, the docs name it the finished model's id."""
     data = as_dict(value)
     training_type = text(data.get("training_type"))
     message = text(data.get("message") or data.get("error_message")) or None
+    status = our_status(data.get("status"), JOB_STATUSES)
     return Job(
         id=text(data.get("job_id")), model=text(data.get("model") or data.get("base_model")),
-        status=our_status(data.get("status"), JOB_STATUSES), created_at=timestamp(data.get("create_time")) or 0,
-        fine_tuned_model=text(data.get("finetuned_output")) or None, finished_at=timestamp(data.get("end_time")),
-        trained_tokens=integer(data.get("usage")), training_file=_first(data.get("training_file_ids")),
+        status=status, created_at=timestamp(data.get("create_time")) or 0,
+        fine_tuned_model=text(data.get("finetuned_output")) or None if status == "succeeded" else None,
+        finished_at=timestamp(data.get("end_time")), hyperparameters=_hyperparameters(data.get("hyper_parameters")),
+        trained_tokens=_tokens(data.get("usage")), training_file=_first(data.get("training_file_ids")),
         validation_file=_first(data.get("validation_file_ids")) or None,
         error_code=text(data.get("code")) or None if message else None, error_message=message,
         method="dpo" if training_type.startswith("dpo") else "supervised", raw_status=text(data.get("status")))

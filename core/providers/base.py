@@ -11,7 +11,7 @@ import logging
 import re
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +23,16 @@ from core.fileio import write_atomically
 from core.i18n import tr
 from core.paths import cache_dir
 from core.providers.catalogue import known_models
-from core.providers.records import BaseModel, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
+from core.providers.records import (
+    BaseModel,
+    Checkpoint,
+    DownloadProgress,
+    Job,
+    JobEvent,
+    JobRequest,
+    MetricPoint,
+    OfferedModel,
+)
 
 if TYPE_CHECKING:
     import openai
@@ -33,6 +42,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]  # bytes sent, bytes in all
 MIB = 1024 * 1024
+DOWNLOAD_SOURCES = ("modelscope", "huggingface")  # where base models come from: ModelScope is reachable in China
+EXPORT_FORMATS = ("adapter", "merged", "gguf")  # a trained model as LoRA adapter, merged model folder, GGUF
 MAX_PAGES = 1000  # pages of one listing read at most (100,000 jobs or events at 100 a page)
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -56,6 +67,9 @@ class Capabilities:
     max_file_bytes: int = 8 * 1024 * MIB
     file_bom: bool = False  # training files must be UTF-8 with a byte-order mark
     model_name: str = "ft:{base}:<org>:{suffix}:<id>"  # what a fine-tuned model will be called
+    downloads_models: bool = False  # base models are downloaded to this computer first (offered_models)
+    billed: bool = True  # training costs money (False: only time, on this computer)
+    exports_models: bool = False  # a trained model can be written to a folder (export_model, EXPORT_FORMATS)
 
 
 class Access(StrEnum):
@@ -64,6 +78,7 @@ class Access(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     UNKNOWN = "unknown"
+    NEEDS_SETUP = "needs_setup"  # this computer lacks what training needs; the detail says how to add it
 
 
 @dataclass(frozen=True)
@@ -229,6 +244,10 @@ class Provider(ABC):
     @abstractmethod
     async def file_content(self, file_id: str) -> bytes: ...
 
+    async def file_name(self, file_id: str) -> str:
+        """The name a file was stored under ("" where the provider does not say)."""
+        return ""
+
     # -- jobs ------------------------------------------------------------------------------------------
     async def create_job(self, request: JobRequest) -> Job:
         """Create the job once. Creation is never retried blindly: after a network error the job is looked
@@ -306,6 +325,29 @@ class Provider(ABC):
     async def training_markers(self, model_id: str) -> tuple[str, str]:
         """(separator, stop) of a legacy completion model's training data; ("", "") if unknown."""
         return "", ""
+
+    async def training_seconds(self, model: str, tokens: int) -> float | None:
+        """How long training ``tokens`` tokens (all epochs) on ``model`` should take; None where unknown."""
+        return None
+
+    # -- base models downloaded to this computer (capabilities.downloads_models) -----------------------
+    async def offered_models(self) -> list[OfferedModel]:
+        """The base models it can download, with what each needs and whether it fits."""
+        raise not_offered(tr("downloading base models"))
+
+    def download_model(self, model_id: str, source: str, mirror: str = "") -> AsyncIterator[DownloadProgress]:
+        """Download ``model_id`` from ``source`` (DOWNLOAD_SOURCES), yielding progress until it ends; cancelling
+        the iteration cancels the download (what arrived is kept, and a later download resumes)."""
+        raise not_offered(tr("downloading base models"))
+
+    async def remove_base_model(self, model_id: str) -> None:
+        """Delete a downloaded base model's files."""
+        raise not_offered(tr("downloading base models"))
+
+    async def export_model(self, model_id: str, kind: str, folder: Path) -> list[Path]:
+        """Write ``model_id`` into a new folder inside ``folder`` as ``kind`` (EXPORT_FORMATS); the files written.
+        Cancelling stops the export."""
+        raise not_offered(tr("exporting models"))
 
     # -- deployments -----------------------------------------------------------------------------------
     async def deployments(self) -> list[Deployment]:

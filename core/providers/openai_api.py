@@ -209,6 +209,12 @@ class OpenAIProvider(Provider):
         with response_limit(DOWNLOAD_LIMIT):
             return (await call(self.client.files.content(file_id))).read()
 
+    async def file_name(self, file_id: str) -> str:
+        try:
+            return text(as_dict(await call(self.client.files.retrieve(file_id))).get("filename"))
+        except CoreError:
+            return ""
+
     # -- jobs ------------------------------------------------------------------------------------------
     def job(self, value: Any) -> Job:
         return job_from_openai(value, self.statuses)

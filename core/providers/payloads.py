@@ -77,12 +77,17 @@ def strings(value: Any) -> dict[str, str]:
     return {str(k): text(v) for k, v in value.items()} if isinstance(value, Mapping) else {}
 
 
+def _chosen(value: int | None) -> int | None:
+    """A count the provider chose; Azure reports "auto" as -1 (its API specification's examples)."""
+    return value if value is not None and value > 0 else None
+
+
 def hyperparameters(data: Mapping[str, Any]) -> Hyperparameters:
     """A job's hyperparameters from its method (or the older top-level field); "auto" and oddities are None."""
     method = as_dict(data.get("method"))
     found = as_dict(as_dict(method.get(text(method.get("type")))).get("hyperparameters")) or as_dict(
         data.get("hyperparameters"))
-    return Hyperparameters(integer(found.get("n_epochs")), integer(found.get("batch_size")),
+    return Hyperparameters(_chosen(integer(found.get("n_epochs"))), _chosen(integer(found.get("batch_size"))),
                            number(found.get("learning_rate_multiplier")), number(found.get("beta")))
 
 

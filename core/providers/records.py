@@ -92,3 +92,37 @@ class BaseModel:
     context_tokens: int | None
     own: bool = False  # a fine-tuned model of this account (continued training)
     shutdown: str | None = None  # announced shutdown date, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class OfferedModel:
+    """A base model the provider trains only once it is downloaded to this computer (its catalogue)."""
+
+    id: str
+    title: str
+    parameters: int
+    download_bytes: int
+    memory_bytes: int  # what training it needs on the device it would use
+    licence: str
+    licence_url: str
+    installed: bool
+    fits: bool
+    verdict: str  # in plain words: why it fits or not, on which device
+    gated: bool = False  # the hub asks the user to accept its licence first
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """How far a model's download has got."""
+
+    model: str
+    done_bytes: int
+    total_bytes: int
+    bytes_per_second: float = 0.0
+    eta_seconds: float | None = None
+    state: str = "running"  # running | done | failed | cancelled
+    error: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.state != "running"

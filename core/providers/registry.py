@@ -6,11 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from core.providers import azure, bailian, openai_api, zhipu
+from core.providers import azure, bailian, fireworks, openai_api, this_computer, together, zhipu
 from core.providers.spec import ProviderSpec
 
-SPECS: tuple[ProviderSpec, ...] = (openai_api.OPENAI, azure.SPEC, zhipu.SPEC, bailian.SPEC, openai_api.COMPATIBLE,
-                                   openai_api.SANDBOX)
+SPECS: tuple[ProviderSpec, ...] = (openai_api.OPENAI, azure.SPEC, zhipu.SPEC, bailian.SPEC, together.SPEC,
+                                   fireworks.SPEC, openai_api.COMPATIBLE, this_computer.SPEC, openai_api.SANDBOX)
 # Any server that speaks the OpenAI shape: a profile of a kind this version does not know, a --base-url without
 # --provider.
 GENERIC = openai_api.COMPATIBLE

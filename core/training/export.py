@@ -85,6 +85,16 @@ async def _save_file(provider: Provider, file_id: str, path: Path, decode: bool 
     write_atomically(path, decode_result_file(content).encode() if decode else content, sync=False)
 
 
+async def _save_result(provider: Provider, file_id: str, target: Path, number: int) -> None:
+    """A result file: the metrics CSV as result_N.csv (decoded where the API serves it base64-encoded); any other
+    result (a trained adapter's files, on this computer) byte for byte under its own name."""
+    name = await provider.file_name(file_id)
+    if name and not name.lower().endswith(".csv"):
+        await _save_file(provider, file_id, inside(target, safe_name(name)))
+    else:
+        await _save_file(provider, file_id, inside(target, f"result_{number}.csv"), decode=True)
+
+
 def _json(path: Path, value: object) -> None:
     write_atomically(path, json.dumps(value, ensure_ascii=False, indent=1), sync=False)
 
@@ -109,7 +119,7 @@ async def _save_job(provider: Provider, job: Job, target: Path) -> None:
     await _save_list(inside(target, "events.json"), lambda: provider.all_events(job.id))
     await _save_list(inside(target, "checkpoints.json"), lambda: provider.checkpoints(job.id))
     for number, file_id in enumerate(job.result_files):
-        await _save_file(provider, file_id, inside(target, f"result_{number + 1}.csv"), decode=True)
+        await _save_result(provider, file_id, target, number + 1)
     for name, file_id in (("training.jsonl", job.training_file), ("validation.jsonl", job.validation_file)):
         if file_id:
             await _save_file(provider, file_id, inside(target, name))

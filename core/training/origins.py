@@ -1,5 +1,5 @@
-"""Which job a retrained job re-creates. OpenAI-shaped providers keep the link in the job's metadata; Zhipu and
-Bailian keep no metadata, so the link is also kept on this computer, in the target profile's store."""
+"""Which job a retrained job re-creates. OpenAI-shaped providers keep the link in the job's metadata; some
+providers keep no metadata, so the link is also kept on this computer, in the target profile's store."""
 
 from __future__ import annotations
 

@@ -63,6 +63,8 @@ class StartPlan:
     cost: Estimate
     model_name: str  # what the new model will be called
     suffix: str
+    seconds: float | None = None  # how long training should take, where the provider can tell (this computer)
+    billed: bool = True  # False where training costs nothing but time (this computer)
 
 
 Confirm = Callable[[StartPlan], Awaitable[bool]]
@@ -127,6 +129,8 @@ async def check_access(provider: Provider) -> None:
         access = await provider.training_access()
     except CoreError:
         return  # the start itself will show what is wrong with the connection
+    if access is not None and access.access == Access.NEEDS_SETUP:
+        raise CoreError(tr("Training on this computer needs an optional part that is not installed."), access.detail)
     if access is not None and access.access == Access.CLOSED:
         raise CoreError(tr("This account can no longer create fine-tuning jobs, so nothing was uploaded."),
                         tr("Export your jobs and files, then add a profile for another provider in Settings and "
@@ -149,7 +153,8 @@ async def start_job(provider: Provider, request: StartRequest, confirm: Confirm,
     report = training.report
     cost = estimate(request.model, report.tokens.total, report.examples, request.hyperparameters.n_epochs)
     plan = StartPlan(training, validation, cost, model_name_preview(request.model, suffix, provider.capabilities),
-                     suffix)
+                     suffix, await provider.training_seconds(request.model, cost.billed_tokens),
+                     provider.capabilities.billed)
     if not await confirm(plan):
         return None
     step(Step.UPLOADING, tr("Uploading {name}…").format(name=training.upload.name))

@@ -56,12 +56,14 @@ class NamePreview(QWidget):
 class JobForm(Retranslating, QWidget):
     browse_clicked = Signal(str)  # "training" or "validation"
     start_clicked = Signal()
+    get_models_clicked = Signal()  # the provider downloads base models to this computer first
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.training_edit, self.validation_edit = QLineEdit(), QLineEdit()
         self.browse_training, self.browse_validation = QPushButton(), QPushButton()
         self.model_combo = QComboBox(editable=True)
+        self.get_models_button = QPushButton()
         self.suffix_edit, self.preview = QLineEdit(), NamePreview()
         self.method_combo = QComboBox()
         self.method_combo.addItems(["", ""])
@@ -81,7 +83,10 @@ class JobForm(Retranslating, QWidget):
             row.addWidget(edit, 1)
             row.addWidget(button)
             self.form.addRow(label, row)
-        for label, widget in zip(self.labels[2:], (self.model_combo, self.suffix_edit, self.preview,
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_combo, 1)
+        model_row.addWidget(self.get_models_button)
+        for label, widget in zip(self.labels[2:], (model_row, self.suffix_edit, self.preview,
                                                    self.method_combo, self.epochs, self.batch_size,
                                                    self.lr_multiplier, self.beta, self.seed, self.metadata_edit),
                                  strict=True):
@@ -90,6 +95,7 @@ class JobForm(Retranslating, QWidget):
         self.browse_training.clicked.connect(lambda: self.browse_clicked.emit("training"))
         self.browse_validation.clicked.connect(lambda: self.browse_clicked.emit("validation"))
         self.start_button.clicked.connect(self.start_clicked)
+        self.get_models_button.clicked.connect(self.get_models_clicked)
         self.suffix_edit.textChanged.connect(lambda _: self._show_preview())
         self.model_combo.currentTextChanged.connect(lambda _: self._show_preview())
         self.method_combo.currentIndexChanged.connect(lambda _: self._show_method())
@@ -108,6 +114,9 @@ class JobForm(Retranslating, QWidget):
         self.training_edit.setPlaceholderText(self.tr("a JSONL file, or Send to Training in the Dataset tab"))
         self.model_combo.setToolTip(self.tr("Pick a base model or one of your fine-tuned models to continue "
                                             "training it; you can also type a model id."))
+        self.get_models_button.setText(self.tr("Get models…"))
+        self.get_models_button.setToolTip(self.tr("Download a base model to this computer, or use a model folder "
+                                                  "already on disk"))
         self.suffix_edit.setPlaceholderText(self.tr("e.g. support-v1 (optional)"))
         self.method_combo.setItemText(0, self.tr("Supervised (examples of good answers)"))
         self.method_combo.setItemText(1, self.tr("DPO (preferred and non-preferred answers)"))
@@ -136,6 +145,7 @@ class JobForm(Retranslating, QWidget):
                               else self.tr("This provider does not take a validation file."))
         if not capabilities.supports_validation_file:
             self.validation_edit.clear()
+        self.get_models_button.setVisible(capabilities.downloads_models)
         self.seed.setEnabled(capabilities.supports_seed)
         self.seed.setToolTip("" if capabilities.supports_seed else self.tr("This provider does not take a seed."))
         self._show_preview()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from core.clock import duration_text
 from core.errors import CoreError
 from core.i18n import tr
 from core.providers.base import Provider
@@ -22,7 +23,9 @@ ShowProgress = Callable[[int, int], None]  # (done, total) of an upload
 def plan_details(plan: StartPlan) -> str:
     """The small print under the cost question: prices' date, the model's name, files that were converted."""
     lines = [tr("Prices as of {date}; this is an estimate. The new model will be called {name}.").format(
-        date=plan.cost.prices_as_of, name=plan.model_name)]
+        date=plan.cost.prices_as_of, name=plan.model_name) if plan.billed else
+             tr("The time is an estimate for this computer. The new model will be called {name}.").format(
+                 name=plan.model_name)]
     for prepared in (plan.training, plan.validation):
         if prepared is not None and prepared.converted:
             lines.append(tr("{name} is uploaded as {upload} ({what}).").format(
@@ -32,6 +35,12 @@ def plan_details(plan: StartPlan) -> str:
 
 def cost_question(plan: StartPlan) -> str:
     cost = plan.cost
+    if not plan.billed:
+        return tr("Train {model} on {n} examples for {epochs} epochs on this computer: about {tokens} tokens, "
+                  "{time}. Nothing is billed.").format(
+            model=cost.model, n=f"{plan.training.report.examples:,}", epochs=cost.epochs,
+            tokens=f"{cost.billed_tokens:,}",
+            time=duration_text(plan.seconds) if plan.seconds is not None else tr("time unknown"))
     price = f"${cost.usd:,.2f}" if cost.usd is not None else tr("an unknown amount (no price for this model)")
     return tr("Train {model} on {n} examples for {epochs} epochs: about {billed} billed tokens, {price}.").format(
         model=cost.model, n=f"{plan.training.report.examples:,}", epochs=cost.epochs,

@@ -320,12 +320,40 @@
         <translation>运行离线练习服务（不产生费用）</translation>
     </message>
     <message>
+        <source>The local server could not listen on {host}:{port}.</source>
+        <translation>本地服务器无法在 {host}:{port} 上监听。</translation>
+    </message>
+    <message>
+        <source>Warning: the local server listens on {host}, so other computers on your network can reach it and use this computer to train and answer. Use --host 127.0.0.1 unless you mean it.</source>
+        <translation>警告：本地服务器正在监听 {host}，局域网中的其他电脑可以访问它，并借用本机进行训练和回答。除非确有此意，否则请使用 --host 127.0.0.1。</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+C to stop.</source>
+        <translation>按 Ctrl+C 停止。</translation>
+    </message>
+    <message>
+        <source>Local server stopped.</source>
+        <translation>本地服务器已停止。</translation>
+    </message>
+    <message>
+        <source>run the server that trains and answers on this computer</source>
+        <translation>运行在本机上训练和回答的服务器</translation>
+    </message>
+    <message>
         <source>address to listen on (default: 127.0.0.1)</source>
         <translation>监听地址（默认：127.0.0.1）</translation>
     </message>
     <message>
         <source>port (default: 0, any free port)</source>
         <translation>端口（默认 0，即任意空闲端口）</translation>
+    </message>
+    <message>
+        <source>where its files, jobs and trained models are kept (default: the app&apos;s)</source>
+        <translation>其文件、任务和训练好的模型的存放位置（默认：应用自己的位置）</translation>
+    </message>
+    <message>
+        <source>where downloaded base models are kept (default: the app&apos;s)</source>
+        <translation>下载的基础模型的存放位置（默认：应用自己的位置）</translation>
     </message>
     <message>
         <source>keep files, jobs and models in this folder across restarts</source>
@@ -418,6 +446,10 @@
     <message>
         <source>Models already trained keep answering until their shutdown date. To train again, export your jobs and files and add a profile for another provider in Settings.</source>
         <translation>已训练好的模型在下线日期之前仍可回答。若要再次训练，请导出任务和文件，并在“设置”中添加其他服务商的配置。</translation>
+    </message>
+    <message>
+        <source>Training on this computer needs an optional part that is not installed.</source>
+        <translation>在本机上训练需要一个尚未安装的可选组件。</translation>
     </message>
     <message>
         <source>This account can create fine-tuning jobs.</source>
@@ -750,6 +782,14 @@
     <message>
         <source>See the list of profiles in Settings.</source>
         <translation>可以在“设置”中查看配置列表。</translation>
+    </message>
+    <message>
+        <source>Training on this computer is not available in this build.</source>
+        <translation>此版本不支持在本机上训练。</translation>
+    </message>
+    <message>
+        <source>Choose or add a profile of a provider.</source>
+        <translation>请选择或添加一个服务商配置。</translation>
     </message>
     <message>
         <source>The Sandbox is not available in this build.</source>
@@ -1640,6 +1680,14 @@ after:
         <translation>{n} 条样本，{tokens} 个 token；用 {model} 训练 {epochs} 轮，约计费 {billed} 个 token，{price}（按 {date} 的价格估算）。</translation>
     </message>
     <message>
+        <source>{n} examples, {tokens} tokens; training {model} for {epochs} epochs on this computer takes {time} (an estimate). Nothing is billed.</source>
+        <translation>{n} 个示例，{tokens} 个 token；在本机上训练 {model} {epochs} 轮需要 {time}（估计值）。不会计费。</translation>
+    </message>
+    <message>
+        <source>an unknown time</source>
+        <translation>未知时长</translation>
+    </message>
+    <message>
         <source>The new model will be called {name}.</source>
         <translation>新模型将命名为 {name}。</translation>
     </message>
@@ -1850,6 +1898,14 @@ New model: {new}</source>
         <translation>通过 API 删除模型</translation>
     </message>
     <message>
+        <source>downloading base models</source>
+        <translation>下载基础模型</translation>
+    </message>
+    <message>
+        <source>exporting models</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
         <source>deploying models through its API</source>
         <translation>通过 API 部署模型</translation>
     </message>
@@ -2022,6 +2078,18 @@ New model: {new}</source>
         <translation>正在上传 {name}…</translation>
     </message>
     <message>
+        <source>The time is an estimate for this computer. The new model will be called {name}.</source>
+        <translation>该时长是针对本机的估计值。新模型将命名为 {name}。</translation>
+    </message>
+    <message>
+        <source>Train {model} on {n} examples for {epochs} epochs on this computer: about {tokens} tokens, {time}. Nothing is billed.</source>
+        <translation>在本机上用 {n} 个示例训练 {model} {epochs} 轮：约 {tokens} 个 token，{time}。不会计费。</translation>
+    </message>
+    <message>
+        <source>time unknown</source>
+        <translation>时长未知</translation>
+    </message>
+    <message>
         <source>an unknown amount (no price for this model)</source>
         <translation>金额未知（没有这个模型的价格）</translation>
     </message>
@@ -2174,6 +2242,18 @@ New model: {new}</source>
         <translation>附加在旧版模型提示词后面（\n 表示换行；默认取自其训练数据）</translation>
     </message>
     <message>
+        <source>Exporting {model} as {kind}…</source>
+        <translation>正在将 {model} 导出为 {kind}…</translation>
+    </message>
+    <message>
+        <source>Written into {folder}:</source>
+        <translation>已写入 {folder}：</translation>
+    </message>
+    <message>
+        <source>Import it into Ollama with: ollama create NAME -f Modelfile (in that folder).</source>
+        <translation>在该文件夹中运行以下命令即可导入 Ollama：ollama create NAME -f Modelfile。</translation>
+    </message>
+    <message>
         <source>Nothing was deployed.</source>
         <translation>没有部署任何模型。</translation>
     </message>
@@ -2224,6 +2304,18 @@ New model: {new}</source>
     <message>
         <source>remove without asking</source>
         <translation>不询问直接删除</translation>
+    </message>
+    <message>
+        <source>write a model trained on this computer into a folder, to run it anywhere</source>
+        <translation>将在本机上训练的模型写入文件夹，以便在任何地方运行</translation>
+    </message>
+    <message>
+        <source>adapter: the LoRA adapter; merged: a full model folder; gguf: for llama.cpp and Ollama (default: adapter)</source>
+        <translation>adapter：LoRA 适配器；merged：完整的模型文件夹；gguf：用于 llama.cpp 和 Ollama（默认：adapter）</translation>
+    </message>
+    <message>
+        <source>the folder to write into (a new folder is made inside it)</source>
+        <translation>要写入的文件夹（会在其中新建一个文件夹）</translation>
     </message>
     <message>
         <source>delete without asking</source>
@@ -2907,6 +2999,374 @@ New model: {new}</source>
         <source>Retrained from job {id}{model}{place}.</source>
         <translation>重新训练自任务 {id}{model}{place}。</translation>
     </message>
+    <message>
+        <source>about {n} seconds</source>
+        <translation>约 {n} 秒</translation>
+    </message>
+    <message>
+        <source>about {n} minutes</source>
+        <translation>约 {n} 分钟</translation>
+    </message>
+    <message>
+        <source>about {n} hours</source>
+        <translation>约 {n} 小时</translation>
+    </message>
+    <message>
+        <source>{model} is not in the list of models this computer can download.</source>
+        <translation>{model} 不在本机可下载的模型列表中。</translation>
+    </message>
+    <message>
+        <source>Choose one of: {names}; or pick a model folder already on disk.</source>
+        <translation>请从以下模型中选择：{names}；或选择磁盘上已有的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Unknown download source {source}.</source>
+        <translation>未知的下载来源 {source}。</translation>
+    </message>
+    <message>
+        <source>Choose ModelScope or Hugging Face.</source>
+        <translation>请选择魔搭 ModelScope 或 Hugging Face。</translation>
+    </message>
+    <message>
+        <source>The mirror address {address} is not a web address.</source>
+        <translation>镜像地址 {address} 不是有效的网址。</translation>
+    </message>
+    <message>
+        <source>Write it like {example}.</source>
+        <translation>请写成类似 {example} 的形式。</translation>
+    </message>
+    <message>
+        <source>The model hub listed a file outside the model&apos;s folder, so nothing was downloaded.</source>
+        <translation>模型平台列出了一个位于模型文件夹之外的文件，因此未下载任何内容。</translation>
+    </message>
+    <message>
+        <source>The hub or mirror is misbehaving; try the other source.</source>
+        <translation>模型平台或镜像出现异常；请尝试另一个来源。</translation>
+    </message>
+    <message>
+        <source>The model hub&apos;s list of files was not understood.</source>
+        <translation>无法识别模型平台返回的文件列表。</translation>
+    </message>
+    <message>
+        <source>Check the mirror address, or try the other source.</source>
+        <translation>请检查镜像地址，或尝试另一个来源。</translation>
+    </message>
+    <message>
+        <source>The model hub has no config.json for this model, so it is not a model folder.</source>
+        <translation>模型平台上没有此模型的 config.json，因此它不是一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Try the other source.</source>
+        <translation>请尝试另一个来源。</translation>
+    </message>
+    <message>
+        <source>The Hugging Face hub asks you to accept this model&apos;s licence first ({status}).</source>
+        <translation>Hugging Face 要求你先接受此模型的许可证（{status}）。</translation>
+    </message>
+    <message>
+        <source>Accept it on the model&apos;s page while signed in and give an access token, or download it from ModelScope.</source>
+        <translation>请登录后在模型页面上接受许可证，并提供访问令牌；或改从魔搭 ModelScope 下载。</translation>
+    </message>
+    <message>
+        <source>The model hub does not offer this model at this address ({status}).</source>
+        <translation>模型平台在此地址上没有提供此模型（{status}）。</translation>
+    </message>
+    <message>
+        <source>The model hub answered with an error ({status}).</source>
+        <translation>模型平台返回了错误（{status}）。</translation>
+    </message>
+    <message>
+        <source>This is usually temporary: try again later (the download resumes), or try the other source.</source>
+        <translation>这通常是暂时的：请稍后重试（下载会从中断处继续），或尝试另一个来源。</translation>
+    </message>
+    <message>
+        <source>The download of {name} was interrupted.</source>
+        <translation>{name} 的下载已中断。</translation>
+    </message>
+    <message>
+        <source>the file list</source>
+        <translation>文件列表</translation>
+    </message>
+    <message>
+        <source>Check the internet connection and the proxy, then start it again: it resumes where it stopped.</source>
+        <translation>请检查网络连接和代理，然后重新开始：下载会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>{name} arrived damaged (its checksum does not match), so it was deleted.</source>
+        <translation>{name} 下载后已损坏（校验和不匹配），已将其删除。</translation>
+    </message>
+    <message>
+        <source>Start the download again; if it keeps happening, try the other source or mirror.</source>
+        <translation>请重新开始下载；如果问题反复出现，请尝试另一个来源或镜像。</translation>
+    </message>
+    <message>
+        <source>The model hub resumed the download at the wrong place.</source>
+        <translation>模型平台从错误的位置继续下载。</translation>
+    </message>
+    <message>
+        <source>Start it again, or try the other source.</source>
+        <translation>请重新开始，或尝试另一个来源。</translation>
+    </message>
+    <message>
+        <source>The model hub sent more of {name} than it announced.</source>
+        <translation>模型平台发送的 {name} 数据超出了其声明的大小。</translation>
+    </message>
+    <message>
+        <source>Not enough disk space: the download needs about {need:,.1f} GB free; there are {have:,.1f} GB.</source>
+        <translation>磁盘空间不足：下载需要约 {need:,.1f} GB 可用空间；当前只有 {have:,.1f} GB。</translation>
+    </message>
+    <message>
+        <source>Free some space or choose another models folder, then start the download again.</source>
+        <translation>请释放一些空间或选择其他模型文件夹，然后重新开始下载。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the training file is not valid JSON.</source>
+        <translation>训练文件第 {line} 行不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the training file is not a JSON object.</source>
+        <translation>训练文件第 {line} 行不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The training file has no rows.</source>
+        <translation>训练文件中没有任何数据行。</translation>
+    </message>
+    <message>
+        <source>A training row has no &quot;messages&quot; list.</source>
+        <translation>有一行训练数据缺少 &quot;messages&quot; 列表。</translation>
+    </message>
+    <message>
+        <source>{count} rows were longer than {cap} tokens and were cut to that length.</source>
+        <translation>有 {count} 行超过了 {cap} 个 token，已截断到该长度。</translation>
+    </message>
+    <message>
+        <source>{count} rows had no assistant answer to learn from and were left out.</source>
+        <translation>有 {count} 行没有可供学习的助手回答，已被跳过。</translation>
+    </message>
+    <message>
+        <source>No row of the training file has an assistant answer to learn from.</source>
+        <translation>训练文件中没有任何一行包含可供学习的助手回答。</translation>
+    </message>
+    <message>
+        <source>A preference row needs input.messages, preferred_output and non_preferred_output.</source>
+        <translation>偏好数据行需要包含 input.messages、preferred_output 和 non_preferred_output。</translation>
+    </message>
+    <message>
+        <source>This model cannot be exported as GGUF here ({what}).</source>
+        <translation>无法在此将该模型导出为 GGUF（{what}）。</translation>
+    </message>
+    <message>
+        <source>Export the merged model folder and convert it with llama.cpp&apos;s convert_hf_to_gguf.py.</source>
+        <translation>请导出合并后的模型文件夹，再用 llama.cpp 的 convert_hf_to_gguf.py 进行转换。</translation>
+    </message>
+    <message>
+        <source>The model did not fit in memory. Choose a smaller model, shorten the rows, lower the batch size, or train on the processor instead of the graphics card.</source>
+        <translation>内存不足，放不下该模型。请选择更小的模型、缩短数据行、调小批大小，或改用处理器而不是显卡进行训练。</translation>
+    </message>
+    <message>
+        <source>The disk is full. Free some space (checkpoints need room) and resume the job.</source>
+        <translation>磁盘已满。请释放一些空间（检查点需要占用空间），然后继续该任务。</translation>
+    </message>
+    <message>
+        <source>The graphics card&apos;s driver could not be used. Install or update the NVIDIA driver, or train on the processor.</source>
+        <translation>无法使用显卡驱动。请安装或更新 NVIDIA 驱动，或改用处理器训练。</translation>
+    </message>
+    <message>
+        <source>The local training engine is not installed. Install it with: pip install &quot;finetune-studio[local]&quot;</source>
+        <translation>未安装本地训练引擎。请用以下命令安装：pip install &quot;finetune-studio[local]&quot;</translation>
+    </message>
+    <message>
+        <source>Training stopped because of an unexpected error: {error}</source>
+        <translation>训练因意外错误而停止：{error}</translation>
+    </message>
+    <message>
+        <source>The export stopped because of an unexpected error: {error}</source>
+        <translation>导出因意外错误而停止：{error}</translation>
+    </message>
+    <message>
+        <source>Fits: needs about {need} GB of GPU memory; {name} has {have} GB.</source>
+        <translation>装得下：需要约 {need} GB 显存；{name} 有 {have} GB。</translation>
+    </message>
+    <message>
+        <source>Too large: needs about {need} GB of GPU memory; this computer has {have} GB. Choose a smaller model.</source>
+        <translation>太大：需要约 {need} GB 显存；本机只有 {have} GB。请选择更小的模型。</translation>
+    </message>
+    <message>
+        <source>Too large for training on the processor: this computer has no suitable graphics card, and without one only models up to about 1.5B parameters train in a reasonable time. Choose a smaller model or use a cloud provider.</source>
+        <translation>太大，无法用处理器训练：本机没有合适的显卡，而没有显卡时，只有约 1.5B 参数以内的模型才能在合理的时间内训练完成。请选择更小的模型，或使用云端服务商。</translation>
+    </message>
+    <message>
+        <source>Too large: training on the processor needs about {need} GB of memory; this computer has {have} GB.</source>
+        <translation>太大：用处理器训练需要约 {need} GB 内存；本机只有 {have} GB。</translation>
+    </message>
+    <message>
+        <source>Fits, but slowly: with no suitable graphics card it trains on the processor at roughly {speed:,.0f} tokens per second, so 100,000 training tokens take about {hours:,.1f} hours.</source>
+        <translation>装得下，但较慢：没有合适的显卡，将用处理器训练，速度约为每秒 {speed:,.0f} 个 token，因此 100,000 个训练 token 约需 {hours:,.1f} 小时。</translation>
+    </message>
+    <message>
+        <source>Not enough disk space: the download needs about {need} GB free; there are {have} GB. Free some space or choose another models folder.</source>
+        <translation>磁盘空间不足：下载需要约 {need} GB 可用空间；当前只有 {have} GB。请释放一些空间或选择其他模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The local training server stopped as it started.</source>
+        <translation>本地训练服务器刚启动就停止了。</translation>
+    </message>
+    <message>
+        <source>The local training server did not start within {seconds} seconds.</source>
+        <translation>本地训练服务器未能在 {seconds} 秒内启动。</translation>
+    </message>
+    <message>
+        <source>Its last words: {line}</source>
+        <translation>它最后的输出：{line}</translation>
+    </message>
+    <message>
+        <source>It said nothing.</source>
+        <translation>它没有任何输出。</translation>
+    </message>
+    <message>
+        <source>The full output is in {path}.</source>
+        <translation>完整输出见 {path}。</translation>
+    </message>
+    <message>
+        <source>Another local server already uses this folder, at {url}.</source>
+        <translation>另一个本地服务器已在使用此文件夹，地址为 {url}。</translation>
+    </message>
+    <message>
+        <source>Use that server, or stop it first.</source>
+        <translation>请使用该服务器，或先将其停止。</translation>
+    </message>
+    <message>
+        <source>The key reaches no Fireworks account.</source>
+        <translation>该密钥无法访问任何 Fireworks 账户。</translation>
+    </message>
+    <message>
+        <source>Enter your account id (shown in Fireworks&apos; console) in the profile.</source>
+        <translation>请在配置中填写你的账户 ID（可在 Fireworks 控制台中找到）。</translation>
+    </message>
+    <message>
+        <source>&amp;Account ID</source>
+        <translation>账户 ID(&amp;A)</translation>
+    </message>
+    <message>
+        <source>optional: found from the key when left empty</source>
+        <translation>可选：留空时根据密钥自动获取</translation>
+    </message>
+    <message>
+        <source>Fireworks AI</source>
+        <translation>Fireworks AI</translation>
+    </message>
+    <message>
+        <source>Fireworks</source>
+        <translation>Fireworks</translation>
+    </message>
+    <message>
+        <source>Training on this computer needs PyTorch and the Hugging Face training libraries ({missing}), which are not installed. Close the app, run {command} in the app&apos;s Python environment (about 1–3 GB), then open the app again.</source>
+        <translation>在本机上训练需要 PyTorch 和 Hugging Face 训练库（{missing}），但它们尚未安装。请关闭应用，在应用的 Python 环境中运行 {command}（约 1–3 GB），然后重新打开应用。</translation>
+    </message>
+    <message>
+        <source>The download of {model} failed.</source>
+        <translation>{model} 下载失败。</translation>
+    </message>
+    <message>
+        <source>The export of {model} failed.</source>
+        <translation>{model} 导出失败。</translation>
+    </message>
+    <message>
+        <source>This computer (本机)</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Trains an open model (such as Qwen or Llama) on this computer with LoRA: nothing leaves the computer, nothing is billed, and the model is yours to export. An NVIDIA GPU or Apple Silicon is fast; the processor alone suits only small models.</source>
+        <translation>在本机上用 LoRA 训练开放模型（如 Qwen 或 Llama）：数据不会离开本机，不会计费，训练出的模型归你所有，可自由导出。有 NVIDIA 显卡或 Apple Silicon 时速度较快；只用处理器则仅适合小模型。</translation>
+    </message>
+    <message>
+        <source>LoRA (serverless chat for supported models, billed per token)</source>
+        <translation>LoRA（受支持的模型可无服务器对话，按 token 计费）</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning (chat on a dedicated endpoint, billed by the minute)</source>
+        <translation>全量微调（在专用端点上对话，按分钟计费）</translation>
+    </message>
+    <message>
+        <source>No fine-tuning job of this account made {model}.</source>
+        <translation>{model} 并非由此账户的微调任务生成。</translation>
+    </message>
+    <message>
+        <source>Only models made by your own jobs can be deleted.</source>
+        <translation>只能删除由你自己的任务生成的模型。</translation>
+    </message>
+    <message>
+        <source>LoRA models of bases that Together serves serverless answer at once. Other fine-tuned models answer only on a dedicated endpoint, billed by the minute while it runs: create one in Together&apos;s console ({url}), then chat with the endpoint&apos;s model name.</source>
+        <translation>如果 LoRA 模型的基础模型由 Together 以无服务器方式提供，则可立即回答。其他微调模型只能在专用端点上回答，端点运行期间按分钟计费：请在 Together 控制台（{url}）中创建端点，然后使用该端点的模型名称进行对话。</translation>
+    </message>
+    <message>
+        <source>Together AI</source>
+        <translation>Together AI</translation>
+    </message>
+    <message>
+        <source>Together</source>
+        <translation>Together</translation>
+    </message>
+    <message>
+        <source>The LoRA adapter (small): loads with transformers + peft, vLLM (--enable-lora) and LLaMA-Factory, on top of the same base model.</source>
+        <translation>LoRA 适配器（体积小）：可在同一基础模型之上，用 transformers + peft、vLLM（--enable-lora）和 LLaMA-Factory 加载。</translation>
+    </message>
+    <message>
+        <source>A full model folder with the adapter merged in: loads with transformers and vLLM like any model, and converts for llama.cpp and LM Studio.</source>
+        <translation>合并了适配器的完整模型文件夹：可像其他模型一样用 transformers 和 vLLM 加载，也可转换后用于 llama.cpp 和 LM Studio。</translation>
+    </message>
+    <message>
+        <source>One GGUF file and a Modelfile: runs in llama.cpp, LM Studio and Ollama (ollama create NAME -f Modelfile).</source>
+        <translation>一个 GGUF 文件和一个 Modelfile：可在 llama.cpp、LM Studio 和 Ollama 中运行（ollama create NAME -f Modelfile）。</translation>
+    </message>
+    <message>
+        <source>{done} GB of {total} GB</source>
+        <translation>{done} GB / {total} GB</translation>
+    </message>
+    <message>
+        <source>{n} MB/s</source>
+        <translation>{n} MB/s</translation>
+    </message>
+    <message>
+        <source>about {n} min left</source>
+        <translation>剩余约 {n} 分钟</translation>
+    </message>
+    <message>
+        <source>{n} GB</source>
+        <translation>{n} GB</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Memory to train</source>
+        <translation>训练所需内存</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>On this computer</source>
+        <translation>本机上</translation>
+    </message>
+    <message>
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <translation>装得下</translation>
+    </message>
+    <message>
+        <source>too big</source>
+        <translation>太大</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -3077,6 +3537,128 @@ New model: {new}</source>
     </message>
 </context>
 <context>
+    <name>ExportModelDialog</name>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <source>Write {model} into a folder, to run it anywhere.</source>
+        <translation>将 {model} 写入文件夹，以便在任何地方运行。</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Into folder:</source>
+        <translation>目标文件夹：</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>LoRA adapter</source>
+        <translation>LoRA 适配器</translation>
+    </message>
+    <message>
+        <source>Merged model</source>
+        <translation>合并后的模型</translation>
+    </message>
+    <message>
+        <source>GGUF for Ollama and llama.cpp</source>
+        <translation>适用于 Ollama 和 llama.cpp 的 GGUF</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export into which folder?</source>
+        <translation>导出到哪个文件夹？</translation>
+    </message>
+    <message>
+        <source>Choose the folder to export into.</source>
+        <translation>选择要导出到的文件夹。</translation>
+    </message>
+    <message>
+        <source>Written into {folder}: {names}</source>
+        <translation>已写入 {folder}：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>GetModelDialog</name>
+    <message>
+        <source>Models for this computer</source>
+        <translation>适用于本机的模型</translation>
+    </message>
+    <message>
+        <source>Download from:</source>
+        <translation>下载来源：</translation>
+    </message>
+    <message>
+        <source>ModelScope (魔搭, fast in China)</source>
+        <translation>ModelScope（魔搭，国内下载快）</translation>
+    </message>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>mirror address (optional), e.g. https://hf-mirror.com</source>
+        <translation>镜像地址（可选），例如 https://hf-mirror.com</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Use this model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <source>Remove from this computer…</source>
+        <translation>从本机移除…</translation>
+    </message>
+    <message>
+        <source>Use a model folder on disk…</source>
+        <translation>使用磁盘上的模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Choose a model to see whether it fits.</source>
+        <translation>选择一个模型，查看本机是否装得下。</translation>
+    </message>
+    <message>
+        <source>{model} is on this computer: choose “Use this model”.</source>
+        <translation>{model} 已在本机上：请选择“使用此模型”。</translation>
+    </message>
+    <message>
+        <source>Remove the model?</source>
+        <translation>移除该模型？</translation>
+    </message>
+    <message>
+        <source>Remove {model} from this computer? This frees {size}; models you trained from it stop working until it is downloaded again.</source>
+        <translation>要从本机移除 {model} 吗？这将释放 {size}；基于它训练的模型将无法使用，直到重新下载它。</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (it holds config.json)</source>
+        <translation>选择模型文件夹（其中包含 config.json）</translation>
+    </message>
+    <message>
+        <source>{folder} is not a model folder: it has no config.json.</source>
+        <translation>{folder} 不是模型文件夹：其中没有 config.json。</translation>
+    </message>
+    <message>
+        <source>Choose the folder a model was downloaded or saved into.</source>
+        <translation>选择模型下载或保存到的文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>JobDetail</name>
     <message>
         <source>Copy name</source>
@@ -3232,6 +3814,14 @@ New model: {new}</source>
     <message>
         <source>Pick a base model or one of your fine-tuned models to continue training it; you can also type a model id.</source>
         <translation>选择基础模型，或选择你微调过的模型继续训练；也可以直接输入模型 ID。</translation>
+    </message>
+    <message>
+        <source>Get models…</source>
+        <translation>获取模型…</translation>
+    </message>
+    <message>
+        <source>Download a base model to this computer, or use a model folder already on disk</source>
+        <translation>将基础模型下载到本机，或使用磁盘上已有的模型文件夹</translation>
     </message>
     <message>
         <source>e.g. support-v1 (optional)</source>
@@ -3514,6 +4104,14 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Delete…</source>
         <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Write the model into a folder to run it anywhere (adapter, merged model or GGUF)</source>
+        <translation>将模型写入文件夹，以便在任何地方运行（适配器、合并后的模型或 GGUF）</translation>
     </message>
     <message>
         <source>Refresh</source>

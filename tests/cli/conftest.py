@@ -38,5 +38,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
 
     yield run
     for each in services:
-        if each.sandbox is not None:
-            each.sandbox.stop()
+        for launcher in (each.sandbox, each.this_computer):
+            if launcher is not None:
+                launcher.stop()

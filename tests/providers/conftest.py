@@ -13,9 +13,10 @@ from sandbox.server import SandboxServer
 from tests.sandbox.conftest import chat_rows, jsonl
 
 KINDS = {"openai": ProfileKind.COMPATIBLE, "azure": ProfileKind.AZURE, "zhipu": ProfileKind.ZHIPU,
-         "bailian": ProfileKind.BAILIAN}
+         "bailian": ProfileKind.BAILIAN, "together": ProfileKind.TOGETHER, "fireworks": ProfileKind.FIREWORKS}
 BASE_MODELS = {"openai": "gpt-4o-mini-2024-07-18", "azure": "gpt-4o-mini-2024-07-18", "zhipu": "glm-4-flash",
-               "bailian": "qwen3-8b"}
+               "bailian": "qwen3-8b", "together": "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+               "fireworks": "accounts/fireworks/models/llama-v3p1-8b-instruct"}
 
 
 def profile_for(dialect: str, base_url: str, **changes: str):

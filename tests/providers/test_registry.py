@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.i18n import catalogue_path, load_ts, tr
-from core.profile import SANDBOX_KIND, Profile
+from core.profile import SANDBOX_KIND, THIS_COMPUTER_KIND, Profile
 from core.profiles import ProfileService
 from core.providers.base import Capabilities, Provider
 from core.providers.registry import GENERIC, SPECS, ProfileKind, addable, dialects, known_kind, spec_for
@@ -144,7 +144,7 @@ def outside_providers() -> list[Path]:
 
 def kinds_named(path: Path) -> list[str]:
     """Where ``path`` names a provider kind: as text ("zhipu") or as ProfileKind.ZHIPU."""
-    kinds = {spec.kind for spec in SPECS} - {SANDBOX_KIND}  # the built-in Sandbox is the app's own
+    kinds = {spec.kind for spec in SPECS} - {SANDBOX_KIND, THIS_COMPUTER_KIND}  # the app's own servers
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in kinds:
