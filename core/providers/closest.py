@@ -6,24 +6,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import CoreError
-from core.i18n import tr
+from core.i18n import QT_TR_NOOP, tr
 
 # The closest model for each size of source model, best first: (model, why). A target offering the source's own
 # model (Azure hosts OpenAI's) takes that one before any row.
+_OPEN_SMALL = QT_TR_NOOP("an open 8-billion-parameter chat model: for most tuned tasks close to gpt-4o-mini")
+_OPEN_LARGE = QT_TR_NOOP("an open 70-billion-parameter chat model, for work gpt-4o did")
 _SMALL = (
-    ("gpt-4o-mini-2024-07-18", "the same small GPT-4o model"),
-    ("gpt-4.1-mini-2025-04-14", "OpenAI's next small general chat model"),
-    ("glm-4-flash", "Zhipu's smallest general chat model: like gpt-4o-mini, cheap and fast"),
-    ("qwen3-8b", "Qwen's smallest general chat model: like gpt-4o-mini, cheap and fast"),
-    ("gpt-4.1-nano-2025-04-14", "OpenAI's smallest model"),
+    ("gpt-4o-mini-2024-07-18", QT_TR_NOOP("the same small GPT-4o model")),
+    ("gpt-4.1-mini-2025-04-14", QT_TR_NOOP("OpenAI's next small general chat model")),
+    ("glm-4-flash", QT_TR_NOOP("Zhipu's smallest general chat model: like gpt-4o-mini, cheap and fast")),
+    ("qwen3-8b", QT_TR_NOOP("Qwen's smallest general chat model: like gpt-4o-mini, cheap and fast")),
+    ("Qwen/Qwen3-8B", _OPEN_SMALL),
+    ("accounts/fireworks/models/qwen3-8b", _OPEN_SMALL),
+    ("meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", _OPEN_SMALL),
+    ("gpt-4.1-nano-2025-04-14", QT_TR_NOOP("OpenAI's smallest model")),
 )
 _LARGE = (
-    ("gpt-4o-2024-08-06", "the same large GPT-4o model"),
-    ("gpt-4.1-2025-04-14", "OpenAI's next large general chat model"),
-    ("glm-4-air-250414", "Zhipu's larger general chat model, for work gpt-4o did"),
-    ("glm-4.5-air", "Zhipu's larger general chat model, for work gpt-4o did"),
-    ("qwen3-32b", "Qwen's larger general chat model, for work gpt-4o did"),
-    ("qwen2.5-72b-instruct", "Qwen's largest tunable chat model"),
+    ("gpt-4o-2024-08-06", QT_TR_NOOP("the same large GPT-4o model")),
+    ("gpt-4.1-2025-04-14", QT_TR_NOOP("OpenAI's next large general chat model")),
+    ("glm-4-air-250414", QT_TR_NOOP("Zhipu's larger general chat model, for work gpt-4o did")),
+    ("glm-4.5-air", QT_TR_NOOP("Zhipu's larger general chat model, for work gpt-4o did")),
+    ("qwen3-32b", QT_TR_NOOP("Qwen's larger general chat model, for work gpt-4o did")),
+    ("qwen2.5-72b-instruct", QT_TR_NOOP("Qwen's largest tunable chat model")),
+    ("meta-llama/Llama-3.3-70B-Instruct-Reference", _OPEN_LARGE),
+    ("accounts/fireworks/models/llama-v3p3-70b-instruct", _OPEN_LARGE),
+    ("Qwen/Qwen3-8B", QT_TR_NOOP("the largest open model in this computer's list")),
 )
 CLOSEST: dict[str, tuple[tuple[str, str], ...]] = {"small": _SMALL, "large": _LARGE}
 

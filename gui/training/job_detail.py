@@ -3,6 +3,7 @@ and events as they arrive."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.clock import local_time
+from core.clock import duration_text, local_time
 from core.providers.base import Capabilities
 from core.providers.records import Checkpoint, Job, JobEvent, MetricPoint
 from core.training.origins import Origin, described
@@ -92,6 +93,13 @@ class JobDetail(Retranslating, QWidget):
                               self.tr("The loss curve appears here once training starts."))
         self.show_job(self.job)
 
+    def _time_left(self, job: Job) -> str:
+        """" · about 12 minutes left" while a job runs and its provider estimates the end."""
+        if job.finished or not job.estimated_finish:
+            return ""
+        left = job.estimated_finish - time.time()
+        return " · " + self.tr("{time} left").format(time=duration_text(left)) if left > 0 else ""
+
     def _model(self) -> str:
         return self.job.fine_tuned_model or "" if self.job else ""
 
@@ -107,7 +115,8 @@ class JobDetail(Retranslating, QWidget):
             self.model_label.clear()
             return
         self.title.setText(self.tr("<b>{status}</b> · {id} · {model}").format(
-            status=escaped(status_text(job.status, job.raw_status)), id=escaped(job.id), model=escaped(job.model)))
+            status=escaped(status_text(job.status, job.raw_status)), id=escaped(job.id), model=escaped(job.model))
+            + escaped(self._time_left(job)))
         self._show_model(job)
         self.copy_button.setEnabled(bool(job.fine_tuned_model))
         self.try_button.setEnabled(bool(job.fine_tuned_model))

@@ -2800,6 +2800,58 @@ New model: {new}</source>
         <translation>请换一个名字，或移走那里的文件。</translation>
     </message>
     <message>
+        <source>an open 8-billion-parameter chat model: for most tuned tasks close to gpt-4o-mini</source>
+        <translation>开源的 80 亿参数对话模型：对多数微调任务而言接近 gpt-4o-mini</translation>
+    </message>
+    <message>
+        <source>an open 70-billion-parameter chat model, for work gpt-4o did</source>
+        <translation>开源的 700 亿参数对话模型，适合原先由 gpt-4o 完成的工作</translation>
+    </message>
+    <message>
+        <source>the same small GPT-4o model</source>
+        <translation>同一个小型 GPT-4o 模型</translation>
+    </message>
+    <message>
+        <source>OpenAI&apos;s next small general chat model</source>
+        <translation>OpenAI 的下一代小型通用对话模型</translation>
+    </message>
+    <message>
+        <source>Zhipu&apos;s smallest general chat model: like gpt-4o-mini, cheap and fast</source>
+        <translation>智谱最小的通用对话模型：和 gpt-4o-mini 一样便宜、快速</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s smallest general chat model: like gpt-4o-mini, cheap and fast</source>
+        <translation>通义千问最小的通用对话模型：和 gpt-4o-mini 一样便宜、快速</translation>
+    </message>
+    <message>
+        <source>OpenAI&apos;s smallest model</source>
+        <translation>OpenAI 最小的模型</translation>
+    </message>
+    <message>
+        <source>the same large GPT-4o model</source>
+        <translation>同一个大型 GPT-4o 模型</translation>
+    </message>
+    <message>
+        <source>OpenAI&apos;s next large general chat model</source>
+        <translation>OpenAI 的下一代大型通用对话模型</translation>
+    </message>
+    <message>
+        <source>Zhipu&apos;s larger general chat model, for work gpt-4o did</source>
+        <translation>智谱较大的通用对话模型，适合原先由 gpt-4o 完成的工作</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s larger general chat model, for work gpt-4o did</source>
+        <translation>通义千问较大的通用对话模型，适合原先由 gpt-4o 完成的工作</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s largest tunable chat model</source>
+        <translation>通义千问可微调的最大对话模型</translation>
+    </message>
+    <message>
+        <source>the largest open model in this computer&apos;s list</source>
+        <translation>本机模型列表中最大的开源模型</translation>
+    </message>
+    <message>
         <source>The target profile offers no base model to train.</source>
         <translation>目标配置没有可训练的基础模型。</translation>
     </message>
@@ -3715,6 +3767,10 @@ New model: {new}</source>
     <message>
         <source>The loss curve appears here once training starts.</source>
         <translation>训练开始后，损失曲线会显示在这里。</translation>
+    </message>
+    <message>
+        <source>{time} left</source>
+        <translation>还需{time}</translation>
     </message>
     <message>
         <source>Select a job to see its progress.</source>

@@ -187,3 +187,17 @@ async def test_without_the_training_libraries_the_tab_says_how_to_add_them(windo
     tab.form.model_combo.setCurrentText(MODEL)
     tab.form.start_button.click()
     await until(lambda: "needs an optional part" in tab.messages.text())
+
+
+def test_a_running_job_shows_the_time_left(qtbot):
+    import time
+
+    from core.providers.records import Job
+    from gui.training.job_detail import JobDetail
+
+    detail = JobDetail()
+    qtbot.addWidget(detail)
+    detail.show_job(Job("ftjob-1", "tiny-chat", "running", 1, estimated_finish=int(time.time()) + 600))
+    assert "about 10 minutes left" in detail.title.text()
+    detail.show_job(Job("ftjob-1", "tiny-chat", "succeeded", 1, estimated_finish=int(time.time()) + 600))
+    assert "left" not in detail.title.text()

@@ -6,6 +6,7 @@ validation loss folded in when that step was evaluated), one ``checkpoint`` line
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ class JobEvents(TrainerCallback):
         self.valid: tuple[int, float] | None = None  # (step, loss) of the latest evaluation
         self.saved_step = -1
         self.paused = False
+        self.parent = os.getppid()  # the server; a new parent means it was killed and this worker is orphaned
 
     def on_train_begin(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
                        **kwargs: Any) -> None:
@@ -34,7 +36,8 @@ class JobEvents(TrainerCallback):
     def on_step_end(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
                     **kwargs: Any) -> None:
         self._flush()
-        if pause_requested(self.folder) and state.global_step < state.max_steps:
+        orphaned = os.getppid() != self.parent  # the next server resumes the job from this checkpoint
+        if (orphaned or pause_requested(self.folder)) and state.global_step < state.max_steps:
             self.paused = True
             control.should_save = True
             control.should_training_stop = True

@@ -18,7 +18,7 @@ from sandbox.server import SandboxServer
 from tests.providers.conftest import BASE_MODELS, profile_for
 from tests.sandbox.conftest import chat_rows, jsonl
 
-TARGETS = ("azure", "zhipu", "bailian")
+TARGETS = ("azure", "zhipu", "bailian", "together", "fireworks")
 
 
 async def _yes(plan: StartPlan) -> bool:
@@ -57,7 +57,8 @@ async def test_a_job_is_retrained_on_each_other_dialect_until_it_succeeds(traine
         target = provider_for(profile_for(dialect, server.base_url), "sk-test")
         try:
             plan = await plan_migration(source, job.fine_tuned_model, target)  # found from the model's name
-            assert plan.source.id == job.id and plan.base_model == BASE_MODELS[dialect]
+            closest = {"together": "Qwen/Qwen3-8B", "fireworks": "accounts/fireworks/models/qwen3-8b"}
+            assert plan.source.id == job.id and plan.base_model == closest.get(dialect, BASE_MODELS[dialect])
             assert plan.base.reason and plan.base_model in plan.base.alternatives
             assert plan.training.read_bytes() == training.read_bytes()
             assert plan.validation is not None and plan.validation.read_bytes() == validation.read_bytes()
@@ -74,6 +75,35 @@ async def test_a_job_is_retrained_on_each_other_dialect_until_it_succeeds(traine
             done = await _finished(target, new.id)
             assert done.status == "succeeded" and done.fine_tuned_model
             assert done.model == plan.base_model
+        finally:
+            await target.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_job_is_retrained_on_this_computer_for_real(trained, tmp_path):
+    from core.local.server.serve import LocalServer
+    from core.providers.registry import spec_for
+    from core.settings import new_profile
+    from tests.local.tiny_model import make_tiny_model
+
+    source, job, training, validation = trained
+    tiny = make_tiny_model(tmp_path / "tiny-chat")
+    with LocalServer(state_dir=tmp_path / "state", models_dir=tmp_path / "models") as server:
+        target = provider_for(new_profile(spec_for("this_computer").kind, "This computer"), "local", server.base_url)
+        try:
+            plan = await plan_migration(source, job.id, target)
+            assert plan.base_model == "Qwen/Qwen3-8B" and "8-billion" in plan.base.reason  # from the catalogue
+            assert plan.validation is not None and plan.hyperparameters.n_epochs == 2
+            shown = []
+
+            async def confirm(start_plan: StartPlan) -> bool:
+                shown.append(start_plan)
+                return True
+
+            new = await migrate(plan.choose(str(tiny)), target, confirm)  # the model folder the user has
+            assert new is not None and not shown[0].billed and shown[0].cost.epochs == 2
+            done = await _finished(target, new.id)
+            assert done.status == "succeeded" and done.fine_tuned_model.startswith("ft:tiny-chat:local:")
         finally:
             await target.close()
 
