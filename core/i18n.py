@@ -16,6 +16,9 @@ from pathlib import Path
 from core.paths import resource_path
 
 SUPPORTED_LANGUAGES = ("en", "zh_CN")
+# The app's language handed to the processes it starts (the local server, its training and export workers), whose
+# messages the user reads.
+LANGUAGE_VARIABLE = "FINETUNE_STUDIO_LANGUAGE"
 _catalogue: dict[str, str] = {}
 _language = "en"
 
@@ -60,6 +63,17 @@ def set_language(language: str) -> str:
 
 def current_language() -> str:
     return _language
+
+
+def language_of_header(value: str) -> str:
+    """The supported language an Accept-Language header asks for first ("zh-CN,zh;q=0.9" → "zh_CN")."""
+    first = value.split(",")[0].split(";")[0].strip().lower()
+    return "zh_CN" if first.startswith("zh") else "en"
+
+
+def use_inherited_language() -> str:
+    """In a process the app started: the app's language (LANGUAGE_VARIABLE), else English."""
+    return set_language(os.environ.get(LANGUAGE_VARIABLE, "en"))
 
 
 def tr(text: str) -> str:

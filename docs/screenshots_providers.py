@@ -1,6 +1,7 @@
 """Screenshots of the tabs with other providers' profiles, each served by a Sandbox dialect, in English and
 Chinese: Training with a Zhipu profile (no pause, no checkpoints), Try it with an Azure profile (deploying
-in the portal explained), Models and Settings with a Bailian profile (deployments, region, training type).
+in the portal explained), Models and Settings with a Bailian profile (deployments, region, training type), Training
+with a Together profile (a job under way) and Models with a Fireworks profile (a deployed LoRA).
 
 Run: QT_QPA_PLATFORM=offscreen python docs/screenshots_providers.py
 """
@@ -34,8 +35,11 @@ from sandbox.server import SandboxServer  # noqa: E402
 
 DATA = ROOT / "resources" / "samples" / "demo_support.jsonl"
 OUT = ROOT / "docs" / "screenshots"
-BASES = {"zhipu": "glm-4-flash", "azure": "gpt-4o-mini-2024-07-18", "bailian": "qwen3-8b"}
-KINDS = {"zhipu": ProfileKind.ZHIPU, "azure": ProfileKind.AZURE, "bailian": ProfileKind.BAILIAN}
+BASES = {"zhipu": "glm-4-flash", "azure": "gpt-4o-mini-2024-07-18", "bailian": "qwen3-8b",
+         "together": "Qwen/Qwen3-8B", "fireworks": "accounts/fireworks/models/qwen3-8b"}
+KINDS = {"zhipu": ProfileKind.ZHIPU, "azure": ProfileKind.AZURE, "bailian": ProfileKind.BAILIAN,
+         "together": ProfileKind.TOGETHER, "fireworks": ProfileKind.FIREWORKS}
+NAMES = {"zhipu": "智谱", "azure": "Azure OpenAI", "bailian": "百炼", "together": "Together", "fireworks": "Fireworks"}
 
 
 async def capture(window: MainWindow, name: str, again: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -51,8 +55,7 @@ async def capture(window: MainWindow, name: str, again: Callable[[], Awaitable[N
 
 async def open_window(dialect: str, server: SandboxServer) -> MainWindow:
     service = ProfileService(SettingsStore(), keys=SessionStore())
-    profile = replace(new_profile(KINDS[dialect], {"zhipu": "智谱", "azure": "Azure OpenAI",
-                                                   "bailian": "百炼"}[dialect]), base_url=server.base_url)
+    profile = replace(new_profile(KINDS[dialect], NAMES[dialect]), base_url=server.base_url)
     service.activate(service.save_profile(profile, "sk-sandbox").id)
     window = create_window(service)
     window.resize(1100, 720)
@@ -120,11 +123,39 @@ async def bailian_models_and_settings() -> None:
         window.close()
 
 
+async def together_training() -> None:
+    with SandboxServer(job_seconds=30.0, dialect="together") as server:
+        window = await open_window("together", server)
+        window.tabs.setCurrentWidget(window.training_tab)
+        await train(window, "together", wait=False)
+        await window.training_tab.refresh()
+        window.training_tab.jobs_view.selectRow(0)
+        window.training_tab.use_file(DATA)
+        await asyncio.sleep(14)
+        await capture(window, "training-together")
+        window.close()
+
+
+async def fireworks_models() -> None:
+    with SandboxServer(job_seconds=1.0, dialect="fireworks") as server:
+        window = await open_window("fireworks", server)
+        model = await train(window, "fireworks")
+        await (await window.models_tab.connection.get()).deploy(model)
+        window.tabs.setCurrentWidget(window.models_tab)
+        await asyncio.sleep(1.0)
+        await window.models_tab.refresh()
+        window.models_tab.view.selectRow(0)
+        await capture(window, "models-fireworks")
+        window.close()
+
+
 async def shoot() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     await zhipu_training()
     await azure_try_it()
     await bailian_models_and_settings()
+    await together_training()
+    await fireworks_models()
     print(f"saved provider screenshots to {OUT}")
 
 

@@ -32,7 +32,7 @@ from gui.widgets.message_bar import MessageBar
 from gui.widgets.plain_text import plain_label
 from gui.widgets.retranslating import Retranslating
 
-DOWNLOADING = "download"
+DOWNLOADING, RELOADING = "download", "reload"
 
 
 def progress_text(progress: DownloadProgress) -> str:
@@ -116,6 +116,8 @@ class GetModelDialog(Retranslating, QDialog):
         self.folder_button.setText(self.tr("Use a model folder on disk…"))
         self.cancel_button.setText(self.tr("Cancel download"))
         self._show_selected()
+        if self.table.models:  # the verdicts come from the server, in the language asked for
+            self.tasks.replace(RELOADING, self.reload())
 
     # -- what is shown --------------------------------------------------------------------------------
     async def reload(self) -> None:

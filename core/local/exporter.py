@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 
 from core.errors import CoreError
-from core.i18n import tr
+from core.i18n import tr, use_inherited_language
 from core.local.errors import classify
 
 FORMATS = ("adapter", "merged", "gguf")
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) != 4 or argv[0] not in FORMATS:
         print("usage: python -m core.local.exporter adapter|merged|gguf MODEL_DIR ADAPTER_DIR|- OUT", file=sys.stderr)
         return 2
+    use_inherited_language()
     kind, model_dir, adapter_dir, out = argv[0], argv[1], None if argv[2] == "-" else argv[2], Path(argv[3])
     try:
         files = export(kind, model_dir, adapter_dir, out)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from core.errors import CoreError
-from core.i18n import tr
+from core.i18n import LANGUAGE_VARIABLE, current_language, tr
 from core.local.server.processes import child_options, end_process
 from core.local.server.record import claim, running_server
 
@@ -66,9 +66,11 @@ class LocalLauncher:
 
     def _spawn(self) -> str:
         log_path = self.state_dir / LOG_NAME
+        options = child_options()
+        options["env"][LANGUAGE_VARIABLE] = current_language()
         with open(log_path, "wb") as output:
             process = subprocess.Popen(server_command(self.state_dir, self.models_dir), stdin=subprocess.DEVNULL,
-                                       stdout=output, stderr=subprocess.STDOUT, **child_options())
+                                       stdout=output, stderr=subprocess.STDOUT, **options)
         deadline = time.monotonic() + self.start_seconds
         while not (found := LISTENING.search(_tail(log_path))):
             if process.poll() is not None:

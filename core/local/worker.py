@@ -11,11 +11,13 @@ import sys
 import traceback
 from pathlib import Path
 
+from core.i18n import use_inherited_language
 from core.local.errors import classify
 from core.local.job_files import EventWriter, TrainSpec
 
 
 def run(folder: Path) -> None:
+    use_inherited_language()  # its messages are the user's to read
     events = EventWriter(folder)
     try:
         spec = TrainSpec.load(folder)  # a pause already requested is honoured at the first step's end

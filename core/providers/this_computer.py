@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import CoreError, from_exception
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import QT_TR_NOOP, current_language, tr
 from core.local.catalogue import catalogue
 from core.profile import THIS_COMPUTER_KIND
 from core.providers.base import MIB, Access, Capabilities, TrainingAccess
@@ -41,9 +41,10 @@ class ThisComputerProvider(OpenAIProvider):
     async def _local(self, path: str, method: str = "get", body: dict[str, Any] | None = None) -> dict[str, Any]:
         """A call on the local server's own routes (/v1/local/…)."""
         send = getattr(self.client, method)
+        options = {"headers": {"Accept-Language": current_language().replace("_", "-")}}  # its words: in ours
         try:
-            answer = await (send(f"/local/{path}", body=body, cast_to=object) if body is not None
-                            else send(f"/local/{path}", cast_to=object))
+            answer = await (send(f"/local/{path}", body=body, cast_to=object, options=options) if body is not None
+                            else send(f"/local/{path}", cast_to=object, options=options))
         except Exception as exc:
             raise from_exception(exc, str(self.client.base_url)) from exc
         return answer if isinstance(answer, dict) else {}

@@ -3781,6 +3781,10 @@ New model: {new}</source>
         <translation>&lt;b&gt;{status}&lt;/b&gt; · {id} · {model}</translation>
     </message>
     <message>
+        <source>{n} tokens trained</source>
+        <translation>已训练 {n} 个 token</translation>
+    </message>
+    <message>
         <source>Your model: {model}</source>
         <translation>你的模型：{model}</translation>
     </message>

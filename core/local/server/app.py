@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from core.i18n import LANGUAGE_VARIABLE, language_of_header, set_language
 from core.local.server import api_chat, api_exports, api_files, api_jobs, api_local, api_models
 from core.local.server.answerers import Answerers
 from core.local.server.context import Local, local_of
@@ -34,6 +35,7 @@ class KeyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] != INFO_PATH:
+            _use_language(dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1"))
             auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
             if not (auth.lower().startswith("bearer ") and auth[7:].strip()):
                 response = error_response(401, "You didn't provide an API key. You need to provide your API key in "
@@ -41,6 +43,13 @@ class KeyMiddleware:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _use_language(header: str) -> None:
+    """The app says which language its user reads: the server's messages, and those of the workers it starts from
+    now on, follow it (one user per server, so one language at a time)."""
+    if header:
+        os.environ[LANGUAGE_VARIABLE] = set_language(language_of_header(header))
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -18,7 +18,7 @@ from pathlib import Path
 import uvicorn
 
 from core.errors import CoreError
-from core.i18n import tr
+from core.i18n import tr, use_inherited_language
 from core.local.server.app import build_local_app
 from core.local.server.context import Local
 from core.local.server.record import claim, forget_server, record_server, running_server
@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, default=state_dir)
     parser.add_argument("--models-dir", type=Path, default=models_dir)
     args = parser.parse_args(argv)
+    use_inherited_language()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         server = LocalServer(args.host, args.port, args.state_dir.resolve(), args.models_dir.resolve())
