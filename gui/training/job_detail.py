@@ -128,8 +128,8 @@ class JobDetail(Retranslating, QWidget):
         failed = not job.fine_tuned_model and job.status == "failed"
         self.model_label.setStyleSheet(f"color:{colour('error')};" if failed else "")
         if job.fine_tuned_model:
-            trained = self.tr("{n} tokens trained").format(n=f"{job.trained_tokens:,}")
-            tokens = f" · {trained}" if job.trained_tokens else ""
+            tokens = " · " + self.tr("{n} tokens trained").format(n=f"{job.trained_tokens:,}") \
+                if job.trained_tokens else ""
             self.model_label.setText(self.tr("Your model: {model}").format(model=job.fine_tuned_model) + tokens)
         elif failed:
             self.model_label.setText(self.tr(

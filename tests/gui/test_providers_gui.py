@@ -217,3 +217,26 @@ async def test_a_together_lora_answers_at_once_and_is_deleted(provider_window, q
     dialog("text_dialog").accept()
     await until(lambda: models.table.rowCount() == 0)
     assert "Deleted 1 model" in models.messages.text()
+
+
+@pytest.mark.parametrize("provider_window", [("together", 1.0), ("fireworks", 1.0)], indirect=True)
+async def test_the_training_tab_trains_at_together_and_fireworks(provider_window, qtbot):
+    window, server, tmp_path = provider_window
+    data = tmp_path / "prices.jsonl"
+    data.write_bytes(jsonl(chat_rows(12, "zh")))
+    window.tabs.setCurrentWidget(window.training_tab)
+    tab = window.training_tab
+    base = BASE_MODELS[server.dialect]
+    await until(lambda: tab.form.model_combo.findText(base) >= 0)
+    tab.use_file(data)
+    tab.form.model_combo.setCurrentText(base)
+    qtbot.keyClicks(tab.form.suffix_edit, "prices")
+    qtbot.mouseClick(tab.form.start_button, Qt.MouseButton.LeftButton)
+    await answer(QMessageBox.StandardButton.Yes)
+    await until(lambda: tab.detail.job is not None and tab.detail.job.status == "succeeded", timeout=30)
+    assert tab.detail.job.model == base and "prices" in tab.detail.model_label.text()
+    if server.dialect == "together":  # Fireworks' API gives no loss curve
+        await until(lambda: len(tab.detail.chart.points) > 3)
+        qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)
+        await ask_question(window, qtbot, QUESTION)
+        assert window.try_it_tab.panes[0].turns == [(QUESTION, TRAINED)]  # a LoRA answers at once, serverless
