@@ -101,8 +101,8 @@ def add_model_commands(commands: Any) -> None:
     deploy.add_argument("--interval", type=float, default=deployments.FOLLOW_SECONDS, help=argparse.SUPPRESS)
     undeploy = actions.add_parser("undeploy", help=tr("remove a model's deployment (the model is kept)"))
     add_yes_option(undeploy, tr("remove without asking"))
-    export = actions.add_parser("export", help=tr("write a model trained on this computer into a folder, to run it "
-                                                  "anywhere"))
+    export = actions.add_parser("export", help=tr("save a fine-tuned model's weights into a folder, to run it anywhere "
+                                                  "(this computer's models; providers that hand them over)"))
     export.add_argument("--format", choices=EXPORT_FORMATS, default="adapter",
                         help=tr("adapter: the LoRA adapter; merged: a full model folder; gguf: for llama.cpp and "
                                 "Ollama (default: adapter)"))

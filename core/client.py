@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
-
-import httpx2
 
 from core.errors import GatewayError
 from core.i18n import tr
@@ -18,6 +16,7 @@ from core.profile import Profile
 from core.urls import is_loopback
 
 if TYPE_CHECKING:
+    import httpx2
     import openai
 
 # The SDK refuses to build a client without a key; a placeholder gives the server the chance to say 401.
@@ -25,7 +24,7 @@ MISSING_KEY = "missing-key"
 MIB = 1024 * 1024
 RESPONSE_LIMIT = 32 * MIB  # any API answer: a page of 100 jobs is a few hundred KB
 DOWNLOAD_LIMIT = 1024 * MIB  # a file's content (result files, training files saved by an export)
-_PIECE = MIB  # decompressed a piece at a time, so that a small compressed body cannot inflate at once
+PIECE = MIB  # decompressed a piece at a time, so that a small compressed body cannot inflate at once
 _limit: ContextVar[int] = ContextVar("response_limit", default=RESPONSE_LIMIT)
 
 
@@ -61,56 +60,18 @@ def _inflater(encoding: str, url: str) -> zlib._Decompress | None:
                        f"Content-Encoding {encoding!r} from {url}")
 
 
-class _CappedStream(httpx2.AsyncByteStream):
-    """The body as it arrives, decompressed here so that the bound counts what is kept, not what is sent."""
-
-    def __init__(self, raw: httpx2.AsyncByteStream, limit: int, inflate: zlib._Decompress | None, url: str) -> None:
-        self.raw, self.limit, self.inflate, self.url = raw, limit, inflate, url
-        self.received = 0
-
-    def _count(self, piece: bytes) -> bytes:
-        self.received += len(piece)
-        if self.received > self.limit:
-            raise ResponseTooLargeError(self.limit, f"more than {self.limit} bytes from {self.url}")
-        return piece
-
-    def _pieces(self, chunk: bytes) -> Iterator[bytes]:
-        if self.inflate is None:
-            yield chunk
-            return
-        while True:
-            try:
-                piece = self.inflate.decompress(chunk, _PIECE)
-            except zlib.error as exc:
-                raise GatewayError(tr("The server's answer was not understood."),
-                                   tr("Check the base URL in Settings."), f"{exc} from {self.url}") from exc
-            yield piece
-            chunk = self.inflate.unconsumed_tail
-            if not chunk and len(piece) < _PIECE:
-                return
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self.raw:
-            for piece in self._pieces(chunk):
-                if self._count(piece):
-                    yield piece
-        if self.inflate is not None and (rest := self._count(self.inflate.flush())):
-            yield rest
-
-    async def aclose(self) -> None:
-        await self.raw.aclose()
-
-
 async def _cap_response(response: httpx2.Response) -> None:
     """Refuse an answer that announces more than the bound; count the rest as it is read."""
+    from core.capped_stream import CappedStream  # start-up speed: httpx2 loads with the first request
+
     limit, url = _limit.get(), str(response.request.url)
     declared = response.headers.get("content-length", "").strip()
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ResponseTooLargeError(limit, f"Content-Length {declared[:30]} from {url}")
     encoding = response.headers.get("content-encoding", "").strip().lower()
     inflate = _inflater(encoding, url)
-    response.headers.pop("content-encoding", None)  # decompressed by _CappedStream, not again by httpx2
-    response.stream = _CappedStream(response.stream, limit, inflate, url)
+    response.headers.pop("content-encoding", None)  # decompressed by CappedStream, not again by httpx2
+    response.stream = CappedStream(response.stream, limit, inflate, url)
 
 
 def build_client(profile: Profile, api_key: str, base_url: str = "", max_retries: int = 2,
@@ -124,7 +85,7 @@ def build_client(profile: Profile, api_key: str, base_url: str = "", max_retries
     http_client = openai.DefaultAsyncHttpxClient(
         proxy=profile.proxy or None,
         trust_env=not profile.proxy and not is_loopback(url),
-        headers={"Accept-Encoding": "gzip"},  # the only compression _CappedStream reads
+        headers={"Accept-Encoding": "gzip"},  # the only compression CappedStream reads
         event_hooks={"response": [_cap_response]},
     )
     return openai.AsyncOpenAI(

@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from typing import TYPE_CHECKING
 
-import qasync
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from core.chat import ChatRequest, ask, transcript_messages
 from core.i18n import set_language
 from core.paths import resource_path
-from core.profiles import ProfileService
-from core.training.service import connect
 from core.version import APP_ID, APP_NAME, __version__
 from gui.i18n import LanguageManager
-from gui.main_window import MainWindow
 from gui.startup_check import missing_library_message, report, xcb_cursor_missing
+
+if TYPE_CHECKING:
+    from core.profiles import ProfileService
+    from gui.main_window import MainWindow
 
 
 def create_application() -> QApplication:
@@ -31,6 +31,8 @@ def create_application() -> QApplication:
 
 
 def create_window(service: ProfileService) -> MainWindow:
+    from gui.main_window import MainWindow  # start-up speed: imported with QApplication already made
+
     languages = LanguageManager()
     languages.apply(service.settings.language)
     return MainWindow(service, languages)
@@ -38,6 +40,9 @@ def create_window(service: ProfileService) -> MainWindow:
 
 async def self_test(window: MainWindow) -> int:
     """Open the window, have the Sandbox answer a question, quit: 0 when everything works (packaged builds)."""
+    from core.chat import ChatRequest, ask, transcript_messages  # start-up speed
+    from core.training.service import connect
+
     try:
         provider = await connect(window.service)
         answer = await ask(provider.chat_client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
@@ -70,7 +75,7 @@ async def _run_window(app: QApplication, window: MainWindow, smoke: bool, starte
         window.first_shown.connect(report_and_quit)
     else:
         window.first_shown.connect(window.check_active_profile)
-        window.first_shown.connect(window.dataset_tab.warm_up)
+        window.first_shown.connect(window.prepare_dataset_tab)
         window.first_shown.connect(window.first_run)
     window.show()
     await closed.wait()
@@ -85,6 +90,8 @@ def run_app(service: ProfileService, smoke: bool = False, started: float | None 
         set_language(service.settings.language)
         report(missing_library_message())
         return 1
+    import qasync  # start-up speed: after the checks above
+
     app = create_application()
     window = create_window(service)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:

@@ -31,7 +31,7 @@ EXPORTING = "export"
 
 
 def format_help(kind: str) -> str:
-    """What the export is and which programs load it."""
+    """What the export is and which programs load it (a provider's download is packed as .tar.zst)."""
     return {"adapter": tr("The LoRA adapter (small): loads with transformers + peft, vLLM (--enable-lora) and "
                           "LLaMA-Factory, on top of the same base model."),
             "merged": tr("A full model folder with the adapter merged in: loads with transformers and vLLM like any "
@@ -41,14 +41,15 @@ def format_help(kind: str) -> str:
 
 
 class ExportModelDialog(Retranslating, QDialog):
-    def __init__(self, provider: Provider, model: str, parent: QWidget | None = None) -> None:
+    def __init__(self, provider: Provider, model: str, formats: tuple[str, ...] = EXPORT_FORMATS,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("export_model_dialog")
-        self.provider, self.model = provider, model
+        self.provider, self.model, self.formats = provider, model, formats
         self.messages = MessageBar()
         self.tasks = Tasks(self.messages.show_error, "export-model")
         self.kind, self.folder, self.browse = QComboBox(), QLineEdit(), QPushButton()
-        self.kind.addItems(["", "", ""])
+        self.kind.addItems(["" for _ in formats])
         self.help, self.written = plain_label(QLabel(wordWrap=True)), plain_label(QLabel(wordWrap=True))
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -82,14 +83,15 @@ class ExportModelDialog(Retranslating, QDialog):
         self.kind_label.setText(self.tr("Format:"))
         self.folder_label.setText(self.tr("Into folder:"))
         self.browse.setText(self.tr("Choose…"))
-        for index, text in enumerate((self.tr("LoRA adapter"), self.tr("Merged model"), self.tr("GGUF for Ollama and "
-                                                                                             "llama.cpp"))):
-            self.kind.setItemText(index, text)
+        names = {"adapter": self.tr("LoRA adapter"), "merged": self.tr("Merged model"),
+                 "gguf": self.tr("GGUF for Ollama and llama.cpp")}
+        for index, kind in enumerate(self.formats):
+            self.kind.setItemText(index, names[kind])
         self.export_button.setText(self.tr("Export"))
         self.help.setText(format_help(self._kind()))
 
     def _kind(self) -> str:
-        return EXPORT_FORMATS[self.kind.currentIndex()]
+        return self.formats[max(0, self.kind.currentIndex())]
 
     async def _browse(self) -> None:
         folder = await choose_folder(self, self.tr("Export into which folder?"))

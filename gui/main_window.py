@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from core.background import run_blocking
-from core.connection import check_connection
-from core.dataset.model import Row
-from core.diagnostics import write_diagnostics
 from core.errors import CoreError
-from core.fileio import write_atomically
+from core.i18n import tr
 from core.paths import data_dir, log_dir, resource_path
 from core.profiles import ProfileService
-from core.providers.registry import WELCOME
 from core.settings import SANDBOX_ID, AppSettings
 from core.version import APP_NAME, __version__
 from gui.connection_state import ConnectionState, LinkState
-from gui.dataset_tab import DatasetTab
-from gui.files_tab import FilesTab
-from gui.help import GuideDialog
 from gui.i18n import LanguageManager
-from gui.models_tab import ModelsTab
 from gui.profile_tab import ProfileTab
-from gui.retrain_dialog import RetrainDialog
-from gui.settings_tab import SettingsTab
 from gui.tasks import Tasks
-from gui.training_tab import TrainingTab
-from gui.try_it_tab import TryItTab
-from gui.welcome import WelcomeDialog
-from gui.widgets.dialogs import Button, ask, choose_file
 from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
 
+if TYPE_CHECKING:
+    from core.dataset.model import Row
+    from gui.dataset_tab import DatasetTab
+    from gui.files_tab import FilesTab
+    from gui.models_tab import ModelsTab
+    from gui.settings_tab import SettingsTab
+    from gui.training_tab import TrainingTab
+    from gui.try_it_tab import TryItTab
+
 CHECKING, CLOSING = "check", "close"  # the window's named tasks: a newer one replaces the older
+SETTINGS, DATASET, TRAINING, TRY_IT, MODELS, FILES = range(6)  # the tabs, in their order
+PROFILE_TABS = (TRAINING, TRY_IT, MODELS, FILES)  # the tabs that work with the active profile's provider
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -51,49 +49,146 @@ class MainWindow(Retranslating, QMainWindow):
         self._closing = False
         self.tasks = Tasks(self._show_error, "window")
         self.tabs = QTabWidget(documentMode=True)
-        self.settings_tab = SettingsTab(service, self.connection, languages)
-        self.dataset_tab, self.training_tab = DatasetTab(service), TrainingTab(service)
-        self.try_it_tab, self.models_tab = TryItTab(service), ModelsTab(service)
-        self.files_tab = FilesTab(service)
-        self.profile_tabs: tuple[ProfileTab, ...] = (self.training_tab, self.try_it_tab, self.models_tab,
-                                                     self.files_tab)
-        for tab in (self.settings_tab, self.dataset_tab, self.training_tab, self.try_it_tab, self.models_tab,
-                    self.files_tab):
-            self.tabs.addTab(tab, "")
+        # Start-up speed: only the tab in front is built (and its modules imported) now; the others are built
+        # when first opened or used (the *_tab properties), the Dataset tab also once the window is shown.
+        self._builders: tuple[Callable[[], QWidget], ...] = (
+            self._build_settings_tab, self._build_dataset_tab, self._build_training_tab, self._build_try_it_tab,
+            self._build_models_tab, self._build_files_tab)
+        self._built: dict[int, QWidget] = {}
+        for _ in self._builders:
+            self.tabs.addTab(QWidget(), "")  # a placeholder until the tab is built
         self.setCentralWidget(self.tabs)
         self.status_label = plain_label(QLabel())
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
         self.connection.changed.connect(self._show_connection)
-        self.settings_tab.active_profile_changed.connect(self._active_profile_changed)
-        self.dataset_tab.title_changed.connect(self._show_title)
-        self.dataset_tab.send_to_training.connect(self._send_to_training)
-        self.training_tab.try_model.connect(self._try_model)
-        self.models_tab.try_model.connect(self._try_model)
-        self.models_tab.continue_training.connect(self._continue_training)
-        self.models_tab.retrain.connect(self._retrain)
-        self.training_tab.retrain.connect(self._retrain)
-        self.try_it_tab.add_to_dataset.connect(self._keep_answer)
-        self.tabs.currentChanged.connect(lambda _: self._tab_shown())
         self.setMinimumSize(760, 520)
         self._restore_state()
+        self.tabs.currentChanged.connect(lambda _: self._tab_shown())
+        self._tab_shown()  # the tab restored in front loads as if it had been opened
         self.retranslate()
         self._show_connection()
         self.first_shown.connect(self.show_startup_notices)
+
+    # -- tabs, built on first use -------------------------------------------------------------------------
+    @property
+    def settings_tab(self) -> SettingsTab:
+        return self._tab(SETTINGS)  # type: ignore[return-value]
+
+    @property
+    def dataset_tab(self) -> DatasetTab:
+        return self._tab(DATASET)  # type: ignore[return-value]
+
+    @property
+    def training_tab(self) -> TrainingTab:
+        return self._tab(TRAINING)  # type: ignore[return-value]
+
+    @property
+    def try_it_tab(self) -> TryItTab:
+        return self._tab(TRY_IT)  # type: ignore[return-value]
+
+    @property
+    def models_tab(self) -> ModelsTab:
+        return self._tab(MODELS)  # type: ignore[return-value]
+
+    @property
+    def files_tab(self) -> FilesTab:
+        return self._tab(FILES)  # type: ignore[return-value]
+
+    @property
+    def profile_tabs(self) -> tuple[ProfileTab, ...]:
+        """The tabs that work with the active profile (Training, Try it, Models, Files), all built."""
+        return tuple(self._tab(index) for index in PROFILE_TABS)  # type: ignore[misc]
+
+    def _built_tabs(self, indexes: tuple[int, ...] = tuple(range(6))) -> list[QWidget]:
+        """The tabs among ``indexes`` built so far (one never built has nothing to update or cancel)."""
+        return [self._built[index] for index in indexes if index in self._built]
+
+    def _tab(self, index: int) -> QWidget:
+        """The tab at ``index``, built in place of its placeholder on first use."""
+        tab = self._built.get(index)
+        if tab is None:
+            tab = self._built[index] = self._builders[index]()
+            placeholder, current, text = self.tabs.widget(index), self.tabs.currentIndex(), self.tabs.tabText(index)
+            blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, tab, text)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            placeholder.deleteLater()
+        return tab
+
+    def _build_settings_tab(self) -> QWidget:
+        from gui.settings_tab import SettingsTab  # start-up speed
+
+        tab = SettingsTab(self.service, self.connection, self.languages)
+        tab.active_profile_changed.connect(self._active_profile_changed)
+        return tab
+
+    def _build_dataset_tab(self) -> QWidget:
+        from gui.dataset_tab import DatasetTab  # start-up speed
+
+        tab = DatasetTab(self.service)
+        tab.title_changed.connect(self._show_title)
+        tab.send_to_training.connect(self._send_to_training)
+        tab.add_file_actions(self.file_menu)
+        for action in (self.file_separator, self.quit_action):  # Quit stays last
+            self.file_menu.removeAction(action)
+            self.file_menu.addAction(action)
+        QTimer.singleShot(0, self._show_title)  # once the tab is in place: its document's name
+        return tab
+
+    def _build_training_tab(self) -> QWidget:
+        from gui.training_tab import TrainingTab  # start-up speed
+
+        tab = TrainingTab(self.service)
+        tab.try_model.connect(self._try_model)
+        tab.retrain.connect(self._retrain)
+        return tab
+
+    def _build_try_it_tab(self) -> QWidget:
+        from gui.try_it_tab import TryItTab  # start-up speed
+
+        tab = TryItTab(self.service)
+        tab.add_to_dataset.connect(self._keep_answer)
+        return tab
+
+    def _build_models_tab(self) -> QWidget:
+        from gui.models_tab import ModelsTab  # start-up speed
+
+        tab = ModelsTab(self.service)
+        tab.try_model.connect(self._try_model)
+        tab.continue_training.connect(self._continue_training)
+        tab.retrain.connect(self._retrain)
+        return tab
+
+    def _build_files_tab(self) -> QWidget:
+        from gui.files_tab import FilesTab  # start-up speed
+
+        return FilesTab(self.service)
+
+    def prepare_dataset_tab(self) -> None:
+        """Once the window is shown: build the Dataset tab (its File menu commands and shortcuts) and load what
+        its first file needs, while the app is idle."""
+        def build() -> None:
+            if self.isVisible():
+                self.dataset_tab.warm_up()
+
+        QTimer.singleShot(0, build)  # after the other first_shown slots: the window is up and answering first
 
     def show_startup_notices(self) -> None:
         """Tell once what went wrong loading settings or keys (a damaged file set aside...)."""
         notices = self.service.take_notices()
         if notices:
-            if not self.dataset_tab.has_recovery():  # unsaved work to recover stays in front
+            if not self._has_recovery():  # unsaved work to recover stays in front
                 self.tabs.setCurrentWidget(self.settings_tab)
             self.settings_tab.show_error(" ".join(n.message for n in notices),
                                          " ".join(n.hint for n in notices if n.hint))
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
-        self.dataset_tab.add_file_actions(self.file_menu)
-        self.file_menu.addSeparator()
+        self.file_menu.aboutToShow.connect(lambda: self.dataset_tab)  # the Dataset tab adds its file commands
+        self.file_separator = self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
         self.file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu("")
@@ -129,8 +224,18 @@ class MainWindow(Retranslating, QMainWindow):
         self._show_connection()
 
     def _show_title(self) -> None:
-        self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=self.dataset_tab.document_name()))
-        self.setWindowModified(self.dataset_tab.has_unsaved_changes())
+        dataset = self._built.get(DATASET)
+        name = dataset.document_name() if dataset is not None else tr("Untitled dataset")  # type: ignore[attr-defined]
+        self.setWindowTitle(self.tr("{name}[*] — FineTune Studio").format(name=name))
+        self.setWindowModified(self._has_unsaved_changes())
+
+    def _has_unsaved_changes(self) -> bool:
+        dataset = self._built.get(DATASET)
+        return dataset is not None and dataset.has_unsaved_changes()  # type: ignore[attr-defined]
+
+    def _has_recovery(self) -> bool:
+        dataset = self._built.get(DATASET)
+        return dataset is not None and dataset.has_recovery()  # type: ignore[attr-defined]
 
     def _show_error(self, message: str, hint: str) -> None:
         """An error of the window's own tasks (diagnostics, reset), whichever tab is open."""
@@ -141,7 +246,7 @@ class MainWindow(Retranslating, QMainWindow):
         box.open()  # non-blocking: never exec() under qasync
 
     def _tab_shown(self) -> None:
-        tab = self.tabs.currentWidget()
+        tab = self._tab(self.tabs.currentIndex()) if self.tabs.currentIndex() >= 0 else None
         if isinstance(tab, ProfileTab):
             tab.shown()
 
@@ -154,6 +259,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.training_tab.continue_from(model)
 
     def _retrain(self, job_or_model: str) -> None:
+        from gui.retrain_dialog import RetrainDialog  # start-up speed
+
         self.retrain_dialog = RetrainDialog(self.service, job_or_model, self)
         self.retrain_dialog.started.connect(self._retrained)
         self.retrain_dialog.open()
@@ -184,8 +291,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _active_profile_changed(self) -> None:
         self._show_connection()
-        for tab in self.profile_tabs:
-            tab.profile_changed()
+        for tab in self._built_tabs(PROFILE_TABS):  # one not built yet loads the profile when it is
+            tab.profile_changed()  # type: ignore[attr-defined]
         self.check_active_profile()
 
     def check_active_profile(self) -> None:
@@ -193,6 +300,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.tasks.replace(CHECKING, self._check())
 
     async def _check(self) -> None:
+        from core.connection import check_connection  # start-up speed: the providers' SDK loads after the window
+
         profile = self.service.settings.active_profile
         self.connection.set(profile.name, LinkState.CHECKING)
         try:
@@ -211,9 +320,13 @@ class MainWindow(Retranslating, QMainWindow):
         if not settings.window_geometry or not self.restoreGeometry(
                 QByteArray.fromBase64(settings.window_geometry.encode())):
             self.resize(1100, 720)
-        self.tabs.setCurrentIndex(min(max(settings.last_tab, 0), self.tabs.count() - 1))
-        if self.dataset_tab.has_recovery():
-            self.tabs.setCurrentWidget(self.dataset_tab)  # unsaved work to recover comes first
+        index = min(max(settings.last_tab, 0), self.tabs.count() - 1)
+        if _autosaves_left():
+            self._tab(DATASET)  # it offers to recover unsaved work of an earlier run
+        if self._has_recovery():
+            index = DATASET  # unsaved work to recover comes first
+        self._tab(index)
+        self.tabs.setCurrentIndex(index)
 
     def save_state(self) -> None:
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
@@ -226,14 +339,14 @@ class MainWindow(Retranslating, QMainWindow):
             QTimer.singleShot(0, self.first_shown.emit)  # after the first paint has been queued
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.dataset_tab.has_unsaved_changes() and not self._closing:
+        if self._has_unsaved_changes() and not self._closing:
             event.ignore()  # ask first, without blocking the loop; close again once answered
             self.tabs.setCurrentWidget(self.dataset_tab)
             self.tasks.replace(CLOSING, self._close_after_asking())
             return
         self.save_state()
-        for tab in (self.dataset_tab, *self.profile_tabs, self.settings_tab):
-            tab.cancel_tasks()
+        for tab in self._built_tabs((DATASET, *PROFILE_TABS, SETTINGS)):
+            tab.cancel_tasks()  # type: ignore[attr-defined]
         self.tasks.cancel_all()
         super().closeEvent(event)
 
@@ -244,6 +357,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.show_welcome()
 
     def show_welcome(self) -> None:
+        from gui.welcome import WelcomeDialog  # start-up speed: shown once the window is up
+
         self.welcome = WelcomeDialog(self.languages.language, self)
         self.welcome.language_chosen.connect(self.settings_tab.choose_language)
         self.welcome.practice_chosen.connect(self._practise)
@@ -253,6 +368,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _practise(self) -> None:
         """Open a copy of the demo project (the bundled file stays untouched) in the Dataset tab."""
+        from core.fileio import write_atomically
+
         demo = data_dir() / "samples" / "demo_support.jsonl"
         if not demo.exists():
             write_atomically(demo, resource_path("samples", "demo_support.jsonl").read_bytes())
@@ -263,14 +380,22 @@ class MainWindow(Retranslating, QMainWindow):
             "Look through the examples, then click Send to Training: the Sandbox trains it in under a minute."))
 
     def _connect_account(self) -> None:
+        from core.providers.registry import WELCOME
+
         self.tabs.setCurrentWidget(self.settings_tab)
         self.settings_tab.add_profile(WELCOME.kind)
 
     def show_guide(self) -> None:
+        from gui.help import GuideDialog  # start-up speed
+
         self.guide = GuideDialog(self.languages.language, self)
         self.guide.open()
 
     async def _export_diagnostics(self) -> None:
+        from core.background import run_blocking
+        from core.diagnostics import write_diagnostics
+        from gui.widgets.dialogs import choose_file
+
         path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
                                  suggested=Path.home() / "finetune-studio-diagnostics.zip")
         if path is not None:
@@ -281,6 +406,8 @@ class MainWindow(Retranslating, QMainWindow):
     async def _reset(self) -> None:
         """Back to a fresh install: profiles and their keys removed, settings back to defaults. Datasets,
         jobs at the provider and exported files are not touched."""
+        from gui.widgets.dialogs import Button, ask
+
         if await ask(self, self.tr("Reset the app?"), self.tr(
                 "Remove every connection profile and its saved key, and set all settings back to their defaults? "
                 "Your data files are not touched."), Button.Reset | Button.Cancel, Button.Cancel) != Button.Reset:
@@ -309,3 +436,8 @@ class MainWindow(Retranslating, QMainWindow):
         box.open()  # non-blocking: never exec() under qasync
 
 
+def _autosaves_left() -> bool:
+    """Whether any autosave is in its folder (core.dataset.autosave): only then is the Dataset tab needed at start,
+    to find out whether it is unsaved work of an earlier run to offer back."""
+    folder = data_dir() / "autosave"
+    return folder.is_dir() and any(folder.glob("*.json"))

@@ -105,7 +105,7 @@ class ModelsTab(ProfileTab):
             "This provider does not offer deleting models through its API; delete them in its own console."))
         for button in (self.deploy_button, self.undeploy_button):
             button.setVisible(capabilities.can_deploy)
-        self.export_button.setVisible(capabilities.exports_models)
+        self.export_button.setVisible(bool(capabilities.export_formats))
         self.view.setColumnHidden(DEPLOYMENT_COLUMN, not capabilities.can_deploy)
 
     def load_profile(self) -> None:
@@ -156,7 +156,7 @@ class ModelsTab(ProfileTab):
         own = {m.id for m in self.table.models if m.fine_tuned}
         chosen = [name for name in self._selected() if name in own]
         if chosen:
-            ExportModelDialog(await self.session(), chosen[0], self).open()
+            ExportModelDialog(await self.session(), chosen[0], self.capabilities.export_formats, self).open()
 
     async def _delete(self) -> None:
         own = {m.id for m in self.table.models if m.fine_tuned}

@@ -11,6 +11,7 @@ from sandbox.dialect_tools import iso
 from sandbox.state import FileRecord, JobRecord
 
 USER = "sandbox"  # the account's user name, the first part of a fine-tuned model's name
+OWNER = "sandbox@example.com"
 STATUSES = {"validating_files": "pending", "queued": "queued", "running": "running", "paused": "running",
             "succeeded": "completed", "failed": "error", "cancelled": "cancelled"}
 DEFAULT_LORA = {"type": "Lora", "lora_r": 8, "lora_alpha": 16, "lora_dropout": 0.0,
@@ -47,11 +48,12 @@ def training_method(job: JobRecord) -> dict[str, Any]:
 
 
 def job_json(job: JobRecord, truncated: bool = False) -> dict[str, Any]:
-    """The whole fine-tune (GET one), or the truncated one that create, list and cancel answer with."""
+    """The whole fine-tune (GET one), or the truncated one that create, list and cancel answer with (its ``events``
+    an empty list, as in the OpenAPI document's example: tests/data/recorded/together/finetune_truncated.json)."""
     hyper = job.hyperparameters
     steps = job.metrics[-1]["step"] if job.metrics else 0
     data: dict[str, Any] = {
-        "id": job.id, "status": STATUSES.get(job.status, job.status), "user_id": USER,
+        "id": job.id, "status": STATUSES.get(job.status, job.status), "user_id": USER, "owner_address": OWNER,
         "created_at": iso(job.created_at), "updated_at": iso(job.finished_at or job.created_at),
         "model": job.model, "model_output_name": job.model_name, "suffix": job.suffix,
         "training_file": job.training_file, "validation_file": job.validation_file or "",
@@ -64,7 +66,7 @@ def job_json(job: JobRecord, truncated: bool = False) -> dict[str, Any]:
     if job.status in ("running", "succeeded"):
         data["started_at"] = iso(job.created_at + job.duration * 0.2)
     if truncated:
-        return data
+        return data | {"events": []}
     return data | {"total_steps": job.total_steps, "steps_completed": steps,
                    "epochs_completed": steps // max(job.steps_per_epoch, 1), "queue_depth": 0, "param_count": 0,
                    "events": events_json(job)}

@@ -11,7 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx2
 import orjson
 
 from core.client import DOWNLOAD_LIMIT, build_client, response_limit
@@ -135,6 +134,8 @@ class BailianProvider(Provider):
 
     async def file_content(self, file_id: str) -> bytes:
         """Files are downloaded from the address their details give."""
+        import httpx2  # start-up speed: loaded with the first request
+
         url = text((await self._get(f"/files/{file_id}")).get("url"))
         if not url:
             raise CoreError(tr("The provider gives no download address for file {id}.").format(id=file_id), "")

@@ -69,7 +69,7 @@ class Capabilities:
     model_name: str = "ft:{base}:<org>:{suffix}:<id>"  # what a fine-tuned model will be called
     downloads_models: bool = False  # base models are downloaded to this computer first (offered_models)
     billed: bool = True  # training costs money (False: only time, on this computer)
-    exports_models: bool = False  # a trained model can be written to a folder (export_model, EXPORT_FORMATS)
+    export_formats: tuple[str, ...] = ()  # how a trained model can be saved on this computer (export_model)
 
 
 class Access(StrEnum):

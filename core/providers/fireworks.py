@@ -89,6 +89,16 @@ def job_from_fireworks(value: Any) -> Job:
         hyperparameters=Hyperparameters(integer(data.get("epochs")), None, rate / DEFAULT_RATE if rate else None))
 
 
+def file_from_fireworks(value: Any) -> FileInfo | None:
+    """A dataset as a file, or None while it has no file yet (a new dataset is ``UPLOADING`` until its upload is
+    validated: tests/data/recorded/fireworks/create_dataset.json). Datasets report no size in bytes."""
+    data = as_dict(value)
+    if data.get("state") not in (None, "READY"):
+        return None
+    return FileInfo(short(text(data.get("name"))), text(data.get("displayName")), 0,
+                    timestamp(data.get("createTime")) or 0, "fine-tune")
+
+
 def event_from_fireworks(job: Job, value: Any) -> JobEvent:
     """Fireworks has no event list for these jobs: each state and progress seen becomes one event."""
     data = as_dict(value)
@@ -184,10 +194,8 @@ class FireworksProvider(Provider):
 
     async def list_files(self) -> list[FileInfo]:
         found = await self._get("datasets", pageSize=PAGE)
-        datasets = [as_dict(d) for d in found.get("datasets") or [] if isinstance(d, dict)]
-        return sorted((FileInfo(short(text(d.get("name"))), text(d.get("displayName")), 0,
-                                timestamp(d.get("createTime")) or 0, "fine-tune")
-                       for d in datasets if d.get("state") in (None, "READY")), key=lambda f: -f.created_at)
+        datasets = [file_from_fireworks(d) for d in found.get("datasets") or [] if isinstance(d, dict)]
+        return sorted((f for f in datasets if f is not None), key=lambda f: -f.created_at)
 
     async def delete_file(self, file_id: str) -> None:
         await self._delete(f"datasets/{file_id}")

@@ -152,6 +152,9 @@ class OpenAIProvider(Provider):
         self.uploader = Uploader(client, cache)
 
     async def probe(self) -> str:
+        return tr("The key works: {count} models available.").format(count=await self.count_models())
+
+    async def count_models(self) -> int:
         """GET /models, read by hand: a web page or login portal at the base URL is named as such."""
         try:
             response = await self.client.with_options(max_retries=0).models.with_raw_response.list()
@@ -166,7 +169,7 @@ class OpenAIProvider(Provider):
                                    kind=kind.split(";")[0]),
                                tr("The base URL probably points at a web page or a login portal. Check the "
                                   "address your provider gave you; it usually ends with /v1."), body[:300]) from exc
-        return tr("The key works: {count} models available.").format(count=count)
+        return count
 
     async def training_access(self) -> TrainingAccess | None:
         """POST a job whose training file cannot exist: the refusal tells whether this account may still

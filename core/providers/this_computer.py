@@ -15,7 +15,7 @@ from core.errors import CoreError, from_exception
 from core.i18n import QT_TR_NOOP, current_language, tr
 from core.local.catalogue import catalogue
 from core.profile import THIS_COMPUTER_KIND
-from core.providers.base import MIB, Access, Capabilities, TrainingAccess
+from core.providers.base import EXPORT_FORMATS, MIB, Access, Capabilities, TrainingAccess
 from core.providers.openai_api import OpenAIProvider
 from core.providers.payloads import integer, number, text
 from core.providers.records import BaseModel, DownloadProgress, OfferedModel
@@ -35,7 +35,7 @@ def setup_text(missing: list[str]) -> str:
 
 class ThisComputerProvider(OpenAIProvider):
     capabilities = Capabilities(max_file_bytes=1024 * MIB, model_name="ft:{base}:local:{suffix}:<id>",
-                                downloads_models=True, billed=False, exports_models=True)
+                                downloads_models=True, billed=False, export_formats=EXPORT_FORMATS)
     base_model_ids = tuple(entry.id for entry in catalogue())
 
     async def _local(self, path: str, method: str = "get", body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -54,11 +54,17 @@ class ThisComputerProvider(OpenAIProvider):
         return [e for e in entries[:200] if isinstance(e, dict) and text(e.get("id"))] if isinstance(entries, list) \
             else []
 
+    async def probe(self) -> str:
+        """The local server answers (no key is involved): what it has to train."""
+        return tr("The local server answers: {count} models on this computer.").format(
+            count=await self.count_models())
+
     async def training_access(self) -> TrainingAccess | None:
-        """Open when the training libraries are installed; otherwise how to add them."""
-        engine = (await self._local("info")).get("engine") or {}
+        """Open when the training libraries are installed (saying what trains); otherwise how to add them."""
+        info = await self._local("info")
+        engine = info.get("engine") or {}
         if engine.get("available"):
-            return TrainingAccess(Access.OPEN)
+            return TrainingAccess(Access.OPEN, hardware_text(info.get("hardware")))
         missing = [text(name) for name in engine.get("missing") or [] if isinstance(name, str)][:10]
         return TrainingAccess(Access.NEEDS_SETUP, setup_text(missing))
 
@@ -126,6 +132,18 @@ class ThisComputerProvider(OpenAIProvider):
             error = state.get("error") if isinstance(state.get("error"), dict) else {}
             raise CoreError(tr("The export of {model} failed.").format(model=model_id), text(error.get("message")))
         return [Path(text(name)) for name in state.get("files") or [] if isinstance(name, str)]
+
+
+def hardware_text(hardware: Any) -> str:
+    """"Trains on: NVIDIA RTX 4090 (24.0 GB)" or "Trains on the processor: 8 cores, 32.0 GB of memory"."""
+    hardware = hardware if isinstance(hardware, dict) else {}
+    gpus = [g for g in hardware.get("gpus") or [] if isinstance(g, dict)][:8]
+    if gpus:
+        return tr("Trains on: {gpus}").format(gpus=", ".join(
+            f"{text(g.get('name'))} ({(integer(g.get('memory_bytes')) or 0) / 1e9:.1f} GB)" for g in gpus))
+    memory = (integer(hardware.get("ram_bytes")) or 0) / 1e9
+    return tr("Trains on the processor: {cores} cores, {memory} GB of memory").format(
+        cores=integer(hardware.get("cpu_count")) or "?", memory=f"{memory:.1f}")
 
 
 def offered_model(entry: dict[str, Any]) -> OfferedModel:

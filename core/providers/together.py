@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from core.client import DOWNLOAD_LIMIT, response_limit
 from core.errors import CoreError, file_error
 from core.i18n import QT_TR_NOOP, tr
@@ -34,6 +32,7 @@ from core.providers.openai_api import call
 from core.providers.payloads import as_dict, integer, number, text, timestamp
 from core.providers.records import Checkpoint, Hyperparameters, Job, JobEvent, JobRequest, MetricPoint
 from core.providers.spec import Choice, ProviderSpec, connection_fields, training_type_field
+from core.providers.weights import download_to, file_name
 
 if TYPE_CHECKING:
     import openai
@@ -48,6 +47,7 @@ STATUSES = {"pending": "queued", "queued": "queued", "running": "running", "comp
 TRAINING_TYPES = (Choice("lora", QT_TR_NOOP("LoRA (serverless chat for supported models, billed per token)")),
                   Choice("full", QT_TR_NOOP("Full fine-tuning (chat on a dedicated endpoint, billed by the minute)")))
 MULTIPART = {"Content-Type": "multipart/form-data"}
+DOWNLOADS = ("adapter", "merged")  # what /finetune/download packs (its `checkpoint` parameter)
 DEFAULT_RATE = 1e-5  # the SDK's default learning rate: our multiplier 1.0
 EVALUATIONS = 10  # validation passes a job with a validation file runs (the API's default is none)
 FOUND_WITHIN = 600  # seconds: a job created this long before its lost answer can be the one that was sent
@@ -100,7 +100,7 @@ def points_from_metrics(rows: Sequence[Any]) -> list[MetricPoint]:
 class TogetherProvider(Provider):
     capabilities = Capabilities(
         supports_pause=False, suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short",
-        max_file_bytes=5 * 1024 * MIB, model_name="<user>/{base}-{suffix}-<id>")
+        max_file_bytes=5 * 1024 * MIB, model_name="<user>/{base}-{suffix}-<id>", export_formats=DOWNLOADS)
     base_model_ids = TOGETHER_MODELS
 
     def __init__(self, chat_client: openai.AsyncOpenAI) -> None:
@@ -146,6 +146,8 @@ class TogetherProvider(Provider):
         await call(self.api.delete(f"/files/{file_id}", cast_to=object))
 
     async def file_content(self, file_id: str) -> bytes:
+        import httpx2  # start-up speed: loaded with the first request
+
         with response_limit(DOWNLOAD_LIMIT):
             response = await call(self.api.get(f"/files/{file_id}/content", cast_to=httpx2.Response))
         return response.content
@@ -234,14 +236,27 @@ class TogetherProvider(Provider):
         jobs, _ = await self.list_jobs(limit=1000)
         return in_order(made_by(jobs) + [ModelInfo(name, 0, "together") for name in TOGETHER_MODELS])
 
-    async def delete_model(self, model_id: str) -> None:
-        """A fine-tuned model goes with its job (DELETE /fine-tunes/{id}, the only removal the SDK offers)."""
+    async def _job_of(self, model_id: str) -> Job:
         jobs, _ = await self.list_jobs(limit=1000)
         job = next((j for j in jobs if j.fine_tuned_model == model_id), None)
         if job is None:
             raise CoreError(tr("No fine-tuning job of this account made {model}.").format(model=model_id),
-                            tr("Only models made by your own jobs can be deleted."))
-        await call(self.api.delete(f"/fine-tunes/{job.id}", cast_to=object))
+                            tr("Only models made by your own jobs can be deleted or downloaded."))
+        return job
+
+    async def delete_model(self, model_id: str) -> None:
+        """A fine-tuned model goes with its job (DELETE /fine-tunes/{id}, the only removal the SDK offers)."""
+        await call(self.api.delete(f"/fine-tunes/{(await self._job_of(model_id)).id}", cast_to=object))
+
+    async def export_model(self, model_id: str, kind: str, folder: Path) -> list[Path]:
+        """The model's weights as Together packs them (GET /finetune/download: a .tar.zst of the LoRA adapter or
+        of the merged model), streamed into ``folder``: a model to keep and run elsewhere."""
+        if kind not in DOWNLOADS:
+            raise CoreError(tr("Together gives its models as a LoRA adapter or a merged model, not as GGUF."),
+                            tr("Download the merged model and convert it with llama.cpp's convert_hf_to_gguf.py."))
+        job = await self._job_of(model_id)
+        target = folder / file_name(model_id, f"-{kind}.tar.zst")
+        return [await download_to(self.api, "/finetune/download", {"ft_id": job.id, "checkpoint": kind}, target)]
 
     def deployment_help(self) -> str:
         return tr("LoRA models of bases that Together serves serverless answer at once. Other fine-tuned models "

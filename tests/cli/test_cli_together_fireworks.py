@@ -55,6 +55,10 @@ def test_train_follow_chat_and_delete(dialect, data):
         if dialect == "fireworks":
             removed = run("models", "undeploy", model, "--yes", *connect)
             assert removed.returncode == 0 and "no longer billed" in removed.stdout
+        else:  # the weights kept on this computer before the model is deleted
+            kept = run("models", "export", model, "--format", "merged", "-o", str(data.parent / "kept"), *connect)
+            assert kept.returncode == 0, kept.stderr
+            assert [p.name.endswith("-merged.tar.zst") for p in (data.parent / "kept").iterdir()] == [True]
 
         deleted = run("models", "delete", model, "--yes", *connect)
         assert deleted.returncode == 0, deleted.stderr

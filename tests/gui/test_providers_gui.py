@@ -211,6 +211,16 @@ async def test_a_together_lora_answers_at_once_and_is_deleted(provider_window, q
     window.tabs.setCurrentWidget(models)
     await until(lambda: models.table.rowCount() == 1)
     models.view.selectRow(0)
+    qtbot.mouseClick(models.export_button, Qt.MouseButton.LeftButton)  # the weights kept before it is deleted
+    await until(lambda: dialog("export_model_dialog") is not None)
+    export = dialog("export_model_dialog")
+    assert [export.kind.itemText(i) for i in range(export.kind.count())] == ["LoRA adapter", "Merged model"]
+    export.folder.setText(str(tmp_path / "kept"))
+    export.export_button.click()
+    await until(lambda: "Written into" in export.written.text())
+    [kept] = (tmp_path / "kept").iterdir()
+    assert kept.name.endswith("-adapter.tar.zst") and kept.name.startswith("sandbox-Meta-Llama-3-1-8B-")
+    export.reject()
     qtbot.mouseClick(models.delete_button, Qt.MouseButton.LeftButton)
     await until(lambda: dialog("text_dialog") is not None)
     dialog("text_dialog").setTextValue(model)  # typed to confirm

@@ -61,3 +61,15 @@ async def test_a_model_too_big_for_this_computer_is_refused_before_downloading(l
         async for _ in provider.download_model(too_big.id, "huggingface", "http://127.0.0.1:9"):
             pass
     assert "Too large" in str(refused.value) or "GB" in str(refused.value)
+
+
+async def test_the_connection_test_says_what_this_computer_trains_on(tmp_path):
+    from core.connection import run_checks
+
+    profile = new_profile(spec_for("this_computer").kind, "本机")
+    with LocalServer(state_dir=tmp_path / "state", models_dir=tmp_path / "models") as server:
+        results = [result async for result in run_checks(profile, "local", server.base_url)]
+    assert all(result.ok for result in results)
+    messages = " ".join(f"{r.message} {r.hint} {r.detail}" for r in results)
+    assert "The local server answers: 0 models on this computer." in messages
+    assert "Trains on the processor:" in messages and "key" not in messages.lower()

@@ -11,10 +11,14 @@ from typing import Any
 import httpx2
 import pytest
 from dashscope.finetune.customize_types import FineTune
+from fireworks.types import Dataset
+from together.types import FineTuningListMetricsResponse, FineTuningListResponse
 
 from core.providers.azure import AzureProvider
 from core.providers.bailian_payloads import events_from_logs, job_from_bailian, output, points_from_logs
+from core.providers.fireworks import file_from_fireworks
 from core.providers.payloads import as_dict, checkpoint_from_openai, event_from_openai, job_from_openai, timestamp
+from core.providers.together import job_from_together, points_from_metrics
 from sandbox.server import SandboxServer
 from tests.sandbox.conftest import chat_rows, jsonl
 
@@ -125,3 +129,68 @@ def test_the_dashscope_sdk_reads_the_recorded_answers_and_ours_alike(tmp_path):
                            json={"model": "qwen3-8b", "training_file_ids": [file_id]}).json()
     assert set(recorded("bailian/create_job.json")["output"]) - set(ours["output"]) == {"max_output_cnt"}
     assert set(ours) == set(recorded("bailian/create_job.json"))
+
+
+# -- Together AI -----------------------------------------------------------------------------------------------
+
+def test_together_job_as_the_openapi_document_shows_it():
+    """The truncated fine-tune (what create, list and cancel answer): ISO times with milliseconds, the model named
+    by ``model_output_name`` once ``completed``, the tokens in ``token_count``."""
+    job = job_from_together(recorded("together/finetune_truncated.json"))
+    assert (job.id, job.model, job.status, job.raw_status) == (
+        "ft-01234567890123456789", "meta-llama/Llama-2-7b-hf", "succeeded", "completed")
+    assert job.fine_tuned_model == "mynamespace/meta-llama/Llama-2-7b-hf-32162631"
+    assert (job.created_at, job.finished_at) == (timestamp("2023-05-17T17:35:45Z"), timestamp("2023-05-17T18:46:23Z"))
+    assert job.trained_tokens == 850_000 and job.training_file == "file-01234567890123456789"
+    assert job.validation_file is None and job.method == "supervised" and job.hyperparameters.n_epochs == 3
+    assert job.hyperparameters.batch_size is None and job.hyperparameters.learning_rate_multiplier is None
+
+
+def test_together_metrics_as_the_openapi_document_shows_them():
+    points = points_from_metrics(recorded("together/metrics.json")["metrics"])
+    assert [(p.step, p.train_loss, p.valid_loss) for p in points] == [(7, 0.5, None), (14, 0.45, None)]
+
+
+def test_the_together_sdk_reads_the_recorded_answers_and_our_dialect_answers_alike(tmp_path):
+    """The official SDK's types read the documented answers; our dialect's truncated job carries every documented
+    field (``wandb_project_name`` only with a W&B project)."""
+    documented = recorded("together/finetune_truncated.json")
+    FineTuningListResponse.model_validate({"data": [documented]})
+    FineTuningListMetricsResponse.model_validate(recorded("together/metrics.json"))
+    with SandboxServer(job_seconds=0.3, dialect="together") as server:
+        headers = {"Authorization": "Bearer k"}
+        file_id = httpx2.post(server.base_url + "/files/upload", headers=headers,
+                              data={"purpose": "fine-tune", "file_name": "t.jsonl", "file_type": "jsonl"},
+                              files={"file": ("t.jsonl", jsonl(chat_rows(10)))}).json()["id"]
+        ours = httpx2.post(server.base_url + "/fine-tunes", headers=headers,
+                           json={"model": "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+                                 "training_file": file_id}).json()
+    assert set(documented) - set(ours) == {"wandb_project_name"}
+    assert ours["events"] == [] and job_from_together(ours).status == "queued"
+    FineTuningListResponse.model_validate({"data": [ours]})
+
+
+# -- Fireworks AI ----------------------------------------------------------------------------------------------
+
+def test_fireworks_dataset_as_its_cookbook_recorded_it():
+    """A new dataset is ``UPLOADING`` (no file yet, so not offered as one); its count is text, its time has
+    microseconds."""
+    created = recorded("fireworks/create_dataset.json")
+    assert file_from_fireworks(created) is None
+    ready = file_from_fireworks(created | {"state": "READY"})
+    assert ready is not None and (ready.id, ready.filename, ready.purpose) == (
+        "my-sample-dataset", "mySampleDataset", "fine-tune")
+    assert ready.created_at == timestamp("2024-10-28T04:51:26Z")
+    assert Dataset.model_validate(created).example_count == "5"
+
+
+def test_the_fireworks_dialect_answers_a_new_dataset_with_the_recorded_fields():
+    documented = recorded("fireworks/create_dataset.json")
+    with SandboxServer(job_seconds=0.3, dialect="fireworks") as server:
+        ours = httpx2.post(server.base_url + "/accounts/acct/datasets", headers={"Authorization": "Bearer k"},
+                           json={"datasetId": "my-sample-dataset",
+                                 "dataset": {"displayName": "mySampleDataset", "exampleCount": "5"}}).json()
+    assert set(documented) <= set(ours)
+    assert (ours["state"], ours["status"], ours["exampleCount"]) == ("UPLOADING", {"code": "OK", "message": ""}, "5")
+    assert ours["name"] == "accounts/acct/datasets/my-sample-dataset" and file_from_fireworks(ours) is None
+    Dataset.model_validate(ours)

@@ -29,7 +29,7 @@ async def train(provider, data, dialect, **options):
 
 
 @pytest.mark.parametrize("dialect_server", ["together"], indirect=True)
-async def test_together_upload_train_chat_and_delete(dialect_server, provider, data):
+async def test_together_upload_train_chat_and_delete(dialect_server, provider, data, tmp_path):
     assert (await provider.probe()).startswith("The key works")
     uploaded, updates = await train(provider, data, "together", hyperparameters=Hyperparameters(n_epochs=2))
     assert [f.id for f in await provider.list_files()] == [uploaded.id]
@@ -50,6 +50,13 @@ async def test_together_upload_train_chat_and_delete(dialect_server, provider, d
     answer = await ask(provider.chat_client, ChatRequest(await provider.chat_model(final.fine_tuned_model),
                                                          transcript_messages("", [], QUESTION)), lambda _: None)
     assert answer.text == TRAINED  # serverless LoRA: no deployment
+    kept = tmp_path / "kept"  # the weights downloaded, to keep the model off the provider
+    [adapter] = await provider.export_model(final.fine_tuned_model, "adapter", kept)
+    [again] = await provider.export_model(final.fine_tuned_model, "adapter", kept)
+    assert adapter.name.endswith("-adapter.tar.zst") and again != adapter  # an earlier download is never replaced
+    assert b"(adapter)" in adapter.read_bytes() and not list(kept.glob("*.part"))
+    with pytest.raises(CoreError, match="not as GGUF"):
+        await provider.export_model(final.fine_tuned_model, "gguf", kept)
     await provider.delete_model(final.fine_tuned_model)
     assert not [m for m in await provider.list_models() if m.fine_tuned]
     assert (await provider.file_content(uploaded.id)) == data.read_bytes()
