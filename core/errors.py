@@ -7,7 +7,6 @@ so the GUI and the CLI only ever show ``user_message`` and ``hint``; ``detail`` 
 from __future__ import annotations
 
 import re
-import ssl
 import traceback
 from pathlib import Path
 
@@ -171,6 +170,8 @@ def _frames(exc: BaseException) -> list[str]:
 def _through_proxy(causes: list[BaseException]) -> bool:
     """A connection that failed while opening the proxy's connection: the exceptions do not say so, but the
     HTTP library's proxy module is on their path (the target itself is never contacted directly)."""
+    import ssl  # start-up speed
+
     import httpx2
 
     if not any(isinstance(c, httpx2.ConnectError | httpx2.ConnectTimeout) for c in causes) or any(
@@ -198,6 +199,8 @@ def from_exception(exc: BaseException, base_url: str = "") -> CoreError:
     """Map any SDK, httpx2 or socket exception to a CoreError. Already-mapped errors pass through."""
     if isinstance(exc, CoreError):
         return exc
+    import ssl  # start-up speed
+
     import httpx2
     import openai
 

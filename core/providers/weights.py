@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-
 from core.client import response_limit
 from core.errors import file_error
 from core.providers.openai_api import call
@@ -37,6 +35,8 @@ def free_target(target: Path) -> Path:
 
 async def download_to(client: openai.AsyncOpenAI, path: str, params: dict[str, Any], target: Path) -> Path:
     """GET ``path`` and stream its body into ``target`` (or the free name next to it); where it went."""
+    import httpx2  # start-up speed: loaded with the first request
+
     target = free_target(target)
     part = target.with_name(target.name + ".part")
     try:
