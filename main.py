@@ -6,7 +6,6 @@ import time
 
 STARTED = time.perf_counter()
 
-import multiprocessing  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -19,6 +18,7 @@ from sandbox.launcher import SandboxLauncher, app_state_dir  # noqa: E402
 
 if TYPE_CHECKING:
     from cli.sandbox_server import SandboxOptions, ServedSandbox
+    from core.local.launcher import LocalLauncher
 
 APP_JOB_SECONDS = 60.0  # how long a Sandbox job takes in the app
 # A terminal waits for the job: a command that starts its own Sandbox runs jobs of seconds (one that finds the
@@ -26,12 +26,29 @@ APP_JOB_SECONDS = 60.0  # how long a Sandbox job takes in the app
 CLI_JOB_SECONDS = 5.0
 
 
+class LocalServer:
+    """This computer's local server for ProfileService: its launcher (and the modules behind it) loads when the
+    "This computer" profile is first used, not with the app (start-up speed)."""
+
+    def __init__(self) -> None:
+        self.launcher: LocalLauncher | None = None
+
+    async def base_url(self) -> str:
+        if self.launcher is None:
+            from core.local.launcher import LocalLauncher
+
+            self.launcher = LocalLauncher(*this_computer_dirs())
+        return await self.launcher.base_url()
+
+    def stop(self) -> None:
+        if self.launcher is not None:
+            self.launcher.stop()
+
+
 def build_profile_service(job_seconds: float = APP_JOB_SECONDS) -> ProfileService:
     """The one place that wires core services together; the GUI and the CLI receive them."""
-    from core.local.launcher import LocalLauncher  # starts nothing until the "This computer" profile is used
-
     sandbox = SandboxLauncher(state_dir=app_state_dir(data_dir()), job_seconds=job_seconds)
-    return ProfileService(SettingsStore(), sandbox=sandbox, this_computer=LocalLauncher(*this_computer_dirs()))
+    return ProfileService(SettingsStore(), sandbox=sandbox, this_computer=LocalServer())
 
 
 def bind_sandbox(options: SandboxOptions) -> ServedSandbox:
@@ -71,7 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_gui() -> None:
-    multiprocessing.freeze_support()  # packaged builds start their worker processes through this executable
+    if getattr(sys, "frozen", False):  # start-up speed: multiprocessing loads with the first worker otherwise
+        import multiprocessing
+
+        multiprocessing.freeze_support()  # packaged builds start their worker processes through this executable
     sys.exit(main())
 
 

@@ -52,15 +52,18 @@ def make_messy(source: Path, target: Path) -> None:
 
 def settled(tab: object) -> bool:
     """Every row checked and the summary counting all of them."""
+    from editor_open import all_checked
+
     model = tab.model  # type: ignore[attr-defined]
     report = tab.summary.report  # type: ignore[attr-defined]
-    return (not model.read_only and None not in model.document.results and report is not None
+    return (not model.read_only and all_checked(model.document.results) and report is not None
             and report.examples == len(model.document) and not tab.checking.tasks.busy("check"))  # type: ignore
 
 
 async def timed(tab: object, start: object, label: str, figures: dict[str, float]) -> None:
     """Run ``start()``, wait until the tab settles; seconds and longest stall go into ``figures``."""
     from editor_open import Heartbeat
+
     from tests.gui.conftest import until
 
     before = list(tab.model.document.rows)  # type: ignore[attr-defined]

@@ -1,5 +1,5 @@
-"""The body of an answer as it arrives, decompressed and counted against core.client's bound. Kept apart from
-core/client.py so that httpx2 loads with the first request, not with the app (start-up speed)."""
+"""The body of an answer as it arrives, decompressed and counted against core/response_bound.py's bound. Apart
+from core/client.py so that httpx2 loads with the first request, not with the app (start-up speed)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx2
 
-from core.client import PIECE, ResponseTooLargeError
 from core.errors import GatewayError
 from core.i18n import tr
+from core.response_bound import PIECE, ResponseTooLargeError
 
 
 class CappedStream(httpx2.AsyncByteStream):

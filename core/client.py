@@ -3,16 +3,18 @@ on how much of any answer is read (a server may announce or send gigabytes)."""
 
 from __future__ import annotations
 
-import contextlib
 import zlib
-from collections.abc import Iterator
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from core.errors import GatewayError
 from core.i18n import tr
 from core.logs import register_secret
 from core.profile import Profile
+from core.response_bound import DOWNLOAD_LIMIT as DOWNLOAD_LIMIT  # re-exported, as are the names below
+from core.response_bound import MIB as MIB
+from core.response_bound import RESPONSE_LIMIT as RESPONSE_LIMIT
+from core.response_bound import ResponseTooLargeError, current_limit
+from core.response_bound import response_limit as response_limit
 from core.urls import is_loopback
 
 if TYPE_CHECKING:
@@ -21,34 +23,6 @@ if TYPE_CHECKING:
 
 # The SDK refuses to build a client without a key; a placeholder gives the server the chance to say 401.
 MISSING_KEY = "missing-key"
-MIB = 1024 * 1024
-RESPONSE_LIMIT = 32 * MIB  # any API answer: a page of 100 jobs is a few hundred KB
-DOWNLOAD_LIMIT = 1024 * MIB  # a file's content (result files, training files saved by an export)
-PIECE = MIB  # decompressed a piece at a time, so that a small compressed body cannot inflate at once
-_limit: ContextVar[int] = ContextVar("response_limit", default=RESPONSE_LIMIT)
-
-
-class ResponseTooLargeError(GatewayError):
-    """The server's answer is larger than the app reads."""
-
-    def __init__(self, limit: int, detail: str = "") -> None:
-        super().__init__(tr("The server's answer is larger than {size} MB, so it was not read.").format(
-                             size=f"{limit / MIB:,.0f}"),
-                         tr("The server is misbehaving, or the base URL points at the wrong place. Check the base "
-                            "URL in Settings; if it is right, tell the provider."), detail)
-        self.limit = limit
-
-
-@contextlib.contextmanager
-def response_limit(size: int) -> Iterator[None]:
-    """Answers to the requests sent inside the block may be up to ``size`` bytes (decompressed)."""
-    token = _limit.set(size)
-    try:
-        yield
-    finally:
-        _limit.reset(token)
-
-
 def _inflater(encoding: str, url: str) -> zlib._Decompress | None:
     if encoding in ("", "identity"):
         return None
@@ -64,7 +38,7 @@ async def _cap_response(response: httpx2.Response) -> None:
     """Refuse an answer that announces more than the bound; count the rest as it is read."""
     from core.capped_stream import CappedStream  # start-up speed: httpx2 loads with the first request
 
-    limit, url = _limit.get(), str(response.request.url)
+    limit, url = current_limit(), str(response.request.url)
     declared = response.headers.get("content-length", "").strip()
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise ResponseTooLargeError(limit, f"Content-Length {declared[:30]} from {url}")

@@ -74,6 +74,7 @@ async def _run_window(app: QApplication, window: MainWindow, smoke: bool, starte
             closed.set()
         window.first_shown.connect(report_and_quit)
     else:
+        window.first_shown.connect(window.open_keys)
         window.first_shown.connect(window.check_active_profile)
         window.first_shown.connect(window.prepare_dataset_tab)
         window.first_shown.connect(window.first_run)
@@ -93,6 +94,7 @@ def run_app(service: ProfileService, smoke: bool = False, started: float | None 
     import qasync  # start-up speed: after the checks above
 
     app = create_application()
+    service.open_keys_later()  # start-up speed: the keyring is looked for once the window is shown
     window = create_window(service)
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(_run_window(app, window, smoke, started, test))

@@ -189,6 +189,9 @@ class DatasetTab(Retranslating, QWidget):
         files.loading_changed.connect(self.set_loading)
         files.progress.connect(self.progress.setValue)
         files.ready_for_training.connect(self.send_to_training)
+        self.cancel_button.clicked.connect(self.fix_menu.cancel)
+        self.fix_menu.busy.connect(self.show_fixing)
+        self.fix_menu.progress.connect(self.progress.setValue)
 
     def retranslate(self) -> None:
         self.actions.retranslate()
@@ -265,6 +268,13 @@ class DatasetTab(Retranslating, QWidget):
         self.progress.setVisible(loading)
         self.cancel_button.setVisible(loading)
         self.progress.setValue(0)
+
+    def show_fixing(self, busy: bool) -> None:
+        """A bulk fix is being worked out: its progress and Cancel show (the table stays editable; an edit
+        meanwhile makes the fix be dropped rather than applied over it)."""
+        self.progress.setValue(0)
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
 
     # -- editing ----------------------------------------------------------------------------------------
     def _after_change(self, *_: object) -> None:

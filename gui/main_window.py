@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
+from core.background import run_blocking
+from core.diagnostics import write_diagnostics
 from core.errors import CoreError
 from core.i18n import tr
 from core.paths import data_dir, log_dir, resource_path
@@ -116,6 +119,8 @@ class MainWindow(Retranslating, QMainWindow):
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(blocked)
             placeholder.deleteLater()
+            if index == DATASET:
+                self._show_title()  # its document's name
         return tab
 
     def _build_settings_tab(self) -> QWidget:
@@ -135,7 +140,6 @@ class MainWindow(Retranslating, QMainWindow):
         for action in (self.file_separator, self.quit_action):  # Quit stays last
             self.file_menu.removeAction(action)
             self.file_menu.addAction(action)
-        QTimer.singleShot(0, self._show_title)  # once the tab is in place: its document's name
         return tab
 
     def _build_training_tab(self) -> QWidget:
@@ -167,14 +171,25 @@ class MainWindow(Retranslating, QMainWindow):
 
         return FilesTab(self.service)
 
+    def open_keys(self) -> None:
+        """Once the window is shown: open the key store in a worker thread (finding the system keyring takes
+        0.1–0.3 s; ProfileService.open_keys_later), then show in Settings where keys are kept."""
+        async def open_and_show() -> None:
+            await run_blocking(self.service.open_keys)
+            if SETTINGS in self._built:
+                self.settings_tab._show_key_storage()  # its banner: no keyring, keys kept for this session...
+
+        self.tasks.run(open_and_show())
+
     def prepare_dataset_tab(self) -> None:
         """Once the window is shown: build the Dataset tab (its File menu commands and shortcuts) and load what
         its first file needs, while the app is idle."""
-        def build() -> None:
+        async def build() -> None:
+            await run_blocking(import_module, "gui.dataset_tab")  # its modules load beside the running window
             if self.isVisible():
                 self.dataset_tab.warm_up()
 
-        QTimer.singleShot(0, build)  # after the other first_shown slots: the window is up and answering first
+        self.tasks.run(build())
 
     def show_startup_notices(self) -> None:
         """Tell once what went wrong loading settings or keys (a damaged file set aside...)."""
@@ -239,6 +254,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _show_error(self, message: str, hint: str) -> None:
         """An error of the window's own tasks (diagnostics, reset), whichever tab is open."""
+        from PySide6.QtWidgets import QMessageBox  # start-up speed: its enums take a few ms to make
+
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self)
         box.setObjectName("window_error")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -392,9 +409,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.guide.open()
 
     async def _export_diagnostics(self) -> None:
-        from core.background import run_blocking
-        from core.diagnostics import write_diagnostics
-        from gui.widgets.dialogs import choose_file
+        from gui.widgets.dialogs import choose_file  # start-up speed
 
         path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
                                  suggested=Path.home() / "finetune-studio-diagnostics.zip")
@@ -430,6 +445,8 @@ class MainWindow(Retranslating, QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
 
     def _show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # start-up speed
+
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About FineTune Studio"),
                           self.tr("{app} {version}\nFine-tune OpenAI-compatible models without a terminal.").format(
                               app=APP_NAME, version=__version__), parent=self)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.connection import run_checks
 from core.errors import CoreError
 from core.i18n import tr
 from core.profiles import ProfileService
@@ -255,6 +254,8 @@ class SettingsTab(Retranslating, QWidget):
         self._set_test_button_text(testing=True)
 
     async def _test_selected(self) -> None:
+        from core.connection import run_checks  # start-up speed
+
         profile = self.form.profile()
         self.results.clear()
         is_active = profile is not None and profile.id == self.service.settings.active_profile_id

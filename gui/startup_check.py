@@ -6,7 +6,6 @@ Qt-free on purpose: this runs before the QApplication exists."""
 
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 import shutil
@@ -40,6 +39,8 @@ def uses_xcb(environ: Mapping[str, str], system: str) -> bool:
 
 
 def _loads(path: str) -> bool:
+    import ctypes  # start-up speed: only where xcb needs checking
+
     try:
         ctypes.CDLL(path)
     except OSError:

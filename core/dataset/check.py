@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +17,9 @@ import orjson
 from core.dataset.estimate import Estimate, estimate, price_table
 from core.dataset.model import Format, Row, content_text, is_legacy_model
 from core.dataset.sources import OPENAI
-from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text, image_parts
+from core.dataset.tokens import TOKENS_PER_MESSAGE, count_text, encoder_for, image_parts
 from core.dataset.tool_tokens import calls_tokens, tools_tokens
-from core.dataset.validate import Problem, Severity, check_row
+from core.dataset.validate import ROLES, Problem, Severity, check_row
 from core.i18n import tr
 
 # The cookbook: at least 10 examples; "clear improvements from fine-tuning on 50 to 100 training examples".
@@ -73,25 +73,70 @@ def detect_format(rows: Sequence[Row]) -> Format:
     return counts.most_common(1)[0][0] if counts else Format.UNKNOWN
 
 
-def messages_tokens(messages: Any, model: str) -> int:
+Count = Callable[[str], int]  # tokens of one text, for one model
+
+
+def messages_tokens(messages: Any, model: str, count: Count | None = None) -> int:
     if not isinstance(messages, list):
         return 0
-    return sum(count_text(content_text(m.get("content")) or "", model) + TOKENS_PER_MESSAGE
+    count = count or (lambda text: count_text(text, model))
+    return sum(count(content_text(m.get("content")) or "") + TOKENS_PER_MESSAGE
                + (calls_tokens(m, model) if "tool_calls" in m or "function_call" in m else 0)
                for m in messages if isinstance(m, dict))
 
 
-def example_tokens(data: dict[str, Any], fmt: Format, model: str) -> int:
+def example_tokens(data: dict[str, Any], fmt: Format, model: str, count: Count | None = None) -> int:
     """Tokens of one example, counted the way training is billed (see tokens.TOKENS_PER_MESSAGE and, for
-    tool definitions and calls, tool_tokens)."""
+    tool definitions and calls, tool_tokens). ``count`` may remember texts already counted (see memo_count)."""
     if fmt is Format.CHAT:
-        return messages_tokens(data.get("messages"), model) + tools_tokens(data, model)
+        return messages_tokens(data.get("messages"), model, count) + tools_tokens(data, model)
+    count = count or (lambda text: count_text(text, model))
     if fmt is Format.COMPLETION:
-        return count_text(str(data.get("prompt", "")), model) + count_text(str(data.get("completion", "")), model)
+        return count(str(data.get("prompt", ""))) + count(str(data.get("completion", "")))
     inputs = data.get("input", {}).get("messages") if isinstance(data.get("input"), dict) else None
     tools = tools_tokens(data, model) + tools_tokens(data.get("input"), model)  # DPO tools sit in either place
-    return tools + sum(messages_tokens(part, model) for part in (inputs, data.get("preferred_output"),
-                                                                 data.get("non_preferred_output")))
+    return tools + sum(messages_tokens(part, model, count) for part in (inputs, data.get("preferred_output"),
+                                                                        data.get("non_preferred_output")))
+
+
+def memo_count(model: str) -> Count:
+    """count_text that counts each distinct text once: system prompts and templates repeat across the rows of
+    a file, often word for word. Use one per batch of rows (it keeps the texts it has seen)."""
+    seen: dict[str, int] = {}
+    encode = encoder_for(model)
+
+    def count(text: str) -> int:
+        tokens = seen.get(text)
+        if tokens is None:
+            tokens = seen[text] = len(encode(text))
+        return tokens
+
+    return count
+
+
+PLAIN_MESSAGE_KEYS = frozenset({"role", "content", "name"})
+
+
+def _plain_chat(data: dict[str, Any], count: Count) -> tuple[int, bool] | None:
+    """(tokens, has a system message) of the usual chat row, which check_row would find nothing wrong with:
+    only "messages", each with a known role and non-blank text that holds no "<|", at least one from the
+    assistant. None for any other row, which takes the full path; both paths give the same result."""
+    messages = data.get("messages")
+    if len(data) != 1 or not isinstance(messages, list) or not messages:
+        return None
+    tokens, system, assistant = 0, False, False
+    for message in messages:
+        if not isinstance(message, dict) or not message.keys() <= PLAIN_MESSAGE_KEYS:
+            return None
+        role, content = message.get("role"), message.get("content")
+        # not content.strip(), without the copy: str.strip() removes exactly what str.isspace() matches
+        if role not in ROLES or not isinstance(content, str) or not content or content.isspace() \
+                or "<|" in content:
+            return None
+        system = system or role == "system"
+        assistant = assistant or role == "assistant"
+        tokens += count(content) + TOKENS_PER_MESSAGE
+    return (tokens, system) if assistant else None
 
 
 def _stats(counts: list[int], limit: int | None) -> TokenStats:
@@ -125,12 +170,16 @@ class RowResult:
     images: int = 0  # image parts, which the token count leaves out
 
 
-def examine(row: Row, fmt: Format, model: str) -> RowResult:
-    """Validate one row and count its tokens."""
+def examine(row: Row, fmt: Format, model: str, count: Count | None = None) -> RowResult:
+    """Validate one row and count its tokens; ``count`` (from memo_count) when many rows are examined."""
+    if fmt is Format.CHAT and row.data is not None and not row.origin and not row.notes:
+        plain = _plain_chat(row.data, count or memo_count(model))
+        if plain is not None:
+            return RowResult((), plain[0], row_key(row), missing_system=not plain[1])
     problems, key = tuple(check_row(row, fmt)), row_key(row)
     if row.data is None or row.format is not fmt:
         return RowResult(problems, None, key, origin=row.origin, notes=row.notes)
-    tokens = example_tokens(row.data, fmt, model)
+    tokens = example_tokens(row.data, fmt, model, count)
     if fmt is Format.COMPLETION:
         prompt, completion = str(row.data.get("prompt", "")), str(row.data.get("completion", ""))
         # Only words written with spaces need a leading space; Chinese and Japanese text does not.
@@ -191,9 +240,9 @@ def _has_system(row: Row) -> bool:
 
 def summarise(rows: Sequence[Row], fmt: Format, model: str) -> Summary:
     """Validate each row and count its tokens."""
-    summary = Summary()
+    summary, count = Summary(), memo_count(model)
     for row in rows:
-        summary.add(row.line, examine(row, fmt, model))
+        summary.add(row.line, examine(row, fmt, model, count))
     return summary
 
 

@@ -62,10 +62,11 @@ class Document:
         del self.results[start:start + count]
         return removed
 
-    def set_all(self, rows: Sequence[Row]) -> list[Row]:
-        """Replace every row (bulk fixes), unchecked; returns the old rows for undo."""
+    def set_all(self, rows: Sequence[Row], results: Sequence[RowResult | None] | None = None) -> list[Row]:
+        """Replace every row (bulk fixes), with their check results when known (None: each row waits for
+        ``pending()``); returns the old rows for undo."""
         old, self.rows = self.rows, list(rows)
-        self.results = [None] * len(self.rows)
+        self.results = list(results) if results is not None else [None] * len(self.rows)
         return old
 
     def pending(self, limit: int, start: int = 0) -> list[int]:

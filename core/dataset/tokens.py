@@ -40,13 +40,14 @@ def encoding_name_for(model: str) -> str:
 
 
 @functools.cache
-def _encoder_for(model: str) -> Callable[[str], list[int]]:
+def encoder_for(model: str) -> Callable[[str], list[int]]:
+    """The model's encode_ordinary: special-token strings such as <|endoftext|> are ordinary text."""
     return encoding(encoding_name_for(model)).encode_ordinary
 
 
 def count_text(text: str, model: str = "gpt-4o-mini") -> int:
     """Tokens of plain text; special-token strings such as <|endoftext|> count as ordinary text."""
-    return len(_encoder_for(model)(text))
+    return len(encoder_for(model)(text))
 
 
 def _images_in(content: Any) -> int:

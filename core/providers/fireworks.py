@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx2
-from openai import Omit
-
 from core.client import DOWNLOAD_LIMIT, build_client, response_limit
 from core.errors import APIStatusError, ConfigError, CoreError, file_error
 from core.i18n import QT_TR_NOOP, tr
@@ -59,7 +56,6 @@ DEPLOYMENT_STATES = {"ready": "ready", "creating": "deploying", "updating": "dep
 MULTIPART = {"Content-Type": "multipart/form-data"}
 DEFAULT_RATE = 1e-4  # Fireworks' default learning rate for LoRA jobs: our multiplier 1.0
 PAGE = 200  # the most a listing returns at once
-NO_AUTH = {"Authorization": Omit()}  # signed storage addresses must not get the API key
 
 
 def short(value: str) -> str:
@@ -124,6 +120,13 @@ def deployment_from_fireworks(value: Any) -> Deployment:
 def chat_url(api_url: str) -> str:
     """…/v1 → …/inference/v1 (the OpenAI-compatible address of the same host)."""
     return api_url.rstrip("/").removesuffix("/v1") + "/inference/v1"
+
+
+def no_auth() -> dict[str, object]:
+    """Headers for a signed storage address, which must not get the API key."""
+    from openai import Omit  # start-up speed: the SDK loads with the first request
+
+    return {"Authorization": Omit()}
 
 
 class FireworksProvider(Provider):
@@ -206,8 +209,10 @@ class FireworksProvider(Provider):
         urls = [text(u) for u in as_dict(found.get("filenameToSignedUrls")).values() if text(u)]
         if not urls:
             raise CoreError(tr("The provider gives no download address for file {id}.").format(id=file_id), "")
+        import httpx2  # start-up speed
+
         with response_limit(DOWNLOAD_LIMIT):
-            response = await call(self.api.get(urls[0], cast_to=httpx2.Response, options={"headers": NO_AUTH}))
+            response = await call(self.api.get(urls[0], cast_to=httpx2.Response, options={"headers": no_auth()}))
         return response.content
 
     # -- jobs ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QUndoCommand
 
+from core.dataset.check import RowResult
 from core.dataset.model import Format, Row
 from gui.item_models.dataset_table_model import DatasetTableModel
 
@@ -66,16 +67,31 @@ class RemoveRows(QUndoCommand):
 
 
 class ReplaceAll(QUndoCommand):
-    """Every row replaced at once: bulk fixes, restoring an autosave."""
+    """Every row replaced at once: bulk fixes, restoring an autosave. The check results of both sides are
+    kept, so neither redo nor undo checks 100,000 rows again (unless the base model changed meanwhile)."""
 
-    def __init__(self, model: DatasetTableModel, rows: Sequence[Row], fmt: Format, text: str) -> None:
+    def __init__(self, model: DatasetTableModel, rows: Sequence[Row], fmt: Format, text: str,
+                 results: Sequence[RowResult | None] | None = None) -> None:
         super().__init__(text)
         self.model, self.rows, self.format = model, list(rows), fmt
+        # Each side's results and the base model they were counted for.
+        self.results = list(results) if results is not None else None
+        self.results_model = model.document.model
         self.old: list[Row] = []
+        self.old_results: list[RowResult | None] | None = None
+        self.old_results_model = ""
         self.old_format = model.document.format
 
     def redo(self) -> None:
-        self.old = self.model.set_all(self.rows, self.format)
+        document = self.model.document
+        old_results, old_model = list(document.results), document.model
+        self.old = self.model.set_all(self.rows, self.format,
+                                      self.results if self.results_model == document.model else None)
+        self.old_results, self.old_results_model = old_results, old_model
 
     def undo(self) -> None:
-        self.model.set_all(self.old, self.old_format)
+        document = self.model.document
+        results, model = list(document.results), document.model  # with what was checked since redo
+        self.model.set_all(self.old, self.old_format,
+                           self.old_results if self.old_results_model == document.model else None)
+        self.results, self.results_model = results, model

@@ -11,6 +11,7 @@ from core.dataset import fixes
 from core.dataset.cells import rows_from_text, rows_to_jsonl, rows_to_tsv
 from core.dataset.model import Format, Row
 from core.i18n import tr
+from gui.dataset.bulk_fix import Fixed
 from gui.dataset.commands import InsertRows, RemoveRows, ReplaceAll, ReplaceRows
 from gui.item_models.dataset_table_model import DatasetTableModel
 
@@ -103,7 +104,8 @@ class Editing:
         self.insert(rows, tr("Paste {n} rows").format(n=len(rows)))
         return len(rows)
 
-    def apply(self, result: fixes.FixResult, text: str, fmt: Format | None = None) -> None:
-        """Put a previewed bulk fix into the table as one undoable step."""
+    def apply(self, result: fixes.FixResult | Fixed, text: str, fmt: Format | None = None) -> None:
+        """Put a previewed bulk fix into the table as one undoable step (with the check results it brings)."""
         if result.changed:
-            self.undo.push(ReplaceAll(self.model, result.rows, fmt or self.model.document.format, text))
+            results = result.results if isinstance(result, Fixed) else None
+            self.undo.push(ReplaceAll(self.model, result.rows, fmt or self.model.document.format, text, results))

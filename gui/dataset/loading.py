@@ -16,6 +16,7 @@ from core.dataset.io import BATCH_ROWS, read_rows
 from core.dataset.loader import open_batches
 from core.dataset.model import Format, Row, SourceInfo
 from core.dataset.parallel import PARALLEL_FROM_BYTES, block_pool, expand, plan_blocks, submit_blocks
+from gui.dataset.gil import window_first
 from gui.item_models.dataset_table_model import DatasetTableModel
 
 PENDING_BATCH = 100  # about 10 ms of checking between repaints
@@ -50,6 +51,7 @@ class FileLoad:
             else:
                 pairs.append((index, result))
         self.model.set_results(pairs)
+        gc.freeze()  # results live as long as their rows (see _rows)
 
     async def _batches(self) -> tuple[SourceInfo, Iterator[list[Row]]]:
         opened = open_batches(self.path)
@@ -74,6 +76,11 @@ class FileLoad:
     async def run(self) -> SourceInfo:
         """Open the file; raises CoreError if it cannot be read, CancelledError if cancelled. Big JSONL
         files are checked by worker processes meanwhile; other rows wait for check_pending."""
+        # What earlier documents froze (see _rows) becomes collectable again: frozen objects are never collected,
+        # so any garbage cycle frozen with them would otherwise stay for good. One collection now, before rows
+        # arrive, while the window shows nothing new.
+        gc.unfreeze()
+        gc.collect()
         info, batches = await self._batches()
         first = next(batches, [])
         fmt = detect_format(first)
@@ -83,6 +90,8 @@ class FileLoad:
             return info
         pool = block_pool(self.model.document.model, background=True)
         reading = asyncio.ensure_future(self._read(batches, fmt))
+        shared = window_first()  # the pool's threads unpickle results meanwhile
+        shared.__enter__()
         try:
             # Finding the blocks reads the whole file: a worker does it, so the window never waits for it.
             # The first submit starts the processes and waits for them: also not on the GUI thread.
@@ -95,6 +104,7 @@ class FileLoad:
                 self.on_progress(end, info.size)
             await reading
         finally:
+            shared.__exit__(None, None, None)
             reading.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
         return info
@@ -113,6 +123,7 @@ async def check_pending(model: DatasetTableModel) -> None:
             cursor = 0  # once more from the top: rows may have been added above meanwhile
             continue
         model.set_results([(i, examine(document.rows[i], document.format, document.model)) for i in indexes])
+        gc.freeze()  # see FileLoad._rows
         cursor = indexes[-1] + 1
         await asyncio.sleep(0)
 

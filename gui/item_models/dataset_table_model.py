@@ -207,11 +207,12 @@ class DatasetTableModel(QAbstractTableModel):
         self.endRemoveRows()
         return removed
 
-    def set_all(self, rows: Sequence[Row], fmt: Format | None = None) -> list[Row]:
+    def set_all(self, rows: Sequence[Row], fmt: Format | None = None,
+                results: Sequence[RowResult | None] | None = None) -> list[Row]:
         self.beginResetModel()
         if fmt is not None:
             self.document.format = fmt
-        old = self.document.set_all(rows)
+        old = self.document.set_all(rows, results)
         self.visible = None
         self.endResetModel()
         return old

@@ -2306,8 +2306,8 @@ New model: {new}</source>
         <translation>不询问直接删除</translation>
     </message>
     <message>
-        <source>write a model trained on this computer into a folder, to run it anywhere</source>
-        <translation>将在本机上训练的模型写入文件夹，以便在任何地方运行</translation>
+        <source>save a fine-tuned model&apos;s weights into a folder, to run it anywhere (this computer&apos;s models; providers that hand them over)</source>
+        <translation>把微调模型的权重保存到文件夹，以便在任何地方运行（本机训练的模型，以及允许下载的服务商的模型）</translation>
     </message>
     <message>
         <source>adapter: the LoRA adapter; merged: a full model folder; gguf: for llama.cpp and Ollama (default: adapter)</source>
@@ -3316,12 +3316,24 @@ New model: {new}</source>
         <translation>在本机上训练需要 PyTorch 和 Hugging Face 训练库（{missing}），但它们尚未安装。请关闭应用，在应用的 Python 环境中运行 {command}（约 1–3 GB），然后重新打开应用。</translation>
     </message>
     <message>
+        <source>The local server answers: {count} models on this computer.</source>
+        <translation>本机服务器有响应：本机有 {count} 个模型。</translation>
+    </message>
+    <message>
         <source>The download of {model} failed.</source>
         <translation>{model} 下载失败。</translation>
     </message>
     <message>
         <source>The export of {model} failed.</source>
         <translation>{model} 导出失败。</translation>
+    </message>
+    <message>
+        <source>Trains on: {gpus}</source>
+        <translation>训练设备：{gpus}</translation>
+    </message>
+    <message>
+        <source>Trains on the processor: {cores} cores, {memory} GB of memory</source>
+        <translation>使用处理器训练：{cores} 核，{memory} GB 内存</translation>
     </message>
     <message>
         <source>This computer (本机)</source>
@@ -3348,8 +3360,16 @@ New model: {new}</source>
         <translation>{model} 并非由此账户的微调任务生成。</translation>
     </message>
     <message>
-        <source>Only models made by your own jobs can be deleted.</source>
-        <translation>只能删除由你自己的任务生成的模型。</translation>
+        <source>Only models made by your own jobs can be deleted or downloaded.</source>
+        <translation>只有你自己的任务训练出的模型才能删除或下载。</translation>
+    </message>
+    <message>
+        <source>Together gives its models as a LoRA adapter or a merged model, not as GGUF.</source>
+        <translation>Together 只提供 LoRA 适配器或合并后的模型，不提供 GGUF。</translation>
+    </message>
+    <message>
+        <source>Download the merged model and convert it with llama.cpp&apos;s convert_hf_to_gguf.py.</source>
+        <translation>请下载合并后的模型，再用 llama.cpp 的 convert_hf_to_gguf.py 转换。</translation>
     </message>
     <message>
         <source>LoRA models of bases that Together serves serverless answer at once. Other fine-tuned models answer only on a dedicated endpoint, billed by the minute while it runs: create one in Together&apos;s console ({url}), then chat with the endpoint&apos;s model name.</source>

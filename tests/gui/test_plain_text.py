@@ -14,7 +14,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 import core.training.jobs as jobs_module
-from core.dataset import fixes
 from core.profiles import ProfileService
 from core.settings import ProfileKind, SettingsStore, new_profile
 from tests.gui.conftest import until
@@ -227,7 +226,7 @@ async def test_dataset_cells_problems_and_fix_previews_show_file_html_as_text(wi
     expected = f"message 1: unknown role “{html}” (use system, user, assistant or tool)."
     assert seen(group.toolTip(0)) == expected and group.child(0).text(0) == f"Row 2: {expected}"
 
-    task = tab.run(tab.fix_menu.offer(fixes.trim_whitespace, "Trim"))
+    task = tab.run(tab.fix_menu.offer("trim", "Trim"))
     await until(lambda: dialog() is not None)
     box = dialog()
     informative = box.findChild(QLabel, "qt_msgbox_informativelabel")

@@ -147,9 +147,9 @@ async def test_the_training_tab_trains_on_this_computer(app_window, qtbot, tmp_p
 
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)  # the trained model answers, beside its base
     try_it = window.try_it_tab
-    await until(lambda: try_it.model_combo.currentText() == model)
+    await until(lambda: try_it.model_combo.currentText() == model, timeout=30)
     try_it.compare.setChecked(True)
-    await until(lambda: try_it.other_combo.currentText() == "tiny-chat")
+    await until(lambda: try_it.other_combo.currentText() == "tiny-chat", timeout=30)
     try_it.question.setPlainText("hello")
     qtbot.mouseClick(try_it.send_button, Qt.MouseButton.LeftButton)
     mine, base = try_it.panes
@@ -158,7 +158,7 @@ async def test_the_training_tab_trains_on_this_computer(app_window, qtbot, tmp_p
 
     models = window.models_tab  # exported as a merged model folder
     window.tabs.setCurrentWidget(models)
-    await until(lambda: any(m.id == model for m in models.table.models))
+    await until(lambda: any(m.id == model for m in models.table.models), timeout=30)
     assert models.export_button.isVisible()
     models.view.selectRow(next(i for i, m in enumerate(models.table.models) if m.id == model))
     qtbot.mouseClick(models.export_button, Qt.MouseButton.LeftButton)

@@ -54,3 +54,18 @@ def test_results_stream_in_file_order(big_file, monkeypatch, parallel_from):
 def test_cancel(big_file):
     with pytest.raises(CoreError):
         parallel.check_file(big_file, "gpt-4o-mini", cancelled=lambda: True, workers=2)
+
+
+def test_workers_write_problems_in_the_users_language(big_file, monkeypatch):
+    import multiprocessing
+
+    from core.i18n import set_language
+
+    monkeypatch.setattr(parallel, "_context", lambda model: multiprocessing.get_context("forkserver"))  # the app's
+    set_language("zh_CN")
+    try:
+        report, _ = parallel.check_file(big_file, "gpt-4o-mini", workers=2)
+    finally:
+        set_language("en")
+    broken = next(p for p in report.problems if p.code == "invalid_json")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in broken.message), broken.message
