@@ -1,11 +1,6 @@
-"""The app's version, read from the installed package metadata when available."""
-
-from importlib.metadata import PackageNotFoundError, version
+"""The app's name and version: the one place the version is written (pyproject.toml reads it from here), so the
+app need not read package metadata at start."""
 
 APP_NAME = "FineTune Studio"
 APP_ID = "finetune-studio"
-
-try:
-    __version__ = version(APP_ID)
-except PackageNotFoundError:  # running from a plain checkout
-    __version__ = "0.1.0"
+__version__ = "0.1.0"
