@@ -109,6 +109,9 @@ def checkpoint_step(path: Path) -> int:
     return int(suffix) if path.name.startswith(CHECKPOINT_PREFIX) and suffix.isdigit() else -1
 
 
+TRAINER_STATE = "trainer_state.json"
+
+
 def checkpoints(folder: Path) -> list[Path]:
     """The job's checkpoint folders, oldest step first."""
     base = folder / CHECKPOINTS_DIR
@@ -116,6 +119,13 @@ def checkpoints(folder: Path) -> list[Path]:
     return sorted(found, key=checkpoint_step)
 
 
+def complete(checkpoint: Path) -> bool:
+    """Whether a checkpoint was saved whole: the trainer writes its state file last, so a worker ended while saving
+    (a cancel, a stopped server, a full disk) leaves a folder without it, which cannot be resumed from."""
+    return (checkpoint / TRAINER_STATE).is_file()
+
+
 def newest_checkpoint(folder: Path) -> Path | None:
-    found = checkpoints(folder)
+    """The newest checkpoint saved whole, to resume from."""
+    found = [path for path in checkpoints(folder) if complete(path)]
     return found[-1] if found else None

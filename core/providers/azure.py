@@ -4,42 +4,21 @@ deployments that only the Azure portal (or the control plane) can create."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from core.errors import ConfigError, CoreError
-from core.i18n import QT_TR_NOOP, tr
-from core.providers.base import MIB, Capabilities, Provider
-from core.providers.openai_api import OPENAI_URL, STATUSES, OpenAIProvider
+from core.errors import CoreError
+from core.i18n import tr
+from core.providers.azure_spec import AZURE_MODELS, DEFAULT_TRAINING_TYPE, SPEC, resource_url  # noqa: F401
+from core.providers.base import Provider
+from core.providers.openai_api import STATUSES, OpenAIProvider
 from core.providers.records import BaseModel, JobRequest
-from core.providers.spec import Choice, ProfileField, ProviderSpec, connection_fields, training_type_field
 
-AZURE_MODELS = ("gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-4o-2024-08-06",
-                "gpt-4o-mini-2024-07-18")
-DEFAULT_TRAINING_TYPE = "GlobalStandard"  # creation may fail without one; Global is offered for every model
 DEPLOY_HELP_URL = "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning-deploy"
-_RESOURCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,62}$")
-
-
-def resource_url(resource: str) -> str:
-    """The v1 base URL of an Azure OpenAI resource (``RESOURCE.openai.azure.com/openai/v1``)."""
-    resource = resource.strip()
-    if resource.startswith(("http://", "https://")):
-        host = urlsplit(resource).hostname or ""
-        resource = host.split(".")[0]
-    if not _RESOURCE.match(resource):
-        raise ConfigError(tr("“{name}” is not a valid Azure resource name.").format(name=resource),
-                          tr("Use the name shown in the Azure portal, e.g. my-openai-resource."))
-    return f"https://{resource}.openai.azure.com/openai/v1"
 
 
 class AzureProvider(OpenAIProvider):
-    capabilities = Capabilities(
-        supports_delete_model=False, requires_deployment=True, can_deploy=False, file_bom=True,
-        suffix_pattern=r"[A-Za-z0-9_-]{1,18}", suffix_rule="azure", max_file_bytes=512 * MIB,
-        model_name="{base}.ft-<id>")
-    base_model_ids = AZURE_MODELS
+    capabilities = SPEC.capabilities  # the spec is the one source (azure_spec.py)
+    base_model_ids = SPEC.base_models
     statuses = STATUSES | {"pending": "queued", "notrunning": "queued", "cancelling": "cancelling"}
 
     def create_options(self, request: JobRequest) -> dict[str, Any]:
@@ -67,13 +46,3 @@ class AzureProvider(OpenAIProvider):
     async def base_models(self) -> list[BaseModel]:
         """Its own list and fine-tuned models (OpenAI's adapter reads OpenAI's from /models instead)."""
         return await Provider.base_models(self)
-
-
-TRAINING_TYPES = (Choice("Standard", QT_TR_NOOP("Standard (training stays in the resource's region)")),
-                  Choice("GlobalStandard", QT_TR_NOOP("Global Standard (cheaper; may train in other regions)")),
-                  Choice("Developer", QT_TR_NOOP("Developer (cheapest; may be paused and resumed by Azure)")))
-RESOURCE = ProfileField("azure_resource", QT_TR_NOOP("Azure &resource"), QT_TR_NOOP("e.g. my-openai-resource"),
-                        to_url=resource_url)
-SPEC = ProviderSpec("azure", QT_TR_NOOP("Azure OpenAI"), QT_TR_NOOP("Azure OpenAI"), AzureProvider,
-                    (RESOURCE, training_type_field(TRAINING_TYPES, DEFAULT_TRAINING_TYPE),
-                     *connection_fields(OPENAI_URL)), dialect="azure", add_v1=True)

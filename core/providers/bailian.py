@@ -15,7 +15,7 @@ import orjson
 
 from core.client import DOWNLOAD_LIMIT, build_client, response_limit
 from core.errors import CoreError, file_error
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import tr
 from core.models import ModelInfo, in_order, made_by
 from core.providers.bailian_payloads import (
     deployment_from_bailian,
@@ -25,9 +25,8 @@ from core.providers.bailian_payloads import (
     output,
     points_from_logs,
 )
+from core.providers.bailian_spec import BAILIAN_MODELS, REGIONS, SPEC, TRAINING_TYPES  # noqa: F401 (their old home)
 from core.providers.base import (
-    MIB,
-    Capabilities,
     Deployment,
     FileInfo,
     Progress,
@@ -38,19 +37,12 @@ from core.providers.base import (
 from core.providers.openai_api import call
 from core.providers.payloads import as_dict, integer, text, timestamp
 from core.providers.records import Job, JobEvent, JobRequest, MetricPoint
-from core.providers.spec import Choice, ProfileField, ProviderSpec, connection_fields, training_type_field
 
 if TYPE_CHECKING:
     import openai
 
     from core.profile import Profile
 
-REGIONS = (Choice("cn-beijing", QT_TR_NOOP("China (Beijing)"), "https://dashscope.aliyuncs.com/api/v1"),
-           Choice("ap-southeast-1", QT_TR_NOOP("International (Singapore)"), "https://dashscope-intl.aliyuncs.com/api/v1"))
-TRAINING_TYPES = (Choice("efficient_sft", QT_TR_NOOP("LoRA (efficient; pay-per-token deployment)")),
-                  Choice("sft", QT_TR_NOOP("Full fine-tuning (deployment billed by the hour)")))
-BAILIAN_MODELS = ("qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen2.5-7b-instruct", "qwen2.5-14b-instruct",
-                  "qwen2.5-72b-instruct", "qwen-turbo-0624", "qwen-plus-0723")
 LOG_LINES = 1000  # the most the logs call returns at once
 MULTIPART = {"Content-Type": "multipart/form-data"}
 JOB_NAME_PREFIX = "finetune-studio-"
@@ -74,11 +66,8 @@ def _prepared(path: Path) -> bytes:
 
 
 class BailianProvider(Provider):
-    capabilities = Capabilities(
-        supports_pause=False, supports_checkpoints=False, supports_delete_model=False,
-        supports_seed=False, requires_deployment=True, can_deploy=True, suffix_pattern=r"[A-Za-z0-9_-]{1,40}",
-        suffix_rule="short", max_file_bytes=300 * MIB, model_name="{base}-{suffix}-ft-<id>")
-    base_model_ids = BAILIAN_MODELS
+    capabilities = SPEC.capabilities  # the spec is the one source (bailian_spec.py)
+    base_model_ids = SPEC.base_models
 
     def __init__(self, api: openai.AsyncOpenAI, chat_client: openai.AsyncOpenAI) -> None:
         super().__init__(chat_client)
@@ -235,9 +224,3 @@ class BailianProvider(Provider):
     async def close(self) -> None:
         await self.api.close()
         await super().close()
-
-
-SPEC = ProviderSpec("bailian", QT_TR_NOOP("Alibaba Cloud Bailian (百炼)"), QT_TR_NOOP("Bailian"), BailianProvider,
-                    (ProfileField("region", QT_TR_NOOP("Re&gion"), choices=REGIONS, default=REGIONS[0].value),
-                     training_type_field(TRAINING_TYPES, TRAINING_TYPES[0].value), *connection_fields(REGIONS[0].url)),
-                    dialect="bailian", default_url=REGIONS[0].url)

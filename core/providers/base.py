@@ -22,54 +22,31 @@ from core.errors import CoreError, NetworkError, TimeoutError_, file_error
 from core.fileio import write_atomically
 from core.i18n import tr
 from core.paths import cache_dir
-from core.providers.catalogue import known_models
-from core.providers.records import (
-    BaseModel,
-    Checkpoint,
-    DownloadProgress,
-    Job,
-    JobEvent,
-    JobRequest,
-    MetricPoint,
-    OfferedModel,
-)
+from core.providers.capabilities import EXPORT_FORMATS as EXPORT_FORMATS
+from core.providers.capabilities import MIB as MIB
+from core.providers.capabilities import Capabilities as Capabilities
 
 if TYPE_CHECKING:
     import openai
 
     from core.models import ModelInfo
     from core.profile import Profile
+    from core.providers.records import (
+        BaseModel,
+        Checkpoint,
+        DownloadProgress,
+        Job,
+        JobEvent,
+        JobRequest,
+        MetricPoint,
+        OfferedModel,
+    )
 
 Progress = Callable[[int, int], None]  # bytes sent, bytes in all
-MIB = 1024 * 1024
 DOWNLOAD_SOURCES = ("modelscope", "huggingface")  # where base models come from: ModelScope is reachable in China
-EXPORT_FORMATS = ("adapter", "merged", "gguf")  # a trained model as LoRA adapter, merged model folder, GGUF
 MAX_PAGES = 1000  # pages of one listing read at most (100,000 jobs or events at 100 a page)
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What a provider can do. The GUI hides or disables the rest and says why."""
-
-    supports_dpo: bool = True
-    supports_pause: bool = True
-    supports_events: bool = True
-    supports_checkpoints: bool = True
-    supports_delete_model: bool = True
-    supports_validation_file: bool = True
-    supports_seed: bool = True
-    requires_deployment: bool = False  # a fine-tuned model answers only once it is deployed
-    can_deploy: bool = False  # ...and the app can create that deployment through the API
-    suffix_pattern: str = r"[A-Za-z0-9_-]{1,64}"
-    suffix_rule: str = "letters"  # see suffix_rule_text
-    max_file_bytes: int = 8 * 1024 * MIB
-    file_bom: bool = False  # training files must be UTF-8 with a byte-order mark
-    model_name: str = "ft:{base}:<org>:{suffix}:<id>"  # what a fine-tuned model will be called
-    downloads_models: bool = False  # base models are downloaded to this computer first (offered_models)
-    billed: bool = True  # training costs money (False: only time, on this computer)
-    export_formats: tuple[str, ...] = ()  # how a trained model can be saved on this computer (export_model)
 
 
 class Access(StrEnum):
@@ -313,10 +290,14 @@ class Provider(ABC):
     async def base_models(self) -> list[BaseModel]:
         """The models a job can start from (with price, context and shutdown date where pricing.json knows
         them), then this account's own fine-tuned models (continued training)."""
+        from core.providers.catalogue import known_models  # start-up speed: the price table loads when asked for
+
         return known_models(names=self.base_model_ids) + await self.own_models()
 
     async def own_models(self) -> list[BaseModel]:
         """This account's fine-tuned models, to continue training them ([] when they cannot be listed)."""
+        from core.providers.records import BaseModel  # start-up speed: the records load with the first call
+
         try:
             return [BaseModel(m.id, None, None, own=True) for m in await self.list_models() if m.fine_tuned]
         except CoreError:

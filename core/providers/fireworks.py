@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.client import DOWNLOAD_LIMIT, build_client, response_limit
 from core.errors import APIStatusError, ConfigError, CoreError, file_error
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import tr
 from core.models import ModelInfo, in_order
 from core.providers.base import (
-    MIB,
-    Capabilities,
     Deployment,
     FileInfo,
     Progress,
@@ -30,20 +28,16 @@ from core.providers.base import (
     check_size,
     our_status,
 )
+from core.providers.fireworks_spec import ACCOUNT, FIREWORKS_MODELS, FIREWORKS_URL, SPEC  # noqa: F401 (their old home)
 from core.providers.openai_api import call
 from core.providers.payloads import as_dict, integer, number, text, timestamp
 from core.providers.records import Hyperparameters, Job, JobEvent, JobRequest, MetricPoint
-from core.providers.spec import ProfileField, ProviderSpec, connection_fields
 
 if TYPE_CHECKING:
     import openai
 
     from core.profile import Profile
 
-FIREWORKS_URL = "https://api.fireworks.ai/v1"
-FIREWORKS_MODELS = ("accounts/fireworks/models/llama-v3p1-8b-instruct",
-                    "accounts/fireworks/models/llama-v3p3-70b-instruct", "accounts/fireworks/models/qwen3-8b",
-                    "accounts/fireworks/models/qwen2p5-7b-instruct")
 STATES = {"job_state_creating": "queued", "job_state_pending": "queued", "job_state_re_queueing": "queued",
           "job_state_idle": "queued", "job_state_creating_input_dataset": "validating_files",
           "job_state_validating": "validating_files", "job_state_running": "running",
@@ -130,11 +124,8 @@ def no_auth() -> dict[str, object]:
 
 
 class FireworksProvider(Provider):
-    capabilities = Capabilities(
-        supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_seed=False,
-        requires_deployment=True, can_deploy=True, suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short",
-        max_file_bytes=150 * MIB, model_name="accounts/<account>/models/{suffix}-<id>")
-    base_model_ids = FIREWORKS_MODELS
+    capabilities = SPEC.capabilities  # the spec is the one source (fireworks_spec.py)
+    base_model_ids = SPEC.base_models
 
     def __init__(self, api: openai.AsyncOpenAI, chat_client: openai.AsyncOpenAI, account: str = "") -> None:
         super().__init__(chat_client)
@@ -317,9 +308,3 @@ class FireworksProvider(Provider):
     async def close(self) -> None:
         await self.api.close()
         await super().close()
-
-
-ACCOUNT = ProfileField("organization", QT_TR_NOOP("&Account ID"),
-                       QT_TR_NOOP("optional: found from the key when left empty"))
-SPEC = ProviderSpec("fireworks", QT_TR_NOOP("Fireworks AI"), QT_TR_NOOP("Fireworks"), FireworksProvider,
-                    (ACCOUNT, *connection_fields(FIREWORKS_URL)), dialect="fireworks", default_url=FIREWORKS_URL)

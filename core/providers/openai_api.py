@@ -19,12 +19,10 @@ from core.errors import (
     file_error,
     from_exception,
 )
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import tr
 from core.models import ModelInfo, in_order, parse_fine_tuned
-from core.profile import SANDBOX_KIND
 from core.providers.base import (
     Access,
-    Capabilities,
     FileInfo,
     Progress,
     Provider,
@@ -37,6 +35,13 @@ from core.providers.base import (
 )
 from core.providers.catalogue import known_models
 from core.providers.metrics import decode_result_file, points_from_csv, points_from_events
+from core.providers.openai_spec import (  # noqa: F401 (their old home)
+    COMPATIBLE,
+    OPENAI,
+    OPENAI_URL,
+    SANDBOX,
+    SANDBOX_PLACEHOLDER_URL,
+)
 from core.providers.payloads import (
     announced_date,
     as_dict,
@@ -48,15 +53,12 @@ from core.providers.payloads import (
     timestamp,
 )
 from core.providers.records import CLIENT_ID_KEY, BaseModel, Checkpoint, Job, JobEvent, JobRequest, MetricPoint
-from core.providers.spec import ProfileField, ProviderSpec, connection_fields
 from core.providers.uploads import Uploader
 from core.upload_cache import UploadCache
 
 if TYPE_CHECKING:
     import openai
 
-OPENAI_URL = "https://api.openai.com/v1"
-SANDBOX_PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the Sandbox starts
 PAGE = 100  # the most items the API lists at once
 STATUSES = {s: s for s in ("validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled")}
 
@@ -143,7 +145,8 @@ def _with_bom(path: Path) -> Path:
 
 
 class OpenAIProvider(Provider):
-    capabilities = Capabilities()
+    capabilities = OPENAI.capabilities  # the spec is the one source (openai_spec.py)
+    base_model_ids = OPENAI.base_models
     statuses = STATUSES
 
     def __init__(self, client: openai.AsyncOpenAI, cache: UploadCache | None = None) -> None:
@@ -341,18 +344,3 @@ class OpenAIProvider(Provider):
         except CoreError:
             return "", ""  # a hint only: the user can still type them
         return completion_markers([row for batch in parse_lines(content) for row in batch])
-
-
-ORGANIZATION = ProfileField("organization", QT_TR_NOOP("&Organization"), QT_TR_NOOP("optional"))
-PROJECT = ProfileField("project", QT_TR_NOOP("Pro&ject"), QT_TR_NOOP("optional"))
-OPENAI_FIELDS = (*connection_fields(OPENAI_URL), ORGANIZATION, PROJECT)
-OPENAI = ProviderSpec("openai", QT_TR_NOOP("OpenAI"), QT_TR_NOOP("OpenAI"), OpenAIProvider, OPENAI_FIELDS,
-                      default_url=OPENAI_URL, add_v1=True, closing=True)
-COMPATIBLE = ProviderSpec("compatible", QT_TR_NOOP("OpenAI-compatible gateway or relay"), QT_TR_NOOP("Gateway"),
-                          OpenAIProvider, OPENAI_FIELDS)
-SANDBOX = ProviderSpec(SANDBOX_KIND, QT_TR_NOOP("Sandbox (offline practice server)"), QT_TR_NOOP("Sandbox"),
-                       OpenAIProvider, default_url=SANDBOX_PLACEHOLDER_URL, addable=False, closing=True,
-                       note=QT_TR_NOOP(
-                           "The Sandbox runs on this computer. It imitates the fine-tuning service so you can rehearse "
-                           "every step for free: no real model is trained and nothing is billed. Add a profile with "
-                           "your own key when you are ready."))

@@ -1,20 +1,30 @@
-"""Every provider the app knows, in the order Settings' Add menu shows them. Each spec lives in its provider's
-adapter module; adding a provider adds its spec to SPECS (docs/providers.md)."""
+"""Every provider the app knows, in the order Settings' Add menu shows them. Each spec lives in a light module of
+its own (core/providers/<provider>_spec.py) that names its adapter without loading it, so reading the specs at
+start-up costs no adapter; adding a provider adds its spec to SPECS (docs/providers.md)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from core.providers import azure, bailian, fireworks, openai_api, this_computer, together, zhipu
+from core.providers import (
+    azure_spec,
+    bailian_spec,
+    fireworks_spec,
+    openai_spec,
+    this_computer_spec,
+    together_spec,
+    zhipu_spec,
+)
 from core.providers.spec import ProviderSpec
 
-SPECS: tuple[ProviderSpec, ...] = (openai_api.OPENAI, azure.SPEC, zhipu.SPEC, bailian.SPEC, together.SPEC,
-                                   fireworks.SPEC, openai_api.COMPATIBLE, this_computer.SPEC, openai_api.SANDBOX)
+SPECS: tuple[ProviderSpec, ...] = (openai_spec.OPENAI, azure_spec.SPEC, zhipu_spec.SPEC, bailian_spec.SPEC,
+                                   together_spec.SPEC, fireworks_spec.SPEC, openai_spec.COMPATIBLE,
+                                   this_computer_spec.SPEC, openai_spec.SANDBOX)
 # Any server that speaks the OpenAI shape: a profile of a kind this version does not know, a --base-url without
 # --provider.
-GENERIC = openai_api.COMPATIBLE
-WELCOME = openai_api.OPENAI  # the account the first-run guide offers to connect ("Connect my OpenAI account…")
+GENERIC = openai_spec.COMPATIBLE
+WELCOME = openai_spec.OPENAI  # the account the first-run guide offers to connect ("Connect my OpenAI account…")
 # The kinds as an enum (ProfileKind.OPENAI is "openai"), made from the specs so that a new spec adds its member.
 ProfileKind = StrEnum("ProfileKind", [(spec.kind.upper(), spec.kind) for spec in SPECS], module=__name__)
 
@@ -37,8 +47,8 @@ def addable() -> tuple[ProviderSpec, ...]:
 def kind_for_sdk_address(url: str) -> ProfileKind:
     """The kind of a profile made from the OpenAI SDK's variables (OPENAI_BASE_URL): OpenAI at its own address or
     none, an OpenAI-compatible gateway anywhere else."""
-    own = urlsplit(openai_api.OPENAI.default_url).hostname
-    return known_kind(openai_api.OPENAI.kind if not url or urlsplit(url).hostname == own else GENERIC.kind)
+    own = urlsplit(openai_spec.OPENAI.default_url).hostname
+    return known_kind(openai_spec.OPENAI.kind if not url or urlsplit(url).hostname == own else GENERIC.kind)
 
 
 def dialects() -> tuple[str, ...]:

@@ -1,16 +1,25 @@
-"""What the app knows of a provider before it connects: one ProviderSpec per provider, kept in the provider's
-adapter module and listed by core/providers/registry.py. The settings, the profile editor and the CLI read the
-specs, so none of them names a provider (docs/providers.md: adding a provider)."""
+"""What the app knows of a provider before it connects: one ProviderSpec per provider, kept in a light module of its
+own (core/providers/<provider>_spec.py) and listed by core/providers/registry.py. The settings, the profile editor
+and the CLI read the specs, so none of them names a provider (docs/providers.md: adding a provider).
+
+A spec names its adapter class as "module:Class" and loads it on first use: start-up reads every spec (the Settings
+tab, the kinds of the profiles) but talks to no provider, and the adapters with their HTTP client load in tens of
+milliseconds. Capabilities and base models live in the spec; each adapter class reads its own from there."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.i18n import QT_TR_NOOP, tr
-from core.profile import Profile
-from core.providers.base import Capabilities, Provider
+from core.providers.capabilities import Capabilities
 from core.urls import normalise_base_url
+
+if TYPE_CHECKING:
+    from core.profile import Profile
+    from core.providers.base import Provider
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,9 @@ def training_type_field(choices: tuple[Choice, ...], default: str) -> ProfileFie
     return ProfileField("training_type", QT_TR_NOOP("Training t&ype"), choices=choices, default=default)
 
 
+_ADAPTERS: dict[str, type[Provider]] = {}  # "module:Class" → the class, once imported
+
+
 @dataclass(frozen=True)
 class ProviderSpec:
     """One provider: how its profiles are made, edited and checked, and which adapter talks to it."""
@@ -59,7 +71,7 @@ class ProviderSpec:
     kind: str  # stored in settings files: never change it
     name: str  # English, e.g. "Zhipu BigModel (智谱)"; tr() where shown (title)
     profile_name: str  # a new profile's name, e.g. "Zhipu"; tr() where used
-    adapter: type[Provider]
+    adapter_name: str  # "module:Class" of its adapter (a Provider), imported on first use of ``adapter``
     fields: tuple[ProfileField, ...] = ()  # what the profile editor shows below the name and the type
     dialect: str = "openai"  # the Sandbox dialect that speaks its API (`python main.py sandbox --dialect DIALECT`)
     default_url: str = ""
@@ -67,20 +79,26 @@ class ProviderSpec:
     note: str = ""  # what the profile editor says above the fields (English; tr() where shown)
     addable: bool = True  # offered by Settings' Add menu and the CLI's --provider (the built-in Sandbox is not)
     closing: bool = False  # OpenAI's end of job creation and model shutdown dates apply (probe and deadlines)
+    capabilities: Capabilities = Capabilities()  # what it can do, known without connecting (its adapter's)
+    # The models it fine-tunes, or a function that reads them (a file of the app: read when first asked).
+    base_model_ids: tuple[str, ...] | Callable[[], tuple[str, ...]] | None = None
 
     @property
     def title(self) -> str:
         return tr(self.name)
 
     @property
-    def capabilities(self) -> Capabilities:
-        """What it can do, known without connecting."""
-        return self.adapter.capabilities
+    def adapter(self) -> type[Provider]:
+        """The adapter class, imported the first time it is asked for."""
+        if self.adapter_name not in _ADAPTERS:
+            module, _, name = self.adapter_name.partition(":")
+            _ADAPTERS[self.adapter_name] = getattr(importlib.import_module(module), name)
+        return _ADAPTERS[self.adapter_name]
 
     @property
     def base_models(self) -> tuple[str, ...] | None:
         """The models it fine-tunes; None: every model of resources/pricing.json (OpenAI's prices and dates)."""
-        return self.adapter.base_model_ids
+        return self.base_model_ids() if callable(self.base_model_ids) else self.base_model_ids
 
     def field(self, name: str) -> ProfileField | None:
         return next((f for f in self.fields if f.name == name), None)

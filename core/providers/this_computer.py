@@ -12,16 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import CoreError, from_exception
-from core.i18n import QT_TR_NOOP, current_language, tr
-from core.local.catalogue import catalogue
-from core.profile import THIS_COMPUTER_KIND
-from core.providers.base import EXPORT_FORMATS, MIB, Access, Capabilities, TrainingAccess
+from core.i18n import current_language, tr
+from core.providers.base import Access, TrainingAccess
 from core.providers.openai_api import OpenAIProvider
 from core.providers.payloads import integer, number, text
 from core.providers.records import BaseModel, DownloadProgress, OfferedModel
-from core.providers.spec import ProviderSpec
+from core.providers.this_computer_spec import PLACEHOLDER_URL, SPEC  # noqa: F401 (their old home)
 
-PLACEHOLDER_URL = "http://127.0.0.1/v1"  # the real port is chosen when the local server starts
 SETUP_COMMAND = 'pip install "finetune-studio[local]"'
 POLL_SECONDS = 0.5  # how often a download's progress is asked for
 
@@ -34,9 +31,8 @@ def setup_text(missing: list[str]) -> str:
 
 
 class ThisComputerProvider(OpenAIProvider):
-    capabilities = Capabilities(max_file_bytes=1024 * MIB, model_name="ft:{base}:local:{suffix}:<id>",
-                                downloads_models=True, billed=False, export_formats=EXPORT_FORMATS)
-    base_model_ids = tuple(entry.id for entry in catalogue())
+    capabilities = SPEC.capabilities  # the spec is the one source (this_computer_spec.py)
+    base_model_ids = SPEC.base_models  # resources/local_models.json's, read when the adapter loads
 
     async def _local(self, path: str, method: str = "get", body: dict[str, Any] | None = None) -> dict[str, Any]:
         """A call on the local server's own routes (/v1/local/…)."""
@@ -164,11 +160,3 @@ def download_progress(model_id: str, state: dict[str, Any]) -> DownloadProgress:
     return DownloadProgress(model_id, integer(state.get("done_bytes")) or 0, integer(state.get("total_bytes")) or 0,
                             number(state.get("bytes_per_second")) or 0.0, number(state.get("eta_seconds")),
                             {"succeeded": "done"}.get(status, status), text(error.get("message")))
-
-
-SPEC = ProviderSpec(THIS_COMPUTER_KIND, QT_TR_NOOP("This computer (本机)"), QT_TR_NOOP("This computer"),
-                    ThisComputerProvider, default_url=PLACEHOLDER_URL,
-                    note=QT_TR_NOOP(
-                        "Trains an open model (such as Qwen or Llama) on this computer with LoRA: nothing leaves "
-                        "the computer, nothing is billed, and the model is yours to export. An NVIDIA GPU or Apple "
-                        "Silicon is fast; the processor alone suits only small models."))

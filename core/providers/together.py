@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.client import DOWNLOAD_LIMIT, response_limit
 from core.errors import CoreError, file_error
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import tr
 from core.models import ModelInfo, in_order, made_by
 from core.providers.base import (
-    MIB,
-    Capabilities,
     FileInfo,
     Progress,
     Provider,
@@ -31,23 +29,22 @@ from core.providers.base import (
 from core.providers.openai_api import call
 from core.providers.payloads import as_dict, integer, number, text, timestamp
 from core.providers.records import Checkpoint, Hyperparameters, Job, JobEvent, JobRequest, MetricPoint
-from core.providers.spec import Choice, ProviderSpec, connection_fields, training_type_field
+from core.providers.together_spec import (  # noqa: F401 (their old home)
+    DOWNLOADS,
+    SPEC,
+    TOGETHER_MODELS,
+    TOGETHER_URL,
+    TRAINING_TYPES,
+)
 from core.providers.weights import download_to, file_name
 
 if TYPE_CHECKING:
     import openai
 
-TOGETHER_URL = "https://api.together.ai/v1"  # the SDK's and the OpenAPI document's address (api.together.xyz is older)
-# docs.together.ai, fine-tuning "Supported models" (a few of the list; any other model id can be typed)
-TOGETHER_MODELS = ("meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", "meta-llama/Llama-3.3-70B-Instruct-Reference",
-                   "Qwen/Qwen3-8B", "Qwen/Qwen2.5-7B-Instruct")
 STATUSES = {"pending": "queued", "queued": "queued", "running": "running", "compressing": "running",
             "uploading": "running", "cancel_requested": "cancelling", "cancelled": "cancelled", "error": "failed",
             "user_error": "failed", "completed": "succeeded"}
-TRAINING_TYPES = (Choice("lora", QT_TR_NOOP("LoRA (serverless chat for supported models, billed per token)")),
-                  Choice("full", QT_TR_NOOP("Full fine-tuning (chat on a dedicated endpoint, billed by the minute)")))
 MULTIPART = {"Content-Type": "multipart/form-data"}
-DOWNLOADS = ("adapter", "merged")  # what /finetune/download packs (its `checkpoint` parameter)
 DEFAULT_RATE = 1e-5  # the SDK's default learning rate: our multiplier 1.0
 EVALUATIONS = 10  # validation passes a job with a validation file runs (the API's default is none)
 FOUND_WITHIN = 600  # seconds: a job created this long before its lost answer can be the one that was sent
@@ -98,10 +95,8 @@ def points_from_metrics(rows: Sequence[Any]) -> list[MetricPoint]:
 
 
 class TogetherProvider(Provider):
-    capabilities = Capabilities(
-        supports_pause=False, suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short",
-        max_file_bytes=5 * 1024 * MIB, model_name="<user>/{base}-{suffix}-<id>", export_formats=DOWNLOADS)
-    base_model_ids = TOGETHER_MODELS
+    capabilities = SPEC.capabilities  # the spec is the one source (together_spec.py)
+    base_model_ids = SPEC.base_models
 
     def __init__(self, chat_client: openai.AsyncOpenAI) -> None:
         super().__init__(chat_client)
@@ -262,8 +257,3 @@ class TogetherProvider(Provider):
         return tr("LoRA models of bases that Together serves serverless answer at once. Other fine-tuned models "
                   "answer only on a dedicated endpoint, billed by the minute while it runs: create one in "
                   "Together's console ({url}), then chat with the endpoint's model name.").format(url=ENDPOINTS_URL)
-
-
-SPEC = ProviderSpec("together", QT_TR_NOOP("Together AI"), QT_TR_NOOP("Together"), TogetherProvider,
-                    (training_type_field(TRAINING_TYPES, TRAINING_TYPES[0].value), *connection_fields(TOGETHER_URL)),
-                    dialect="together", default_url=TOGETHER_URL)

@@ -8,24 +8,18 @@ from dataclasses import asdict
 from typing import Any
 
 from core.errors import CoreError
-from core.i18n import QT_TR_NOOP, tr
+from core.i18n import tr
 from core.models import ModelInfo, in_order, made_by
-from core.providers.base import MIB, Capabilities, Provider
+from core.providers.base import Provider
 from core.providers.openai_api import STATUSES, OpenAIProvider, call
 from core.providers.payloads import as_dict, text
 from core.providers.records import BaseModel, Job, JobRequest
-from core.providers.spec import ProviderSpec, connection_fields
-
-ZHIPU_URL = "https://open.bigmodel.cn/api/paas/v4"
-ZHIPU_MODELS = ("glm-4-flash", "glm-4-9b", "glm-4-air-250414", "chatglm3-6b", "glm-4.5-air")
+from core.providers.zhipu_spec import SPEC, ZHIPU_MODELS, ZHIPU_URL  # noqa: F401 (their old home)
 
 
 class ZhipuProvider(OpenAIProvider):
-    capabilities = Capabilities(
-        supports_dpo=False, supports_pause=False, supports_checkpoints=False, supports_seed=False,
-        suffix_pattern=r"[A-Za-z0-9_-]{1,40}", suffix_rule="short", max_file_bytes=100 * MIB,
-        model_name="{base}-<id>-{suffix}")
-    base_model_ids = ZHIPU_MODELS
+    capabilities = SPEC.capabilities  # the spec is the one source (zhipu_spec.py)
+    base_model_ids = SPEC.base_models
     statuses = STATUSES | {"create": "queued", "created": "queued", "pending": "queued"}
 
     async def probe(self) -> str:
@@ -73,7 +67,3 @@ class ZhipuProvider(OpenAIProvider):
                                                        cast_to=object)))
         if text(answer.get("delete_status")).lower() not in ("deleting", "deleted", ""):
             raise CoreError(tr("The model could not be deleted."), tr("Try again later."), str(answer))
-
-
-SPEC = ProviderSpec("zhipu", QT_TR_NOOP("Zhipu BigModel (智谱)"), QT_TR_NOOP("Zhipu"), ZhipuProvider,
-                    connection_fields(ZHIPU_URL), dialect="zhipu", default_url=ZHIPU_URL)

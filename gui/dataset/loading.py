@@ -76,11 +76,6 @@ class FileLoad:
     async def run(self) -> SourceInfo:
         """Open the file; raises CoreError if it cannot be read, CancelledError if cancelled. Big JSONL
         files are checked by worker processes meanwhile; other rows wait for check_pending."""
-        # What earlier documents froze (see _rows) becomes collectable again: frozen objects are never collected,
-        # so any garbage cycle frozen with them would otherwise stay for good. One collection now, before rows
-        # arrive, while the window shows nothing new.
-        gc.unfreeze()
-        gc.collect()
         info, batches = await self._batches()
         first = next(batches, [])
         fmt = detect_format(first)
