@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -39,6 +40,12 @@ async def drain_loop():
     """After each test, finish the app's background tasks before the loop closes, so no socket
     notifier or timer outlives its loop (Qt would call into a dead loop later)."""
     yield
+    from gui.main_window import MainWindow
+
+    for widget in QApplication.topLevelWidgets():  # windows a test left open: stop their timers and tasks
+        if isinstance(widget, MainWindow):
+            widget._closing = True  # no "save changes?" question: the test is over
+            widget.close()
     current = asyncio.current_task()
     pending = [t for t in asyncio.all_tasks() if t is not current]
     for task in pending:
@@ -46,6 +53,9 @@ async def drain_loop():
     await asyncio.gather(*pending, return_exceptions=True)
     await asyncio.sleep(0.05)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # delete closed windows while all is alive
+    # The test's Qt wrappers are freed now, while its loop and app are alive, not by a collection that happens to
+    # run during a later test (the rare crashes seen in qasync's loop and pytest-qt's teardown).
+    gc.collect()
 
 
 @pytest.fixture
