@@ -63,6 +63,7 @@ class TryItTab(ProfileTab):
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "try it", parent)
         self.known: dict[str, ModelInfo] = {}  # the listed models by id
+        self.chosen = ""  # the model the user asked to try (Try it elsewhere), kept while the list loads
         self.model_combo, self.other_combo = QComboBox(editable=True), QComboBox(editable=True)
         self.compare = QCheckBox()
         self.system_edit, self.stop_edit, self.separator_edit = QLineEdit(), QLineEdit(), QLineEdit()
@@ -179,8 +180,8 @@ class TryItTab(ProfileTab):
         self.tasks.replace(LOADING, self._load_models())
 
     async def _load_models(self) -> None:
-        current = self.model_combo.currentText()
         models, names = await models_to_try(await self.session())
+        current = self.chosen or self.model_combo.currentText()  # read after the wait: a choice made meanwhile wins
         self.known = {m.id: m for m in models}
         for combo in (self.model_combo, self.other_combo):
             fill(combo, names, self.known)
@@ -192,6 +193,7 @@ class TryItTab(ProfileTab):
         self._model_chosen(model)
 
     def _model_chosen(self, model: str) -> None:
+        self.chosen = model
         self.panes[0].set_model(model)
         self.separator_edit.setVisible(is_legacy(model))
         if is_legacy(model) and model.startswith("ft:"):

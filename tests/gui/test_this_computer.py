@@ -83,16 +83,16 @@ async def app_window(qtbot, memory_keyring, tmp_path):
     launcher.stop()
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(150)
 async def test_get_models_downloads_a_base_model_with_progress(window, qtbot):
     current = {"hub": Hub()}
     with serve(handler_for(current)) as origin:
         form = window.training_tab.form
-        await until(lambda: form.get_models_button.isVisible())
+        await until(lambda: form.get_models_button.isVisible(), timeout=30)
         qtbot.mouseClick(form.get_models_button, Qt.MouseButton.LeftButton)
         await until(lambda: dialog("get_model_dialog") is not None)
         models = dialog("get_model_dialog")
-        await until(lambda: models.table.rowCount() > 5)
+        await until(lambda: models.table.rowCount() > 5, timeout=60)  # the GPU probe imports torch
         row = next(i for i, m in enumerate(models.table.models) if m.id == MODEL)
         assert models.table.index(row, 4).data() == "fits"  # 0.5B fits a CPU
         too_big = next(i for i, m in enumerate(models.table.models) if not m.fits)
@@ -110,12 +110,12 @@ async def test_get_models_downloads_a_base_model_with_progress(window, qtbot):
     qtbot.mouseClick(form.get_models_button, Qt.MouseButton.LeftButton)  # and removed again
     await until(lambda: dialog("get_model_dialog") is not None)
     models = dialog("get_model_dialog")
-    await until(lambda: models.table.rowCount() > 5)
+    await until(lambda: models.table.rowCount() > 5, timeout=60)  # the GPU probe imports torch
     models.view.selectRow(row)
     assert models.table.index(row, 4).data() == "downloaded"
     qtbot.mouseClick(models.remove_button, Qt.MouseButton.LeftButton)
     await answer(QMessageBox.StandardButton.Yes)
-    await until(lambda: models.table.index(row, 4).data() == "fits")
+    await until(lambda: models.table.index(row, 4).data() == "fits", timeout=30)
     models.reject()
 
 
@@ -147,7 +147,7 @@ async def test_the_training_tab_trains_on_this_computer(app_window, qtbot, tmp_p
 
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)  # the trained model answers, beside its base
     try_it = window.try_it_tab
-    await until(lambda: try_it.model_combo.currentText() == model, timeout=30)
+    await until(lambda: try_it.model_combo.currentText() == model and try_it.known, timeout=60)
     try_it.compare.setChecked(True)
     await until(lambda: try_it.other_combo.currentText() == "tiny-chat", timeout=30)
     try_it.question.setPlainText("hello")
