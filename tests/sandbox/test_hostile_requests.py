@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import tracemalloc
+import urllib.request
 from pathlib import Path
 
 import httpx2
@@ -224,6 +225,17 @@ def test_loopback_hosts():
     assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.10", "example.com", ""]))
 
 
+def _serving(url: str, deadline: float) -> None:
+    """Wait until ``url`` answers (the server's signal handlers are in place by then)."""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"{url} did not answer")
+
+
 def test_the_cli_warns_when_the_sandbox_listens_beyond_this_computer(tmp_path):
     (tmp_path / "state.json").write_text('{"files": [', encoding="utf-8")
     command = [sys.executable, str(ROOT / "main.py"), "sandbox", "--host", "0.0.0.0", "--port", "0",
@@ -234,10 +246,13 @@ def test_the_cli_warns_when_the_sandbox_listens_beyond_this_computer(tmp_path):
     reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
     reader.start()
     try:
-        assert "Sandbox listening on http://0.0.0.0:" in process.stdout.readline()
+        first = process.stdout.readline()
+        assert "Sandbox listening on http://0.0.0.0:" in first
         deadline = time.monotonic() + 20
         while sum("Warning" in line for line in lines) < 2 and time.monotonic() < deadline and reader.is_alive():
             reader.join(0.05)
+        port = first.split("0.0.0.0:")[1].split("/")[0]
+        _serving(f"http://127.0.0.1:{port}/_sandbox/info", deadline)  # Ctrl+C once it serves, as a user would
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
