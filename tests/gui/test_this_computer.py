@@ -147,7 +147,8 @@ async def test_the_training_tab_trains_on_this_computer(app_window, qtbot, tmp_p
 
     qtbot.mouseClick(tab.detail.try_button, Qt.MouseButton.LeftButton)  # the trained model answers, beside its base
     try_it = window.try_it_tab
-    await until(lambda: try_it.model_combo.currentText() == model and try_it.known, timeout=60)
+    assert window.tabs.currentWidget() is try_it
+    try_it.set_model(model)  # as chosen in its list
     try_it.compare.setChecked(True)
     await until(lambda: try_it.other_combo.currentText() == "tiny-chat", timeout=30)
     try_it.question.setPlainText("hello")
