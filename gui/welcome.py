@@ -17,6 +17,15 @@ from PySide6.QtWidgets import (
 
 from gui.widgets.retranslating import Retranslating
 
+
+def other_providers() -> str:
+    """The providers Settings' Add menu offers besides the one the guide connects, from the registry."""
+    from html import escape
+
+    from core.providers.registry import WELCOME, addable
+
+    return ", ".join(escape(spec.title) for spec in addable() if spec.kind != WELCOME.kind)
+
 LANGUAGES = ("en", "zh_CN")
 
 
@@ -92,7 +101,6 @@ class WelcomeDialog(Retranslating, QDialog):
             "<p><b>Proxy</b>: only if you need one to reach the internet, e.g. <code>http://127.0.0.1:7890</code>."
             "</p><p>Settings then checks each step of the connection and tells you what to fix.</p>") + self.tr(
             "<p><b>Other providers</b>: OpenAI stops taking new self-serve fine-tuning jobs in early 2027. "
-            "In Settings, <i>Add…</i> also offers Azure OpenAI, Zhipu BigModel (智谱), Alibaba Cloud Bailian (百炼) "
-            "and OpenAI-compatible gateways.</p>"))
+            "In Settings, <i>Add…</i> also offers {providers}.</p>").format(providers=other_providers()))
         self.back_button.setText(self.tr("Back"))
         self.settings_button.setText(self.tr("Open Settings"))

@@ -4776,8 +4776,8 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>&lt;p&gt;&lt;b&gt;API 密钥&lt;/b&gt;在 &lt;a href=&apos;https://platform.openai.com/api-keys&apos;&gt;platform.openai.com/api-keys&lt;/a&gt; 页面：新建一个密钥并复制（以 &lt;code&gt;sk-&lt;/code&gt; 开头）。密钥保存在系统密钥环中，不会写进任何你可能分享的文件。&lt;/p&gt;&lt;p&gt;&lt;b&gt;Base URL&lt;/b&gt; 是服务的地址。使用 OpenAI 时保持默认即可；网关或中转服务会提供自己的地址。&lt;/p&gt;&lt;p&gt;&lt;b&gt;代理&lt;/b&gt;：只有需要代理才能上网时才填，例如 &lt;code&gt;http://127.0.0.1:7890&lt;/code&gt;。&lt;/p&gt;&lt;p&gt;之后“设置”会逐步检查连接，并告诉你需要修正什么。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;Other providers&lt;/b&gt;: OpenAI stops taking new self-serve fine-tuning jobs in early 2027. In Settings, &lt;i&gt;Add…&lt;/i&gt; also offers Azure OpenAI, Zhipu BigModel (智谱), Alibaba Cloud Bailian (百炼) and OpenAI-compatible gateways.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;&lt;b&gt;其他服务商&lt;/b&gt;：OpenAI 将于 2027 年初停止接受新的自助微调任务。在“设置”中点&lt;i&gt;添加…&lt;/i&gt;，还可以选择 Azure OpenAI、智谱 BigModel、阿里云百炼以及兼容 OpenAI 的网关。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;&lt;b&gt;Other providers&lt;/b&gt;: OpenAI stops taking new self-serve fine-tuning jobs in early 2027. In Settings, &lt;i&gt;Add…&lt;/i&gt; also offers {providers}.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;其他服务商&lt;/b&gt;：OpenAI 将于 2027 年初停止接受新的自助微调任务。在“设置”中，&lt;i&gt;添加…&lt;/i&gt; 还提供：{providers}。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Back</source>

@@ -26,7 +26,7 @@ EDITABLE = {f.name for f in dataclasses.fields(Profile)} | {"api_key"}  # what a
 # Provider names (kinds and brands) that only core/providers (and the Sandbox, docs and tests) may write.
 NAMES = re.compile(r"zhipu|bailian|dashscope|bigmodel|azure(?!_resource)|智谱|百炼|通义", re.IGNORECASE)
 # The first-run guide's prose tells new users which providers Settings offers.
-MAY_NAME = {"gui/welcome.py"}
+MAY_NAME: set[str] = set()
 
 
 def kind(spec: ProviderSpec) -> str:
