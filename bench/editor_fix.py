@@ -96,8 +96,11 @@ async def measure(path: Path) -> dict[str, float]:
         return SYSTEM
 
     fix_menu.ask, fix_menu.ask_text = apply, system_text  # the user answers at once
-    window = create_window(ProfileService(SettingsStore()))
+    service = ProfileService(SettingsStore())
+    service.open_keys_later()  # as the app starts (gui.app.run_app): the keyring opens in a worker thread
+    window = create_window(service)
     window.show()
+    window.open_keys()
     tab = window.dataset_tab
     tab.warm_up()
     while not encoding.cache_info().currsize:

@@ -58,8 +58,11 @@ async def measure(path: Path) -> dict[str, float]:
     from gui.app import create_window
     from tests.gui.conftest import until
 
-    window = create_window(ProfileService(SettingsStore()))
+    service = ProfileService(SettingsStore())
+    service.open_keys_later()  # as the app starts (gui.app.run_app): the keyring opens in a worker thread
+    window = create_window(service)
     window.show()
+    window.open_keys()
     tab = window.dataset_tab
     tab.warm_up()  # as the app does once its window is shown
     while not encoding.cache_info().currsize:

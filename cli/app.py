@@ -11,6 +11,7 @@ from cli.chat import add_chat_command
 from cli.connection import add_connection_commands
 from cli.datasets import add_dataset_commands
 from cli.files import add_file_commands
+from cli.grow import add_grow_command
 from cli.jobs import add_job_commands
 from cli.local_server import add_local_server_command
 from cli.migrate import add_migrate_command
@@ -41,6 +42,7 @@ def build_parser(bind_sandbox: BindSandbox | None = None) -> argparse.ArgumentPa
     add_profile_commands(commands)
     add_connection_commands(commands)
     add_dataset_commands(commands)
+    add_grow_command(commands)
     add_sandbox_command(commands, bind_sandbox)
     add_local_server_command(commands)
     add_training_commands(commands)

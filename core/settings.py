@@ -92,6 +92,7 @@ class AppSettings:
     recent_files: tuple[str, ...] = ()  # newest first
     dataset_model: str = "gpt-4o-mini-2024-07-18"  # the base model the Dataset tab counts and prices for
     welcome_done: bool = False  # the welcome guide was seen (Help reopens it)
+    check_for_updates: bool = False  # opt-in: look for a newer release once at start (Help checks on demand)
 
     @property
     def active_profile(self) -> Profile:
@@ -181,6 +182,7 @@ def settings_from_dict(data: dict[str, Any]) -> AppSettings:
         recent_files=tuple(_text(f, "recent_files") for f in data.get("recent_files", ()))[:RECENT_FILES],
         dataset_model=_text(data.get("dataset_model", defaults.dataset_model), "dataset_model"),
         welcome_done=bool(data.get("welcome_done", False)),
+        check_for_updates=data.get("check_for_updates") is True,  # only a clear yes goes online at start
     )
 
 

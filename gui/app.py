@@ -15,6 +15,7 @@ from core.paths import resource_path
 from core.version import APP_ID, APP_NAME, __version__
 from gui.i18n import LanguageManager
 from gui.startup_check import missing_library_message, report, xcb_cursor_missing
+from gui.theme import apply_theme, saved_theme
 
 if TYPE_CHECKING:
     from core.profiles import ProfileService
@@ -27,6 +28,7 @@ def create_application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icons", "finetune-studio.svg"))))
+    apply_theme(saved_theme())
     return app
 
 

@@ -30,20 +30,25 @@ from PySide6.QtWidgets import (
 
 from core.background import run_blocking
 from core.dataset.cells import TEXT_COLUMNS, Column
-from core.dataset.model import Row
+from core.dataset.model import Format, Row
 from core.dataset.tokens import encoding, encoding_name_for
 from core.errors import CoreError
 from core.profiles import ProfileService
+from gui import icons
 from gui.dataset.actions import DatasetActions
 from gui.dataset.checking import Checking
 from gui.dataset.editing import Editing
 from gui.dataset.files import Files
 from gui.dataset.fix_menu import FixMenu
+from gui.dataset.grow_dialog import GrowDialog
+from gui.dataset.growing import Growing
 from gui.dataset.problems_panel import ProblemsPanel
 from gui.dataset.row_editor import RowEditor
+from gui.dataset.start_panel import StartPanel
 from gui.dataset.summary_bar import SummaryBar
 from gui.item_models.dataset_table_model import DatasetTableModel
 from gui.tasks import Tasks
+from gui.widgets.dialogs import choose_file
 from gui.widgets.message_bar import MessageBar
 from gui.widgets.retranslating import Retranslating
 
@@ -53,6 +58,7 @@ ROLES = ("", "system", "user", "assistant", "tool")
 class DatasetTab(Retranslating, QWidget):
     title_changed = Signal()
     send_to_training = Signal(object)  # the saved file's Path
+    practise = Signal()  # open the demo project in the Sandbox
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,11 +89,13 @@ class DatasetTab(Retranslating, QWidget):
         self.files = Files(self.model, self.undo, service, self.tasks, self.messages, self.actions.recent_menu, self)
         self.fix_menu = FixMenu(self.actions, self.editing, self.tasks, self.messages, self)
         self.checking = Checking(self.model, self.summary, self.problems, self.tasks, self)
+        self.growing = Growing(service, self.model, self.undo, self.tasks, self)
         self._build_layout()
         self._connect()
         self._connect_files()
         self.retranslate()
         self.files.offer_recovery()
+        self.growing.restore()
 
     # -- layout -------------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -107,10 +115,13 @@ class DatasetTab(Retranslating, QWidget):
         for widget in (self.search, self.role_filter, self.problems_only, self.shown_label):
             filters.addWidget(widget)
         filters.setStretch(0, 1)
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.view)
+        self.start = StartPanel(self.view, self.actions)
+        self.start.practise.connect(self.practise)
+        self.left = left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.start)
+        left.addWidget(self.growing.queue)
         left.addWidget(self.problems)
-        left.setSizes([500, 160])
+        left.setSizes([500, 300, 160])
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.row_editor)
@@ -154,6 +165,11 @@ class DatasetTab(Retranslating, QWidget):
         a.copy_tsv.triggered.connect(lambda: e.copy(as_tsv=True))
         a.paste.triggered.connect(self._paste)
         a.find.triggered.connect(lambda: self.search.setFocus())
+        a.grow.triggered.connect(self.open_grow_dialog)
+        a.review_file.triggered.connect(lambda: self.run(self._open_review_file()))
+        self.growing.finished.connect(self.messages.show_info)
+        icons.notifier().changed.connect(self._icons_changed)  # a slot of the tab: it goes with the tab
+        self.growing.started.connect(lambda: QTimer.singleShot(0, lambda: self.left.setSizes([300, 400, 80])))
         self.view.addActions([a.copy, a.copy_tsv, a.paste, a.duplicate, a.delete])
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current_row())
@@ -185,6 +201,7 @@ class DatasetTab(Retranslating, QWidget):
         self.messages.action_clicked.connect(lambda: self.run(files.open_dialog()))
         files.title_changed.connect(self.title_changed)
         files.document_shown.connect(lambda: self.apply_filter(clear=True))
+        files.document_shown.connect(lambda: self.start.set_empty(False))
         files.rows_to_check.connect(lambda: (self.checking.check_pending(), self.checking.schedule_report()))
         files.loading_changed.connect(self.set_loading)
         files.progress.connect(self.progress.setValue)
@@ -244,7 +261,25 @@ class DatasetTab(Retranslating, QWidget):
         """Add ``row`` below the selection, as one undoable step."""
         self.editing.insert([row], undo_text)
 
+    def open_grow_dialog(self) -> None:
+        """Grow dataset…: from the selected rows, the whole file or a document; new rows go to the review queue."""
+        document = self.model.document
+        if document.rows and document.format not in (Format.CHAT, Format.UNKNOWN):
+            self.messages.show_error(self.tr("New rows can be grown from chat examples only."),
+                                     self.tr("Convert the file to chat first (Fix → Convert to chat)."))
+            return
+        selected = [document.rows[i] for i in self.editing.selected()]
+        dialog = GrowDialog(self.service, selected, list(document.rows), self)
+        dialog.chosen.connect(self.growing.start)
+        dialog.open()
+
+    async def _open_review_file(self) -> None:
+        path = await choose_file(self, self.tr("Review new rows from a file"), self.tr("Review files (*.jsonl)"))
+        if path is not None:
+            await self.growing.open_review_file(path)
+
     def cancel_tasks(self) -> None:
+        self.growing.keep()  # rows waiting for review outlive the window
         self.files.close()
         self.tasks.cancel_all()
 
@@ -277,6 +312,9 @@ class DatasetTab(Retranslating, QWidget):
         self.cancel_button.setVisible(busy)
 
     # -- editing ----------------------------------------------------------------------------------------
+    def _icons_changed(self) -> None:
+        self.model.icons_changed()
+
     def _after_change(self, *_: object) -> None:
         self.title_changed.emit()
         self.checking.check_pending()

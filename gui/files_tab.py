@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -25,16 +25,19 @@ from core.training.export import export_all, safe_name
 from gui.item_models.files_table_model import FilesTableModel
 from gui.profile_tab import ProfileTab
 from gui.widgets.dialogs import Button, ask, choose_file, choose_folder
-from gui.widgets.plain_text import plain_label
+from gui.widgets.empty_state import EmptyState
 
 REFRESHING, EXPORTING = "refresh", "export"  # the tab's named tasks
 
 
 class FilesTab(ProfileTab):
+    go_training = Signal()
+
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "files", parent)
         self.table, self.view = FilesTableModel(), QTableView()
-        self.empty_label = plain_label(QLabel())
+        self.empty, self.training_button = EmptyState(self.view, "files"), QPushButton()
+        self.empty_label = self.empty.message
         self.progress = QProgressBar()
         self.refresh_button, self.download_button = QPushButton(), QPushButton()
         self.delete_button, self.export_button, self.cancel_button = QPushButton(), QPushButton(), QPushButton()
@@ -44,7 +47,8 @@ class FilesTab(ProfileTab):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().hide()
-        self.empty_label.setWordWrap(True)
+        self.empty.add_button(self.training_button)
+        self.training_button.clicked.connect(self.go_training)
         self.progress.hide()
         self.cancel_button.hide()
         top = QHBoxLayout()
@@ -60,8 +64,7 @@ class FilesTab(ProfileTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
         layout.addLayout(top)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(buttons)
         self.refresh_button.clicked.connect(lambda: self.tasks.replace(REFRESHING, self.refresh()))
         self.download_button.clicked.connect(lambda: self.tasks.run(self._download()))
@@ -82,8 +85,9 @@ class FilesTab(ProfileTab):
         self.export_button.setText(tr("Export all…"))
         self.export_button.setToolTip(tr("Save every job and every uploaded file into a folder"))
         self.cancel_button.setText(tr("Cancel"))
-        self.empty_label.setText(tr("No files yet. The files you upload for training appear here, with their "
-                                         "purpose, size, date and the jobs that used them."))
+        self.empty.set_message(tr("No files yet. The files you upload for training appear here, with their "
+                                  "purpose, size, date and the jobs that used them."))
+        self.training_button.setText(tr("Go to Training"))
 
     def load_profile(self) -> None:
         self.table.show([])
@@ -97,7 +101,7 @@ class FilesTab(ProfileTab):
         chosen = self._selected() is not None
         self.download_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
-        self.empty_label.setVisible(not self.table.files)
+        self.empty.set_empty(not self.table.files)
 
     def _selected(self) -> KeptFile | None:
         rows = self.view.selectionModel().selectedRows()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import asdict
 from importlib import import_module
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from core.background import run_blocking
 from core.diagnostics import write_diagnostics
@@ -20,8 +21,10 @@ from core.paths import data_dir, log_dir, resource_path
 from core.profiles import ProfileService
 from core.settings import SANDBOX_ID, AppSettings
 from core.version import APP_NAME, __version__
+from gui import icons, theme
 from gui.connection_state import ConnectionState, LinkState
 from gui.i18n import LanguageManager
+from gui.navigation import DATASET, FILES, HOME, MODELS, SETTINGS, TAB_ICONS, TRAINING, TRY_IT, Navigation
 from gui.profile_tab import ProfileTab
 from gui.tasks import Tasks
 from gui.widgets.plain_text import plain_label, tooltip
@@ -31,14 +34,15 @@ if TYPE_CHECKING:
     from core.dataset.model import Row
     from gui.dataset_tab import DatasetTab
     from gui.files_tab import FilesTab
+    from gui.home_page import HomePage
     from gui.models_tab import ModelsTab
     from gui.settings_tab import SettingsTab
     from gui.training_tab import TrainingTab
     from gui.try_it_tab import TryItTab
 
 CHECKING, CLOSING = "check", "close"  # the window's named tasks: a newer one replaces the older
-SETTINGS, DATASET, TRAINING, TRY_IT, MODELS, FILES = range(6)  # the tabs, in their order
-PROFILE_TABS = (TRAINING, TRY_IT, MODELS, FILES)  # the tabs that work with the active profile's provider
+PROFILE_TABS = (HOME, TRAINING, TRY_IT, MODELS, FILES)  # the tabs that work with the active profile's provider
+LOOP_WAIT_MS = 20
 
 
 class MainWindow(Retranslating, QMainWindow):
@@ -55,12 +59,18 @@ class MainWindow(Retranslating, QMainWindow):
         # Start-up speed: only the tab in front is built (and its modules imported) now; the others are built
         # when first opened or used (the *_tab properties), the Dataset tab also once the window is shown.
         self._builders: tuple[Callable[[], QWidget], ...] = (
-            self._build_settings_tab, self._build_dataset_tab, self._build_training_tab, self._build_try_it_tab,
-            self._build_models_tab, self._build_files_tab)
+            self._build_home, self._build_settings_tab, self._build_dataset_tab, self._build_training_tab,
+            self._build_try_it_tab, self._build_models_tab, self._build_files_tab)
         self._built: dict[int, QWidget] = {}
         for _ in self._builders:
             self.tabs.addTab(QWidget(), "")  # a placeholder until the tab is built
-        self.setCentralWidget(self.tabs)
+        self.navigation = Navigation(self, self.tabs)
+        self.journey, self.step_bar = self.navigation.journey, self.navigation.step_bar
+        central = QWidget()
+        layout = theme.space(QVBoxLayout(central), 0, 0)
+        layout.addWidget(self.step_bar)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.status_label = plain_label(QLabel())
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
@@ -68,12 +78,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.setMinimumSize(760, 520)
         self._restore_state()
         self.tabs.currentChanged.connect(lambda _: self._tab_shown())
-        self._tab_shown()  # the tab restored in front loads as if it had been opened
         self.retranslate()
         self._show_connection()
+        self.navigation.show_current_step()
         self.first_shown.connect(self.show_startup_notices)
+        self.first_shown.connect(self._after_first_show)
 
     # -- tabs, built on first use -------------------------------------------------------------------------
+    @property
+    def home(self) -> HomePage:
+        return self._tab(HOME)  # type: ignore[return-value]
+
     @property
     def settings_tab(self) -> SettingsTab:
         return self._tab(SETTINGS)  # type: ignore[return-value]
@@ -100,10 +115,10 @@ class MainWindow(Retranslating, QMainWindow):
 
     @property
     def profile_tabs(self) -> tuple[ProfileTab, ...]:
-        """The tabs that work with the active profile (Training, Try it, Models, Files), all built."""
+        """The tabs that work with the active profile (Home, Training, Try it, Models, Files), all built."""
         return tuple(self._tab(index) for index in PROFILE_TABS)  # type: ignore[misc]
 
-    def _built_tabs(self, indexes: tuple[int, ...] = tuple(range(6))) -> list[QWidget]:
+    def _built_tabs(self, indexes: tuple[int, ...] = tuple(range(7))) -> list[QWidget]:
         """The tabs among ``indexes`` built so far (one never built has nothing to update or cancel)."""
         return [self._built[index] for index in indexes if index in self._built]
 
@@ -113,9 +128,11 @@ class MainWindow(Retranslating, QMainWindow):
         if tab is None:
             tab = self._built[index] = self._builders[index]()
             placeholder, current, text = self.tabs.widget(index), self.tabs.currentIndex(), self.tabs.tabText(index)
+            tip = self.tabs.tabToolTip(index)
             blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
             self.tabs.removeTab(index)
-            self.tabs.insertTab(index, tab, text)
+            self.tabs.insertTab(index, tab, icons.icon(TAB_ICONS[index]), text)
+            self.tabs.setTabToolTip(index, tip)
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(blocked)
             placeholder.deleteLater()
@@ -123,11 +140,25 @@ class MainWindow(Retranslating, QMainWindow):
                 self._show_title()  # its document's name
         return tab
 
+    def _build_home(self) -> QWidget:
+        from gui.home_page import HomePage
+
+        tab = HomePage(self.service)
+        tab.practise.connect(self._practise)
+        tab.open_dataset.connect(self._open_dataset)
+        tab.connect_account.connect(self._connect_account)
+        tab.start_job.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
+        tab.job_chosen.connect(self._show_job)
+        tab.model_chosen.connect(self._try_model)
+        self.navigation.follow_home(tab)
+        return tab
+
     def _build_settings_tab(self) -> QWidget:
         from gui.settings_tab import SettingsTab  # start-up speed
 
         tab = SettingsTab(self.service, self.connection, self.languages)
         tab.active_profile_changed.connect(self._active_profile_changed)
+        tab.next_step.connect(lambda: self.tabs.setCurrentIndex(DATASET))
         return tab
 
     def _build_dataset_tab(self) -> QWidget:
@@ -135,7 +166,10 @@ class MainWindow(Retranslating, QMainWindow):
 
         tab = DatasetTab(self.service)
         tab.title_changed.connect(self._show_title)
+        tab.title_changed.connect(lambda: HOME in self._built and self.home.show_datasets())  # recent files
         tab.send_to_training.connect(self._send_to_training)
+        tab.practise.connect(self._practise)
+        self.navigation.follow_dataset(tab)
         tab.add_file_actions(self.file_menu)
         for action in (self.file_separator, self.quit_action):  # Quit stays last
             self.file_menu.removeAction(action)
@@ -148,6 +182,8 @@ class MainWindow(Retranslating, QMainWindow):
         tab = TrainingTab(self.service)
         tab.try_model.connect(self._try_model)
         tab.retrain.connect(self._retrain)
+        tab.jobs_changed.connect(lambda jobs: HOME in self._built and self.home.jobs_changed(jobs))
+        self.navigation.follow_training(tab)
         return tab
 
     def _build_try_it_tab(self) -> QWidget:
@@ -155,6 +191,7 @@ class MainWindow(Retranslating, QMainWindow):
 
         tab = TryItTab(self.service)
         tab.add_to_dataset.connect(self._keep_answer)
+        self.navigation.follow_try_it(tab)
         return tab
 
     def _build_models_tab(self) -> QWidget:
@@ -164,12 +201,39 @@ class MainWindow(Retranslating, QMainWindow):
         tab.try_model.connect(self._try_model)
         tab.continue_training.connect(self._continue_training)
         tab.retrain.connect(self._retrain)
+        tab.go_training.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
+        self.navigation.follow_models(tab)
         return tab
 
     def _build_files_tab(self) -> QWidget:
         from gui.files_tab import FilesTab  # start-up speed
 
-        return FilesTab(self.service)
+        tab = FilesTab(self.service)
+        tab.go_training.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
+        return tab
+
+    # -- once shown ---------------------------------------------------------------------------------------
+    def _after_first_show(self) -> None:
+        """The tab restored in front loads as if it had been opened (its tasks need the running loop), and the
+        icon set loads beside the window."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # Qt's events were handled outside the asyncio loop (processEvents): once it runs
+            QTimer.singleShot(LOOP_WAIT_MS, self._after_first_show)
+            return
+        self._tab_shown()
+        self.tasks.run(icons.load())
+
+    def _open_dataset(self, path: Path | None) -> None:
+        self.tabs.setCurrentWidget(self.dataset_tab)
+        if path is None:
+            self.dataset_tab.actions.open.trigger()
+        else:
+            self.dataset_tab.open_file(path)
+
+    def _show_job(self, job_id: str) -> None:
+        self.tabs.setCurrentWidget(self.training_tab)
+        self.training_tab.select_job(job_id)
 
     def open_keys(self) -> None:
         """Once the window is shown: open the key store in a worker thread (finding the system keyring takes
@@ -217,15 +281,17 @@ class MainWindow(Retranslating, QMainWindow):
         self.help_menu.addSeparator()
         self.help_menu.addActions([self.diagnostics_action, self.reset_action])
         self.help_menu.addSeparator()
-        self.help_menu.addAction(self.about_action)
+        from gui.update_check import UpdateChecker
+
+        self.updates = UpdateChecker(self, self.service, self.tasks)
+        self.first_shown.connect(self.updates.check_at_start)
+        self.help_menu.addActions([self.updates.action, self.about_action])
 
 
     def retranslate(self) -> None:
         self._show_title()
-        titles = (self.tr("Settings"), self.tr("Dataset"), self.tr("Training"), self.tr("Try it"), self.tr("Models"),
-                  self.tr("Files"))
-        for index, title in enumerate(titles):
-            self.tabs.setTabText(index, title)
+        self.navigation.set_titles((self.tr("Home"), self.tr("Settings"), self.tr("Dataset"), self.tr("Training"),
+                                    self.tr("Try it"), self.tr("Models"), self.tr("Files")))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -264,7 +330,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _tab_shown(self) -> None:
         tab = self._tab(self.tabs.currentIndex()) if self.tabs.currentIndex() >= 0 else None
-        if isinstance(tab, ProfileTab):
+        if isinstance(tab, ProfileTab) and self._shown_once:
             tab.shown()
 
     def _try_model(self, model: str) -> None:
@@ -305,8 +371,10 @@ class MainWindow(Retranslating, QMainWindow):
                 LinkState.CONNECTED: self.tr("connected"), LinkState.FAILED: self.tr("not connected")}[state]
         self.status_label.setText(self.tr("Profile: {name} — {state}").format(name=name, state=text))
         self.status_label.setToolTip(tooltip(self.connection.message))
+        self.journey.set_connection(self.tr("Sandbox") if profile.is_sandbox else profile.name, state)
 
     def _active_profile_changed(self) -> None:
+        self.journey.profile_changed()
         self._show_connection()
         for tab in self._built_tabs(PROFILE_TABS):  # one not built yet loads the profile when it is
             tab.profile_changed()  # type: ignore[attr-defined]
@@ -432,6 +500,8 @@ class MainWindow(Retranslating, QMainWindow):
                 self.service.delete_profile(profile.id)
         self.service.update(**{name: value for name, value in asdict(AppSettings()).items()
                                if name not in ("profiles", "version", "key_storage")})
+        theme.save_theme("system")
+        theme.apply_theme("system")
         self.settings_tab.reload()
         self._active_profile_changed()
         self.statusBar().showMessage(self.tr("The app was reset."), 10_000)

@@ -25,7 +25,9 @@ from gui.deploying import deploy_with_confirmation, undeploy_with_confirmation
 from gui.export_model_dialog import ExportModelDialog
 from gui.item_models.models_table_model import DEPLOYMENT_COLUMN, SHUTDOWN_COLUMN, ModelsTableModel
 from gui.profile_tab import ProfileTab
+from gui.theme import make_primary
 from gui.widgets.dialogs import ask_text
+from gui.widgets.empty_state import EmptyState
 
 REFRESHING = "refresh"  # the name of the list's refresh in the tab's tasks
 
@@ -34,13 +36,16 @@ class ModelsTab(ProfileTab):
     try_model = Signal(str)
     continue_training = Signal(str)
     retrain = Signal(str)  # a fine-tuned model to train again on another profile
+    go_training = Signal()
+    models_listed = Signal(object)  # list[str]: the fine-tuned models, for the step bar
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "models", parent)
         self.all_models: list[ModelInfo] = []
         self.table, self.view = ModelsTableModel(), QTableView()
         self.search, self.mine_only = QLineEdit(), QCheckBox()
-        self.try_button, self.continue_button = QPushButton(), QPushButton()
+        self.try_button, self.continue_button = make_primary(QPushButton()), QPushButton()
+        self.empty, self.training_button = EmptyState(self.view, "models"), QPushButton()
         self.delete_button, self.refresh_button = QPushButton(), QPushButton()
         self.deploy_button, self.undeploy_button = QPushButton(), QPushButton()
         self.retrain_button, self.export_button = QPushButton(), QPushButton()
@@ -62,7 +67,9 @@ class ModelsTab(ProfileTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
         layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        self.empty.add_button(self.training_button)
+        self.empty.follow(self.table, lambda: not self.table.models and not self.search.text().strip())
+        layout.addWidget(self.empty, 1)
         layout.addLayout(buttons)
         self.mine_only.setChecked(True)
         self.search.textChanged.connect(lambda _: self._filter())
@@ -76,6 +83,7 @@ class ModelsTab(ProfileTab):
         self.deploy_button.clicked.connect(lambda: self.tasks.run(self._deploy()))
         self.undeploy_button.clicked.connect(lambda: self.tasks.run(self._undeploy()))
         self.view.doubleClicked.connect(lambda _: self._emit(self.try_model))
+        self.training_button.clicked.connect(self.go_training)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -91,6 +99,8 @@ class ModelsTab(ProfileTab):
         self.export_button.setToolTip(self.tr("Write the model into a folder to run it anywhere (adapter, merged "
                                               "model or GGUF)"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self.empty.set_message(self.tr("Models you train appear here, ready to try, deploy or export."))
+        self.training_button.setText(self.tr("Go to Training"))
         self.deploy_button.setText(self.tr("Deploy…"))
         self.deploy_button.setToolTip(self.tr("Make the model callable (billed while the deployment exists)"))
         self.undeploy_button.setText(self.tr("Remove deployment…"))
@@ -117,6 +127,7 @@ class ModelsTab(ProfileTab):
     async def refresh(self) -> None:
         provider = await self.session()
         self.all_models = await provider.list_models()
+        self.models_listed.emit([model.id for model in self.all_models if model.fine_tuned])
         if self.capabilities.can_deploy:
             self.table.deployments = {d.model: d for d in await provider.deployments() if d.status != "deleting"}
         self._filter()

@@ -27,12 +27,15 @@ from core.profiles import ProfileService
 from core.providers.registry import addable, spec_for
 from core.secrets import storage_warning
 from core.settings import KeyStorage, env_profile, new_profile
+from gui import icons, theme
 from gui.connection_state import ConnectionState, LinkState
 from gui.i18n import LanguageManager
 from gui.item_models.profile_list_model import ProfileIdRole, ProfileListModel
 from gui.tasks import Tasks
+from gui.update_check import UpdateOptIn
 from gui.widgets.connection_results import ConnectionResults
 from gui.widgets.message_bar import MessageBar
+from gui.widgets.plain_text import plain_label
 from gui.widgets.profile_form import ProfileForm
 from gui.widgets.retranslating import Retranslating
 
@@ -43,6 +46,7 @@ TESTING = "test"  # the connection test in the tab's tasks
 
 class SettingsTab(Retranslating, QWidget):
     active_profile_changed = Signal()
+    next_step = Signal()  # connected: on to preparing the data
 
     def __init__(self, service: ProfileService, connection: ConnectionState, languages: LanguageManager,
                  parent: QWidget | None = None) -> None:
@@ -61,9 +65,11 @@ class SettingsTab(Retranslating, QWidget):
         self.add_button.setMenu(self.add_menu)
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.form = ProfileForm()
-        self.save_button, self.test_button = QPushButton(), QPushButton()
+        self.save_button, self.test_button, self.next_button = QPushButton(), QPushButton(), QPushButton()
         self.results = ConnectionResults()
+        self.only_sandbox = theme.text_role(plain_label(QLabel(wordWrap=True)), "caption")
         self.language_combo, self.language_label = QComboBox(), QLabel()
+        self.theme_combo, self.theme_label = QComboBox(), QLabel()
         self._build_layout()
         self._connect()
         self.retranslate()
@@ -76,11 +82,13 @@ class SettingsTab(Retranslating, QWidget):
             buttons.addWidget(button)
         left = QVBoxLayout(self.profiles_box)
         left.addWidget(self.profile_list)
+        left.addWidget(self.only_sandbox)
         left.addLayout(buttons)
         actions = QHBoxLayout()
         actions.addStretch(1)
-        actions.addWidget(self.test_button)
         actions.addWidget(self.save_button)
+        actions.addWidget(self.test_button)
+        actions.addWidget(self.next_button)
         right = QVBoxLayout(self.profile_box)
         right.addWidget(self.form)
         right.addLayout(actions)
@@ -88,6 +96,12 @@ class SettingsTab(Retranslating, QWidget):
         right.addStretch(1)
         language = QFormLayout(self.language_box)
         language.addRow(self.language_label, self.language_combo)
+        language.addRow(self.theme_label, self.theme_combo)
+        self.update_opt_in = UpdateOptIn(self.service)
+        language.addRow(self.update_opt_in)
+        self.theme_combo.addItems([""] * len(theme.THEMES))
+        self.theme_combo.setCurrentIndex(theme.THEMES.index(theme.saved_theme()))
+        icons.attach(self.next_button, "next", icons.ON_ACCENT)  # shown only as the primary action
         columns = QHBoxLayout()
         columns.addWidget(self.profiles_box, 1)
         columns.addWidget(self.profile_box, 2)
@@ -108,6 +122,10 @@ class SettingsTab(Retranslating, QWidget):
         self.save_button.clicked.connect(self.save_profile)
         self.test_button.clicked.connect(self.toggle_test)
         self.language_combo.currentIndexChanged.connect(self._language_chosen)
+        self.theme_combo.currentIndexChanged.connect(self._theme_chosen)
+        self.next_button.clicked.connect(self.next_step)
+        self.connection.changed.connect(self._show_next)
+        self.active_profile_changed.connect(self._show_next)
         self.key_banner.action_clicked.connect(self._switch_key_storage)
         self.env_banner.action_clicked.connect(self.import_env_profile)
 
@@ -116,8 +134,17 @@ class SettingsTab(Retranslating, QWidget):
         self.messages.hide()  # a notice shown in the previous language is stale
         self.profiles_box.setTitle(self.tr("Connection profiles"))
         self.profile_box.setTitle(self.tr("Profile"))
-        self.language_box.setTitle(self.tr("Language"))
+        self.language_box.setTitle(self.tr("Language and look"))
         self.language_label.setText(self.tr("Language of the app"))
+        self.theme_label.setText(self.tr("Colours"))
+        for index, text in enumerate((self.tr("Follow the system"), self.tr("Light"), self.tr("Dark"))):
+            self.theme_combo.setItemText(index, text)
+        self.theme_combo.setAccessibleName(self.tr("Colours"))
+        self.next_button.setText(self.tr("Next: prepare data"))
+        self.next_button.setToolTip(self.tr("Open the Dataset tab"))
+        self.only_sandbox.setText(self.tr("Only the practice Sandbox so far. To train for real, click Add… and "
+                                          "connect an account."))
+        self._show_next()
         self.add_button.setText(self.tr("Add…"))
         self.delete_button.setText(self.tr("Delete"))
         self.activate_button.setText(self.tr("Use this profile"))
@@ -148,6 +175,9 @@ class SettingsTab(Retranslating, QWidget):
         """The settings were changed elsewhere (the app was reset): show them as they are now."""
         self.model.reload()
         self.language_combo.setCurrentIndex(self._saved_language_index())
+        self.update_opt_in.reload()
+        self.theme_combo.setCurrentIndex(theme.THEMES.index(theme.saved_theme()))
+        self._show_next()
 
     def is_testing(self) -> bool:
         return self.tasks.busy(TESTING)
@@ -302,6 +332,21 @@ class SettingsTab(Retranslating, QWidget):
                                       action=self.tr("Import as a profile"))
         else:
             self.env_banner.hide()
+
+    def _theme_chosen(self, index: int) -> None:
+        choice = theme.THEMES[index]
+        if choice != theme.saved_theme():
+            theme.save_theme(choice)
+            theme.apply_theme(choice)
+
+    def _show_next(self) -> None:
+        """Once the active profile is connected, the next step is the primary action; until then, the test."""
+        active = self.service.settings.active_profile
+        connected = self.connection.state is LinkState.CONNECTED and self.connection.profile_name == active.name
+        self.next_button.setVisible(connected)
+        theme.make_primary(self.next_button if connected else self.test_button, True)
+        theme.make_primary(self.test_button if connected else self.next_button, False)
+        self.only_sandbox.setVisible(len(self.service.settings.profiles) == 1)
 
     def _language_chosen(self, index: int) -> None:
         language = LANGUAGES[index]

@@ -40,6 +40,7 @@ from gui.training.job_detail import JobDetail
 from gui.training.job_form import JobForm
 from gui.training.starting import start_from_form
 from gui.widgets.dialogs import DATASET_FILTER, Button, ask, choose_file, choose_folder
+from gui.widgets.empty_state import EmptyState
 
 REFRESH_MS = 15_000
 PAGE = 20
@@ -50,6 +51,7 @@ WATCHING, REFRESHING, STARTING, EXPORTING = "watch", "refresh", "start", "export
 class TrainingTab(ProfileTab):
     try_model = Signal(str)
     retrain = Signal(str)  # a job id, to train again on another profile
+    jobs_changed = Signal(object)  # the listed jobs (list[Job]), for Home and the step bar
 
     def __init__(self, service: ProfileService, parent: QWidget | None = None) -> None:
         super().__init__(service, "training", parent)
@@ -61,6 +63,8 @@ class TrainingTab(ProfileTab):
         self.form_box, self.refresh_button = QGroupBox(), QPushButton()
         self.more_button, self.export_button = QPushButton(), QPushButton()
         self._has_more = False
+        self._wanted_job = ""  # a job to select once the list shows it (chosen on Home)
+        self.jobs_empty, self.start_here = EmptyState(self.jobs_view, "training"), QPushButton()
         self.banner = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)  # deadlines, account closed
         self.banner.setObjectName("training_banner")
         self.tray = QSystemTrayIcon(self) if QSystemTrayIcon.isSystemTrayAvailable() else None
@@ -109,7 +113,9 @@ class TrainingTab(ProfileTab):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
-        layout.addWidget(self.jobs_view)
+        self.jobs_empty.add_button(self.start_here)
+        self.jobs_empty.follow(self.jobs_model)
+        layout.addWidget(self.jobs_empty)
         layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignCenter)
         return jobs
 
@@ -125,6 +131,9 @@ class TrainingTab(ProfileTab):
         self.detail.control_clicked.connect(lambda action: self.run(self._control(action)))
         self.detail.try_clicked.connect(self.try_model)
         self.detail.retrain_clicked.connect(self.retrain)
+        self.start_here.clicked.connect(self._start_here)
+        for signal in (self.jobs_model.modelReset, self.jobs_model.dataChanged, self.jobs_model.rowsInserted):
+            signal.connect(lambda *_: self.jobs_changed.emit(list(self.jobs_model.jobs)))
 
     def retranslate(self) -> None:
         self.form_box.setTitle(self.tr("New fine-tuning job"))
@@ -134,11 +143,35 @@ class TrainingTab(ProfileTab):
         self.export_button.setText(self.tr("Export all jobs…"))
         self.export_button.setToolTip(self.tr("Save every job, its events, results and files into a folder, so you "
                                               "keep them if the provider or a model goes away"))
+        self.jobs_empty.set_message(self.tr("Jobs you start appear here, with their progress, loss curve and the "
+                                            "time left."))
+        self.start_here.setText(self.tr("Start a job…"))
+        if self.activated:
+            self._show_banner(self._access)
+        self.start_here.setToolTip(self.tr("Check the training file, see the cost, then start"))
 
     # -- what MainWindow calls -------------------------------------------------------------------------
     def use_file(self, path: Path) -> None:
         """A file handed over by the Dataset tab."""
         self.form.training_edit.setText(str(path))
+
+    def select_job(self, job_id: str) -> None:
+        """Show ``job_id`` in detail (once the list has it)."""
+        self._wanted_job = job_id
+        self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        rows = [row for row, job in enumerate(self.jobs_model.jobs) if job.id == self._wanted_job]
+        if rows:
+            self.jobs_view.selectRow(rows[0])
+            self._wanted_job = ""
+
+    def _start_here(self) -> None:
+        """Start with the chosen training file, or choose one first."""
+        if self.form.training_path() is None:
+            self.run(self._browse("training"))
+        else:
+            self.form.start_clicked.emit()
 
     def continue_from(self, model: str) -> None:
         """Train ``model`` (one of the user's fine-tuned models) further."""
@@ -191,6 +224,7 @@ class TrainingTab(ProfileTab):
     def _show_banner(self, access: TrainingAccess | None) -> None:
         """OpenAI's job-creation deadline (OpenAI-shaped profiles), and the way out when the probe found
         this account closed."""
+        self._access = access  # shown again in another language
         profile = self.service.settings.active_profile
         lines = []
         if access is not None and access.access == Access.CLOSED:
@@ -238,6 +272,7 @@ class TrainingTab(ProfileTab):
         self.more_button.setVisible(self._has_more)
         if jobs and not self.jobs_view.currentIndex().isValid():
             self.jobs_view.selectRow(0)
+        self._select_wanted()
 
     async def _load_more(self) -> None:
         known = self.jobs_model.jobs

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -48,10 +47,12 @@ from core.providers.base import Provider
 from core.snippets import as_curl, as_node, as_python
 from core.training.service import connect
 from gui.profile_tab import ProfileTab
+from gui.theme import make_primary
 from gui.try_it.answer_pane import AnswerPane
 from gui.try_it.deployment_steps import DeploymentSteps
 from gui.try_it.evaluation import EvaluationPanel
 from gui.try_it.model_list import fill, models_to_try
+from gui.try_it.transcript import Transcript
 
 # The tab's named tasks: a newer request of the same name replaces the older one.
 ASKING, LOADING, FINDING_MARKERS = "ask", "models", "markers"
@@ -70,7 +71,8 @@ class TryItTab(ProfileTab):
         self.temperature = QDoubleSpinBox(minimum=-0.1, maximum=2.0, singleStep=0.1, value=-0.1)
         self.max_tokens = QSpinBox(maximum=32_000)
         self.stream_box = QCheckBox()
-        self.panes = (AnswerPane(), AnswerPane())
+        self.transcript = Transcript()
+        self.panes = (AnswerPane(self.transcript, 0), AnswerPane(self.transcript, 1))
         self.question = QPlainTextEdit()
         self.send_button, self.stop_button, self.keep_button = QPushButton(), QPushButton(), QPushButton()
         self.clear_button, self.code_button, self.code_menu = QPushButton(), QToolButton(), QMenu(self)
@@ -105,23 +107,24 @@ class TryItTab(ProfileTab):
         layout.addWidget(self.messages)
         layout.addLayout(self.form)
         layout.addWidget(self.pages, 1)
+        make_primary(self.code_button)  # the way on: use the model in one's own program
         self.code_button.setMenu(self.code_menu)
         self.code_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.python_action = self.code_menu.addAction("Python", lambda: self.run(self._copy(as_python)))
         self.curl_action = self.code_menu.addAction("curl", lambda: self.run(self._copy(as_curl)))
         self.node_action = self.code_menu.addAction("Node.js", lambda: self.run(self._copy(as_node)))
         self.stream_box.setChecked(self._streaming_preference())
-        self.other_combo.setEnabled(False)
 
     def _chat_page(self) -> QWidget:
-        split = QSplitter()
+        headers = QHBoxLayout()
         for pane in self.panes:
-            split.addWidget(pane)
-        self.panes[1].hide()
+            headers.addWidget(pane, 1)
+        self._show_compared(False)
         page = QWidget()
         chat = QVBoxLayout(page)
         chat.setContentsMargins(0, 0, 0, 0)
-        chat.addWidget(split, 1)
+        chat.addLayout(headers)
+        chat.addWidget(self.transcript, 1)
         buttons = QHBoxLayout()
         for button in (self.send_button, self.stop_button, self.keep_button, self.code_button, self.clear_button):
             buttons.addWidget(button)
@@ -132,7 +135,7 @@ class TryItTab(ProfileTab):
         return page
 
     def _connect(self) -> None:
-        self.compare.toggled.connect(lambda on: (self.panes[1].setVisible(on), self.other_combo.setEnabled(on)))
+        self.compare.toggled.connect(self._show_compared)
         self.model_combo.currentTextChanged.connect(self._model_chosen)
         self.other_combo.currentTextChanged.connect(self.panes[1].set_model)
         self.send_button.clicked.connect(self.send)
@@ -145,6 +148,11 @@ class TryItTab(ProfileTab):
         self.deployment_steps.step_offered.connect(self.offer)
         self.deployment_steps.deploying.connect(self.messages.show_info)
         self.deployment_steps.deployment_chosen.connect(self._use_deployment)
+
+    def _show_compared(self, on: bool) -> None:
+        self.panes[1].setVisible(on)
+        self.transcript.show_column(1, on)
+        self.other_combo.setEnabled(on)
 
     def retranslate(self) -> None:
         for label, text in zip(self.labels, (self.tr("Model"), self.tr("System prompt"), self.tr("Settings")),
@@ -166,7 +174,7 @@ class TryItTab(ProfileTab):
         self.stop_button.setText(self.tr("Stop"))
         self.keep_button.setText(self.tr("Add to dataset"))
         self.keep_button.setToolTip(self.tr("Turn the last question and answer into a training example"))
-        self.code_button.setText(self.tr("Copy as code"))
+        self.code_button.setText(self.tr("Copy code to use it"))
         self.clear_button.setText(self.tr("Clear"))
         self.pages.setTabText(0, self.tr("Chat"))
         self.pages.setTabText(1, self.tr("Validation set"))
@@ -252,6 +260,7 @@ class TryItTab(ProfileTab):
             provider = await self.session()
             names = await self._chat_names(provider, panes, question)
             if names:
+                self.transcript.begin_turn()
                 await asyncio.gather(*(self._ask(provider, pane, name, question)
                                        for pane, name in zip(panes, names, strict=True)))
         finally:

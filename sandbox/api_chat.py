@@ -19,6 +19,7 @@ from sandbox.api_bailian_deployments import deployment_status
 from sandbox.catalogue import base_model, new_id
 from sandbox.context import Sandbox, sandbox_of
 from sandbox.errors import ApiError, bad_request
+from sandbox.generate import broken, context_answer, list_reply, list_wanted
 from sandbox.inputs import json_object, optional_object, required_text, whole_number
 from sandbox.shapes import shaped
 from sandbox.tokens import messages_tokens, text_of, text_tokens, truncate
@@ -76,9 +77,19 @@ def _limit_answer(answer: str, model: str, max_tokens: int | None, stop: Any) ->
     return (answer, "stop") if cut is None else (cut, "length")
 
 
-def _answer(sandbox: Sandbox, model_id: str, prompt: str) -> str:
-    _, facts, fine_tuned = _model_and_facts(sandbox, model_id)
+def _answer(model_id: str, facts: FileFacts | None, fine_tuned: bool, prompt: str) -> str:
     return trained_answer(prompt, facts) or sandbox_reply(model_id, fine_tuned)
+
+
+def _chat_answer(model_id: str, facts: FileFacts | None, fine_tuned: bool, body: dict[str, Any]) -> tuple[str, bool]:
+    """(the answer, whether it is a list that was asked for): a base model writes lists and answers from the
+    request's context (sandbox/generate.py); a fine-tuned one answers as it was trained."""
+    messages = body["messages"]
+    wanted = None if fine_tuned else list_wanted(messages, body.get("response_format"))
+    if wanted is not None:
+        return list_reply(messages, wanted), True
+    prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
+    return (None if fine_tuned else context_answer(messages)) or _answer(model_id, facts, fine_tuned, prompt), False
 
 
 STREAM_PACE = 0.02  # seconds between pieces: a real model writes a few words at a time
@@ -130,12 +141,14 @@ async def chat_completions(request: Request) -> Response:
         raise bad_request("'messages' must be a non-empty list of objects.", "messages")
     key = "max_completion_tokens" if body.get("max_completion_tokens") is not None else "max_tokens"
     model_id, max_tokens = _common_options(body, key, None)
-    model, _, _ = _model_and_facts(sandbox, model_id)
+    model, facts, fine_tuned = _model_and_facts(sandbox, model_id)
     if not model.chat:
         raise ApiError(404, "This is not a chat model and thus not supported in the v1/chat/completions "
                        "endpoint. Did you mean to use v1/completions?", param="model")
-    prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
-    text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
+    answer, listing = _chat_answer(model_id, facts, fine_tuned, body)
+    text, finish = _limit_answer(answer, model_id, max_tokens, body.get("stop"))
+    if sandbox.faults.malformed_output:
+        text, finish = broken(text, listing)
     usage = {"prompt_tokens": messages_tokens(messages, model_id), "completion_tokens": text_tokens(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     common = {"id": new_id("chatcmpl-"), "created": int(time.time()), "model": model_id,
@@ -160,13 +173,13 @@ async def completions(request: Request) -> Response:
     sandbox = sandbox_of(request)
     body = await json_object(request)
     model_id, max_tokens = _common_options(body, "max_tokens", 16)  # the API's default for /completions is 16
-    model, _, _ = _model_and_facts(sandbox, model_id)
+    model, facts, fine_tuned = _model_and_facts(sandbox, model_id)
     if model.chat:
         raise ApiError(404, "This is a chat model and not supported in the v1/completions endpoint. Did you "
                        "mean to use v1/chat/completions?", param="model")
     prompt = body.get("prompt", "")
     prompt = prompt[0] if isinstance(prompt, list) and prompt else str(prompt)
-    text, finish = _limit_answer(_answer(sandbox, model_id, prompt), model_id, max_tokens, body.get("stop"))
+    text, finish = _limit_answer(_answer(model_id, facts, fine_tuned, prompt), model_id, max_tokens, body.get("stop"))
     usage = {"prompt_tokens": text_tokens(prompt, model_id), "completion_tokens": text_tokens(text, model_id)}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     common = {"id": new_id("cmpl-"), "object": "text_completion", "created": int(time.time()), "model": model_id}

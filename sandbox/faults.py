@@ -28,6 +28,7 @@ class Faults:
     no_stream: bool = False  # answer stream=true with one plain JSON body, like a proxy that does not stream
     buffer: bool = False  # hold every chunk back and send them all at the end, like a buffering proxy
     fine_tuning_closed: bool = False  # job creation answers OpenAI's refusal for an account that may not train
+    malformed_output: bool = False  # chat answers come back broken: a list as prose with cut-off JSON, others empty
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Faults:
@@ -46,7 +47,7 @@ class Faults:
 
 MAX_DELAY = 600.0  # seconds: longer than any client waits
 _SECONDS = ("first_byte_delay", "answer_delay", "chunk_delay")
-_FLAGS = ("ping", "no_stream", "buffer", "fine_tuning_closed")
+_FLAGS = ("ping", "no_stream", "buffer", "fine_tuning_closed", "malformed_output")
 
 
 def _whole(value: Any, low: int, high: int) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ POLL_SECONDS = 0.5  # how often a download's progress is asked for
 
 def setup_text(missing: list[str]) -> str:
     """How to add what training on this computer needs, in plain words."""
+    if getattr(sys, "frozen", False):  # the downloaded app: no Python environment to install into
+        return tr("Training on this computer needs PyTorch and the Hugging Face training libraries ({missing}), "
+                  "which the downloaded app does not include (a few GB). Install FineTune Studio with Python and "
+                  "run {command}; everything else works in this app.").format(
+            missing=", ".join(missing) or "torch", command=SETUP_COMMAND)
     return tr("Training on this computer needs PyTorch and the Hugging Face training libraries ({missing}), which "
               "are not installed. Close the app, run {command} in the app's Python environment (about 1–3 GB), "
               "then open the app again.").format(missing=", ".join(missing) or "torch", command=SETUP_COMMAND)

@@ -4,52 +4,55 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QStyle, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QWidget
 
 from core.i18n import tr
+from gui import icons
 
 Key = QKeySequence.StandardKey
-Icon = QStyle.StandardPixmap
 
 
 class DatasetActions(QObject):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        style = QApplication.style()
 
-        def action(shortcut: QKeySequence | Key | str | None = None, icon: Icon | None = None) -> QAction:
+        def action(shortcut: QKeySequence | Key | str | None = None, icon: str = "") -> QAction:
             made = QAction(parent)
             if shortcut is not None:
                 made.setShortcut(QKeySequence(shortcut))
-            if icon is not None:
-                made.setIcon(style.standardIcon(icon))
+            if icon:
+                icons.attach(made, icon)
             parent.addAction(made)
             return made
 
-        self.new = action(Key.New, Icon.SP_FileIcon)
-        self.open = action(Key.Open, Icon.SP_DialogOpenButton)
-        self.save = action(Key.Save, Icon.SP_DialogSaveButton)
+        self.new = action(Key.New, "new")
+        self.open = action(Key.Open, "open")
+        self.save = action(Key.Save, "save")
         self.save_as = action(Key.SaveAs)
         self.export_split, self.export_csv = action(), action()
-        self.add_row = action("Ctrl+Shift+N", Icon.SP_FileDialogNewFolder)
+        self.add_row = action("Ctrl+Shift+N", "add_row")
         self.duplicate = action("Ctrl+D")
-        self.delete = action(Key.Delete, Icon.SP_TrashIcon)
-        self.move_up, self.move_down = action("Alt+Up", Icon.SP_ArrowUp), action("Alt+Down", Icon.SP_ArrowDown)
+        self.delete = action(Key.Delete, "delete")
+        self.move_up, self.move_down = action("Alt+Up", "up"), action("Alt+Down", "down")
         self.copy, self.copy_tsv = action(Key.Copy), action("Ctrl+Shift+C")
         self.paste = action(Key.Paste)
         self.find = action(Key.Find)
         self.trim, self.dedupe, self.drop_empty = action(), action(), action()
         self.add_system, self.to_chat = action(), action()
+        self.grow = action(icon="grow")
+        self.review_file = action()
         self.new_menu, self.recent_menu = QMenu(parent), QMenu(parent)
         self.export_menu, self.fix_menu = QMenu(parent), QMenu(parent)
         self.templates = {name: QAction(parent) for name in ("support_chat", "qa_completion", "dpo_preference")}
+        self.grow_menu = QMenu(parent)
+        self.grow_menu.addActions([self.grow, self.review_file])
         self.new_menu.addAction(self.new)
         self.new_menu.addActions(list(self.templates.values()))
         self.export_menu.addActions([self.export_split, self.export_csv])
         self.fix_menu.addActions([self.trim, self.dedupe, self.drop_empty, self.add_system, self.to_chat])
 
     def toolbar(self, undo: QAction, redo: QAction) -> QToolBar:
-        bar = QToolBar()
+        bar = self.bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for menu, first in ((self.new_menu, self.new), (self.recent_menu, None)):
             button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.MenuButtonPopup
@@ -60,15 +63,25 @@ class DatasetActions(QObject):
                 button.setDefaultAction(first)
             else:
                 self.recent_button = button
+                icons.attach(button, "recent")
             bar.addWidget(button)
         bar.addActions([self.open, self.save])
-        for menu in (self.export_menu, self.fix_menu):
-            button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        for menu, icon in ((self.export_menu, "export"), (self.fix_menu, "fix")):
+            button = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup,
+                                 toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setMenu(menu)
             button.setText(menu.title())
+            icons.attach(button, icon)
             menu.menuAction().changed.connect(lambda b=button, m=menu: b.setText(m.title()))
             bar.addWidget(button)
+        grow = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.MenuButtonPopup,
+                           toolButtonStyle=Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        grow.setMenu(self.grow_menu)
+        grow.setDefaultAction(self.grow)
+        bar.addWidget(grow)
         bar.addSeparator()
+        icons.attach(undo, "undo")
+        icons.attach(redo, "redo")
         bar.addActions([undo, redo])
         bar.addSeparator()
         bar.addActions([self.add_row, self.delete, self.move_up, self.move_down])
@@ -95,6 +108,12 @@ class DatasetActions(QObject):
                  self.drop_empty: (tr("Remove empty rows"), tr("Remove examples with no text at all")),
                  self.add_system: (tr("Add a system message…"), tr("Give every chat example the same system "
                                                                   "message")),
+                 self.grow: (tr("Grow dataset…"), tr("Write more examples like the selected ones, or from a "
+                                                     "document, with a model; you review each one before it "
+                                                     "joins the file")),
+                 self.review_file: (tr("Review new rows from a file…"), tr("Put the rows of a review file (written "
+                                                                            "by the grow command) in the review "
+                                                                            "queue")),
                  self.to_chat: (tr("Convert to chat"), tr("Turn prompt/completion rows into user/assistant "
                                                           "messages, removing old separators"))}
         for item, (text, tip) in texts.items():
@@ -109,3 +128,7 @@ class DatasetActions(QObject):
         self.recent_button.setText(tr("Recent"))
         self.export_menu.setTitle(tr("Export"))
         self.fix_menu.setTitle(tr("Fix"))
+        more = self.bar.findChild(QToolButton, "qt_toolbar_ext_button")  # Qt's » when the window is narrow
+        if more is not None:
+            more.setAccessibleName(tr("More commands"))
+            more.setToolTip(tr("More commands"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from core.dataset.check import CheckReport
 from core.dataset.validate import Problem, Severity, problem_title
+from gui import icons
 from gui.widgets.plain_text import tooltip
 
 SHOWN_PER_GROUP = 200  # a group lists its first rows; the filter shows them all
@@ -30,9 +31,6 @@ class ProblemsPanel(QTreeWidget):
         self.setUniformRowHeights(True)
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
-        style = QApplication.style()
-        self._icons = {Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
-                       Severity.WARNING: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)}
 
     def show_report(self, report: CheckReport | None) -> None:
         self.clear()
@@ -47,7 +45,7 @@ class ProblemsPanel(QTreeWidget):
             title = problems[0].message if not rows else self.tr("{title} ({n})").format(
                 title=problem_title(code), n=len(rows))
             group = QTreeWidgetItem([title])
-            group.setIcon(0, self._icons[severity])
+            group.setIcon(0, icons.icon("error" if severity is Severity.ERROR else "warning"))
             group.setData(0, CodeRole, code)
             group.setToolTip(0, tooltip(problems[0].message + ("\n" + self.tr("Click to fix it.") if code in FIXABLE
                                                                 else "")))

@@ -12,24 +12,27 @@ from core.dataset.check import CheckReport
 from core.dataset.estimate import MAX_EPOCHS, estimate, price_table
 from core.dataset.sources import describe
 from gui.colors import span
+from gui.theme import make_primary
 from gui.widgets.retranslating import Retranslating
 
 
 class SummaryBar(Retranslating, QWidget):
     model_changed = Signal(str)
     send_clicked = Signal()
+    state_changed = Signal(str)  # "none", "checking", "errors" or "ready": whether the data can be trained on
 
     def __init__(self, model: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.report: CheckReport | None = None
         self.loading = False
+        self.state = "none"
         self.facts = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
         self.model_label, self.epochs_label = QLabel(), QLabel()
         self.model_combo = QComboBox(editable=True)
         self.model_combo.addItems(sorted(price_table().per_million))
         self.model_combo.setCurrentText(model)
         self.epochs = QSpinBox(minimum=0, maximum=MAX_EPOCHS)
-        self.send_button = QPushButton()
+        self.send_button = make_primary(QPushButton())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.facts, 1)
@@ -56,6 +59,11 @@ class SummaryBar(Retranslating, QWidget):
     def show_report(self, report: CheckReport | None, loading: bool = False) -> None:
         self.report, self.loading = report, loading
         self._show()
+        state = "none" if report is None and not loading else "checking" if loading or report is None \
+            else "errors" if report.errors or not report.examples else "ready"
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
 
     def _show(self) -> None:
         report = self.report

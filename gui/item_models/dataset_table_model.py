@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle
 
 from core.dataset.cells import COLUMNS, Column, can_edit, cell_text, with_cell
 from core.dataset.check import RowResult
@@ -16,6 +15,7 @@ from core.dataset.document import Document
 from core.dataset.model import Format, Row
 from core.dataset.validate import Severity
 from core.i18n import tr
+from gui import icons
 from gui.widgets.plain_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,10 +54,19 @@ class DatasetTableModel(QAbstractTableModel):
         self.document = document or Document()
         self.visible: list[int] | None = None  # document indexes shown; None: all
         self.read_only = False
-        style = QApplication.style()
-        self._icons = {"error": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
-                       "warning": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
-                       "ok": style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton)}
+        self._icons: dict[str, QIcon] = {}  # by status, made once the icon set is loaded, again on a theme change
+
+    def _status_icon(self, status: str) -> QIcon:
+        if not icons.loaded() or status not in ("error", "warning", "ok"):
+            return QIcon()
+        return self._icons.get(status) or self._icons.setdefault(status, icons.icon(status))
+
+    def icons_changed(self) -> None:
+        """The icon set was loaded or the theme changed: draw the status icons again."""
+        self._icons.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.DecorationRole])
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -111,7 +120,7 @@ class DatasetTableModel(QAbstractTableModel):
             return {"checking": tr("checking…"), "error": tr("error"),
                     "warning": tr("warning"), "ok": tr("ok")}[status]
         if role == DECORATION:
-            return self._icons.get(status, QIcon())
+            return self._status_icon(status)
         if role == TOOLTIP and result is not None and result.problems:
             return tooltip("\n".join(p.message for p in result.problems))
         return None

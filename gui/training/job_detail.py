@@ -24,6 +24,7 @@ from core.providers.records import Checkpoint, Job, JobEvent, MetricPoint
 from core.training.origins import Origin, described
 from gui.colors import colour
 from gui.item_models.jobs_table_model import status_text
+from gui.theme import make_primary
 from gui.training.loss_chart import LossChart
 from gui.widgets.plain_text import escaped, plain_label, rich_label
 from gui.widgets.retranslating import Retranslating
@@ -37,11 +38,13 @@ class JobDetail(Retranslating, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job: Job | None = None
+        self.total_steps: int | None = None  # as the job's progress events say
         self.capabilities = Capabilities()
         self.title = rich_label(QLabel(wordWrap=True))
         self.model_label = plain_label(QLabel(wordWrap=True))
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button, self.try_button, self.retrain_button = QPushButton(), QPushButton(), QPushButton()
+        self.copy_button, self.retrain_button = QPushButton(), QPushButton()
+        self.try_button = make_primary(QPushButton())  # the next step once a job succeeded
         self.controls = {action: QPushButton() for action in ("pause", "resume", "cancel")}
         self.reconnecting = plain_label(QLabel())
         self.origin_label = plain_label(QLabel(wordWrap=True))
@@ -79,7 +82,7 @@ class JobDetail(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.copy_button.setText(self.tr("Copy name"))
-        self.try_button.setText(self.tr("Try it"))
+        self.try_button.setText(self.tr("Try this model"))
         self.try_button.setToolTip(self.tr("Chat with this model in the Try it tab"))
         self.retrain_button.setText(self.tr("Retrain elsewhere…"))
         self.retrain_button.setToolTip(self.tr("Train this job again on another profile, with its own files"))
@@ -89,8 +92,6 @@ class JobDetail(Retranslating, QWidget):
         self.tabs.setTabText(0, self.tr("Events"))
         self.tabs.setTabText(1, self.tr("Checkpoints"))
         self.checkpoints.setToolTip(self.tr("Double-click a checkpoint to try it"))
-        self.chart.set_labels(self.tr("training loss"), self.tr("validation loss"),
-                              self.tr("The loss curve appears here once training starts."))
         self.show_job(self.job)
 
     def _time_left(self, job: Job) -> str:
@@ -108,6 +109,7 @@ class JobDetail(Retranslating, QWidget):
             self.events.clear()
             self.checkpoints.clear()
             self.chart.set_points([])
+            self.total_steps = None
         self.job = job
         self.setEnabled(job is not None)
         if job is None:
@@ -154,11 +156,17 @@ class JobDetail(Retranslating, QWidget):
         for event in events:
             stamp = local_time(event.created_at, "%H:%M:%S")
             self.events.addItem(f"{stamp}  {event.message}")
+            total = event.data.get("total_steps")
+            self.total_steps = total if isinstance(total, int) and total > 0 else self.total_steps
         if events:
             self.events.scrollToBottom()
 
     def show_points(self, points: Sequence[MetricPoint]) -> None:
-        self.chart.set_points(points)
+        """The loss so far, with epoch boundaries once the total steps are known (said, or the job ended)."""
+        job = self.job
+        ended = job is not None and job.status == "succeeded" and points
+        total = self.total_steps or (max(p.step for p in points) if ended else None)
+        self.chart.set_points(points, job.hyperparameters.n_epochs if job else None, total)
 
     def show_checkpoints(self, checkpoints: Sequence[Checkpoint]) -> None:
         self.checkpoints.clear()

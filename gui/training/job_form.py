@@ -25,6 +25,7 @@ from core.errors import CoreError
 from core.providers.base import Capabilities, check_suffix, model_name_preview
 from core.providers.records import BaseModel, Hyperparameters
 from gui.colors import colour
+from gui.theme import make_primary
 from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
 
@@ -72,7 +73,7 @@ class JobForm(Retranslating, QWidget):
         self.beta = QDoubleSpinBox(maximum=2.0, decimals=2, singleStep=0.05)
         self.seed = QSpinBox(minimum=-1, maximum=2_147_483_647, value=-1)
         self.metadata_edit = QLineEdit()
-        self.start_button = QPushButton()
+        self.start_button = make_primary(QPushButton())
         self.shutdowns: dict[str, str] = {}
         self.capabilities = Capabilities()
         self.form = QFormLayout(self)

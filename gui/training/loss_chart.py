@@ -1,74 +1,70 @@
-"""A small line chart of training and validation loss by step (QPainter: Qt Charts is not in the
-Essentials wheels we ship)."""
+"""The loss chart of a job: a sentence saying what will appear until there are points, then the plot
+(pyqtgraph, imported only when a chart with points is first shown: it takes half a second to load)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QShowEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QWidget
 
 from core.providers.records import MetricPoint
+from gui.widgets.plain_text import plain_label
+from gui.widgets.retranslating import Retranslating
 
-TRAIN, VALID = QColor("#1f77b4"), QColor("#ff7f0e")
-MARGIN_LEFT, MARGIN = 44, 18
+if TYPE_CHECKING:
+    from gui.training.loss_plot import LossPlot
+
+MAX_EPOCH_LINES = 50  # a server's odd epoch count must not draw a million lines
 
 
-class LossChart(QWidget):
+def epoch_steps(epochs: int | None, total_steps: int | None) -> tuple[int, ...]:
+    """The steps where one epoch ends and the next begins, when both counts are known."""
+    if not epochs or not total_steps or not 1 < epochs <= MAX_EPOCH_LINES or total_steps < epochs:
+        return ()
+    return tuple(round(total_steps * epoch / epochs) for epoch in range(1, epochs))
+
+
+class LossChart(Retranslating, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[MetricPoint] = []
+        self.epochs: tuple[int, ...] = ()  # steps of the epoch boundaries
+        self.plot: LossPlot | None = None
+        self.empty = plain_label(QLabel(wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter))
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.empty)
         self.setMinimumHeight(160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.labels = ("", "", "")  # train, validation, nothing yet
+        self.retranslate()
 
-    def set_labels(self, train: str, valid: str, empty: str) -> None:
-        self.labels = (train, valid, empty)
-        self.update()
+    def retranslate(self) -> None:
+        self.empty.setText(self.tr("The training loss will appear here once the job starts training."))
 
-    def set_points(self, points: Sequence[MetricPoint]) -> None:
+    def set_points(self, points: Sequence[MetricPoint], epochs: int | None = None,
+                   total_steps: int | None = None) -> None:
+        """The points so far; with the job's epoch count and its total steps, the epoch boundaries too."""
         self.points = sorted(points, key=lambda p: p.step)
-        self.update()
+        self.epochs = epoch_steps(epochs, total_steps)
+        self._refresh()
 
-    def _series(self, valid: bool) -> list[tuple[int, float]]:
-        return [(p.step, v) for p in self.points if (v := (p.valid_loss if valid else p.train_loss)) is not None]
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._refresh()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        area = QRectF(MARGIN_LEFT, MARGIN, self.width() - MARGIN_LEFT - MARGIN, self.height() - 2 * MARGIN - 8)
-        painter.setPen(QPen(self.palette().mid().color()))
-        painter.drawRect(area)
-        train, valid = self._series(False), self._series(True)
-        if not train and not valid:
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.labels[2])
+    def _refresh(self) -> None:
+        if not self.points:
+            self.stack.setCurrentWidget(self.empty)
             return
-        values = [v for _, v in train + valid]
-        steps = [s for s, _ in train + valid]
-        low, high = min(values), max(values)
-        first, last = min(steps), max(steps)
-        high = high if high > low else low + 1
-        last = last if last > first else first + 1
+        if self.plot is None:
+            if not self.isVisible():
+                return  # built when first shown
+            from gui.training.loss_plot import LossPlot  # start-up speed: pyqtgraph loads only now
 
-        def at(step: int, value: float) -> QPointF:
-            return QPointF(area.left() + (step - first) / (last - first) * area.width(),
-                           area.bottom() - (value - low) / (high - low) * area.height())
-
-        painter.setPen(self.palette().text().color())
-        painter.drawText(QRectF(0, area.top() - 6, MARGIN_LEFT - 4, 14), Qt.AlignmentFlag.AlignRight, f"{high:.2f}")
-        painter.drawText(QRectF(0, area.bottom() - 8, MARGIN_LEFT - 4, 14), Qt.AlignmentFlag.AlignRight, f"{low:.2f}")
-        painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), 14), Qt.AlignmentFlag.AlignLeft,
-                         str(first))
-        painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), 14), Qt.AlignmentFlag.AlignRight,
-                         str(last))
-        for series, color, label, row in ((train, TRAIN, self.labels[0], 0), (valid, VALID, self.labels[1], 1)):
-            if not series:
-                continue
-            path = QPainterPath(at(*series[0]))
-            for point in series[1:]:
-                path.lineTo(at(*point))
-            painter.setPen(QPen(color, 2))
-            painter.drawPath(path)
-            painter.drawText(QRectF(area.right() - 160, area.top() + 4 + row * 16, 152, 14),
-                             Qt.AlignmentFlag.AlignRight, label)
+            self.plot = LossPlot()
+            self.stack.addWidget(self.plot)
+        self.plot.show_points(self.points, self.epochs)
+        self.stack.setCurrentWidget(self.plot)

@@ -7,13 +7,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from gui.colors import banner
 from gui.widgets.retranslating import Retranslating
-
-_STYLES = {
-    "error": "background:#fdecea; color:#611a15; border:1px solid #f5c2c0;",
-    "warning": "background:#fff4e5; color:#663c00; border:1px solid #ffd8a8;",
-    "info": "background:#e8f4fd; color:#0d3c61; border:1px solid #b6dcfb;",
-}
 
 
 class MessageBar(Retranslating, QFrame):
@@ -40,10 +35,18 @@ class MessageBar(Retranslating, QFrame):
     def retranslate(self) -> None:
         self.close_button.setAccessibleName(self.tr("Close message"))
         self.close_button.setToolTip(self.tr("Close message"))
+        self._colour()  # the theme may have changed
+
+    def _colour(self) -> None:
+        if not self.level:
+            return
+        background, text, border = banner(self.level)
+        self.setStyleSheet(f"MessageBar {{ background:{background}; color:{text}; border:1px solid {border}; "
+                           f"border-radius:4px; }} QLabel {{ border:none; color:{text}; background:transparent; }}")
 
     def _show(self, level: str, message: str, hint: str, action: str, closable: bool) -> None:
         self.level = level
-        self.setStyleSheet(f"MessageBar {{ {_STYLES[level]} border-radius:4px; }} QLabel {{ border:none; }}")
+        self._colour()
         text = f"<b>{escape(message)}</b>" + (f"<br>{escape(hint)}" if hint else "")
         self.label.setText(text)
         self.action.setText(action)

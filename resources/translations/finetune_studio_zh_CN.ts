@@ -1412,6 +1412,22 @@
         <translation>给每条 chat 样本加上同一段 system 消息</translation>
     </message>
     <message>
+        <source>Grow dataset…</source>
+        <translation>扩充数据集…</translation>
+    </message>
+    <message>
+        <source>Write more examples like the selected ones, or from a document, with a model; you review each one before it joins the file</source>
+        <translation>用模型仿照所选样本（或根据一份文档）写出更多样本；每一条都经你审阅后才会加入文件</translation>
+    </message>
+    <message>
+        <source>Review new rows from a file…</source>
+        <translation>从文件审阅新行…</translation>
+    </message>
+    <message>
+        <source>Put the rows of a review file (written by the grow command) in the review queue</source>
+        <translation>把审阅文件（由 grow 命令写出）中的行放入审阅队列</translation>
+    </message>
+    <message>
         <source>Convert to chat</source>
         <translation>转换为 chat 格式</translation>
     </message>
@@ -1450,6 +1466,10 @@
     <message>
         <source>Fix</source>
         <translation>修正</translation>
+    </message>
+    <message>
+        <source>More commands</source>
+        <translation>更多命令</translation>
     </message>
     <message>
         <source>Edit cell</source>
@@ -2968,6 +2988,10 @@ New model: {new}</source>
         <translation>还没有文件。你为训练上传的文件会显示在这里，并附有用途、大小、日期以及用过它们的任务。</translation>
     </message>
     <message>
+        <source>Go to Training</source>
+        <translation>前往训练</translation>
+    </message>
+    <message>
         <source>Save the file as</source>
         <translation>文件另存为</translation>
     </message>
@@ -3312,6 +3336,10 @@ New model: {new}</source>
         <translation>Fireworks</translation>
     </message>
     <message>
+        <source>Training on this computer needs PyTorch and the Hugging Face training libraries ({missing}), which the downloaded app does not include (a few GB). Install FineTune Studio with Python and run {command}; everything else works in this app.</source>
+        <translation>在本机训练需要 PyTorch 和 Hugging Face 训练库（{missing}），下载版应用不包含它们（有好几 GB）。请用 Python 安装微调工作室并运行 {command}；其他功能在此应用中都可使用。</translation>
+    </message>
+    <message>
         <source>Training on this computer needs PyTorch and the Hugging Face training libraries ({missing}), which are not installed. Close the app, run {command} in the app&apos;s Python environment (about 1–3 GB), then open the app again.</source>
         <translation>在本机上训练需要 PyTorch 和 Hugging Face 训练库（{missing}），但它们尚未安装。请关闭应用，在应用的 Python 环境中运行 {command}（约 1–3 GB），然后重新打开应用。</translation>
     </message>
@@ -3439,20 +3467,348 @@ New model: {new}</source>
         <source>too big</source>
         <translation>太大</translation>
     </message>
+    <message>
+        <source>{name} could not be read: the file is damaged or not what its name says.</source>
+        <translation>无法读取 {name}：文件已损坏，或与其扩展名不符。</translation>
+    </message>
+    <message>
+        <source>Open it in its program and save it again, or paste its text instead.</source>
+        <translation>请用原来的程序打开并重新保存，或者直接粘贴其中的文字。</translation>
+    </message>
+    <message>
+        <source>{name} expands to more than {size} MB: it is not read.</source>
+        <translation>{name} 解压后超过 {size} MB，未读取。</translation>
+    </message>
+    <message>
+        <source>Paste the part of its text you need instead.</source>
+        <translation>请改为粘贴你需要的那部分文字。</translation>
+    </message>
+    <message>
+        <source>{name} is protected by a password.</source>
+        <translation>{name} 受密码保护。</translation>
+    </message>
+    <message>
+        <source>Open it with its password, save a copy without protection, and use that.</source>
+        <translation>请输入密码打开它，另存一份不带保护的副本，再使用那份副本。</translation>
+    </message>
+    <message>
+        <source>{name} is not a document (it is a folder, a device or a pipe).</source>
+        <translation>{name} 不是文档（它是文件夹、设备或管道）。</translation>
+    </message>
+    <message>
+        <source>Choose a .txt, .md, .docx or .pdf file.</source>
+        <translation>请选择 .txt、.md、.docx 或 .pdf 文件。</translation>
+    </message>
+    <message>
+        <source>{name} is not a document that can be read here.</source>
+        <translation>这里无法读取 {name} 这种文档。</translation>
+    </message>
+    <message>
+        <source>Choose a .txt, .md, .docx or .pdf file, or paste the text.</source>
+        <translation>请选择 .txt、.md、.docx 或 .pdf 文件，或者粘贴文字。</translation>
+    </message>
+    <message>
+        <source>{name} is larger than {size} MB.</source>
+        <translation>{name} 大于 {size} MB。</translation>
+    </message>
+    <message>
+        <source>Use a shorter document, or paste the part you need.</source>
+        <translation>请使用较短的文档，或粘贴你需要的部分。</translation>
+    </message>
+    <message>
+        <source>It may be a scanned document (pictures of pages): run it through text recognition (OCR) first, or paste the text.</source>
+        <translation>它可能是扫描件（页面图片）：请先做文字识别（OCR），或直接粘贴文字。</translation>
+    </message>
+    <message>
+        <source>Choose a document with text, or paste it.</source>
+        <translation>请选择含有文字的文档，或粘贴文字。</translation>
+    </message>
+    <message>
+        <source>{name} has no text to write questions from.</source>
+        <translation>{name} 中没有可用来出题的文字。</translation>
+    </message>
+    <message>
+        <source>{input} input + {output} output tokens</source>
+        <translation>输入 {input} + 输出 {output} 个 token</translation>
+    </message>
+    <message>
+        <source>{tokens} (no price known for this model)</source>
+        <translation>{tokens}（不知道该模型的价格）</translation>
+    </message>
+    <message>
+        <source>{tokens}, about ${usd}</source>
+        <translation>{tokens}，约 ${usd}</translation>
+    </message>
+    <message>
+        <source>Writing questions…</source>
+        <translation>正在写问题…</translation>
+    </message>
+    <message>
+        <source>Writing answers…</source>
+        <translation>正在写回答…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Choose some example rows (chat rows with a question and an answer) or a document to grow the dataset from.</source>
+        <translation>请选择一些样本行（含问题和回答的对话行）或一份文档，作为扩充数据集的依据。</translation>
+    </message>
+    <message>
+        <source>The number of new rows must be between 1 and {max}.</source>
+        <translation>新行数必须在 1 到 {max} 之间。</translation>
+    </message>
+    <message>
+        <source>Choose the model that writes the new rows.</source>
+        <translation>请选择用来写新行的模型。</translation>
+    </message>
+    <message>
+        <source>{model} is a completion model: new rows are written by a chat model.</source>
+        <translation>{model} 是补全模型：新行需要由对话模型来写。</translation>
+    </message>
+    <message>
+        <source>Choose a chat model such as gpt-4.1 or gpt-4o-mini.</source>
+        <translation>请选择对话模型，例如 gpt-4.1 或 gpt-4o-mini。</translation>
+    </message>
+    <message>
+        <source>The provider withheld the answer (content filter).</source>
+        <translation>服务商扣下了这个回答（内容过滤）。</translation>
+    </message>
+    <message>
+        <source>The answer was cut off at the model&apos;s token limit.</source>
+        <translation>回答在模型的 token 上限处被截断。</translation>
+    </message>
+    <message>
+        <source>The model stopped at its token limit before writing an answer.</source>
+        <translation>模型在写出回答之前就达到了 token 上限。</translation>
+    </message>
+    <message>
+        <source>The model gave an empty answer.</source>
+        <translation>模型给出了空回答。</translation>
+    </message>
+    <message>
+        <source>No questions were written: {reason}</source>
+        <translation>没有写出问题：{reason}</translation>
+    </message>
+    <message>
+        <source>The model wrote no questions.</source>
+        <translation>模型没有写出任何问题。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s reply was not a list of questions: “{start}”</source>
+        <translation>模型的回复不是问题列表：“{start}”</translation>
+    </message>
+    <message>
+        <source>Close to new row {n} ({percent}%)</source>
+        <translation>与新行 {n} 相近（{percent}%）</translation>
+    </message>
+    <message>
+        <source>Close to row {n} ({percent}%)</source>
+        <translation>与第 {n} 行相近（{percent}%）</translation>
+    </message>
+    <message>
+        <source>The release page did not answer in time.</source>
+        <translation>发布页面没有及时响应。</translation>
+    </message>
+    <message>
+        <source>The release page could not be reached.</source>
+        <translation>无法连接到发布页面。</translation>
+    </message>
+    <message>
+        <source>No release has been published yet.</source>
+        <translation>尚未发布任何版本。</translation>
+    </message>
+    <message>
+        <source>You have the newest version there is.</source>
+        <translation>你使用的已是最新版本。</translation>
+    </message>
+    <message>
+        <source>The release page is busy and asked the app to wait.</source>
+        <translation>发布页面繁忙，要求应用稍后再试。</translation>
+    </message>
+    <message>
+        <source>Try again in an hour.</source>
+        <translation>请一小时后再试。</translation>
+    </message>
+    <message>
+        <source>The release page answered with an error ({status}).</source>
+        <translation>发布页面返回了错误（{status}）。</translation>
+    </message>
+    <message>
+        <source>The release page answered with something the app does not understand.</source>
+        <translation>发布页面返回了应用无法理解的内容。</translation>
+    </message>
+    <message>
+        <source>The release page&apos;s answer is far larger than a release, so it was not read.</source>
+        <translation>发布页面的回应远大于一个版本说明应有的大小，因此未读取。</translation>
+    </message>
+    <message>
+        <source>Check your internet connection (and the HTTPS_PROXY variable if you use a proxy), or open {page} in a browser.</source>
+        <translation>请检查网络连接（如使用代理，也请检查 HTTPS_PROXY 变量），或在浏览器中打开 {page}。</translation>
+    </message>
+    <message>
+        <source>Give a training file whose rows are the examples, a document (--from-document), or both.</source>
+        <translation>请给出一个以其行为样本的训练文件、一份文档（--from-document），或两者都给。</translation>
+    </message>
+    <message>
+        <source>The review file must not be the training file.</source>
+        <translation>审阅文件不能是训练文件本身。</translation>
+    </message>
+    <message>
+        <source>Choose another name with -o; add the rows you accept to the training file afterwards.</source>
+        <translation>请用 -o 指定另一个文件名；之后再把你接受的行加入训练文件。</translation>
+    </message>
+    <message>
+        <source>{stage} {made} of {wanted} rows; so far {cost}</source>
+        <translation>{stage}已完成 {made}/{wanted} 行；目前 {cost}</translation>
+    </message>
+    <message>
+        <source>Row {n}: {error}</source>
+        <translation>第 {n} 行：{error}</translation>
+    </message>
+    <message>
+        <source>Only {made} of {wanted} rows were made: the model wrote no more new questions. Add more varied examples, or say what to ask about with --instructions.</source>
+        <translation>只生成了 {made}/{wanted} 行：模型写不出更多新问题了。请添加更多样的样本，或用 --instructions 说明要问什么。</translation>
+    </message>
+    <message>
+        <source>Spent: {cost}</source>
+        <translation>花费：{cost}</translation>
+    </message>
+    <message>
+        <source>Wrote {n} rows to {path} for review: {failed} with errors, {close} close to other rows.</source>
+        <translation>已将 {n} 行写入 {path} 供审阅：{failed} 行有错误，{close} 行与其他行相近。</translation>
+    </message>
+    <message>
+        <source>The file already has {n} rows: there is nothing to add for --to {to}.</source>
+        <translation>文件已有 {n} 行：按 --to {to} 无需再添加。</translation>
+    </message>
+    <message>
+        <source>Estimated cost for {n} new rows: {cost} (an estimate)</source>
+        <translation>{n} 条新行的预计费用：{cost}（估算）</translation>
+    </message>
+    <message>
+        <source>Stopped: the {n} rows written so far are kept in {path}.</source>
+        <translation>已停止：目前已写的 {n} 行保存在 {path}。</translation>
+    </message>
+    <message>
+        <source>write new rows with a model, from examples or a document, into a file to review</source>
+        <translation>用模型根据样本或文档写出新行，存入待审阅的文件</translation>
+    </message>
+    <message>
+        <source>training file whose chat rows are the examples (optional with --from-document)</source>
+        <translation>以其对话行作为样本的训练文件（使用 --from-document 时可省略）</translation>
+    </message>
+    <message>
+        <source>the review file to write (JSONL; each row marked generated)</source>
+        <translation>要写入的审阅文件（JSONL；每行都标记为生成）</translation>
+    </message>
+    <message>
+        <source>how many rows there should be in all: N minus the rows of FILE are made</source>
+        <translation>总共要有多少行：会生成 N 减去 FILE 行数的新行</translation>
+    </message>
+    <message>
+        <source>the chat model that writes the new rows</source>
+        <translation>写新行的对话模型</translation>
+    </message>
+    <message>
+        <source>what to ask for, e.g. “more questions about refunds”, “answers under 50 characters”, a language</source>
+        <translation>要求，例如“多问一些退款问题”“回答不超过 50 个字”、某种语言</translation>
+    </message>
+    <message>
+        <source>write questions and answers from this .txt, .md, .docx or .pdf</source>
+        <translation>根据这个 .txt、.md、.docx 或 .pdf 写问题和回答</translation>
+    </message>
+    <message>
+        <source>how freely the model writes, 0 to 2 (default: 1)</source>
+        <translation>模型写作的自由度，0 到 2（默认 1）</translation>
+    </message>
+    <message>
+        <source>{input} tokens in, {output} out</source>
+        <translation>输入 {input} 个 token，输出 {output} 个</translation>
+    </message>
+    <message>
+        <source>nothing is billed</source>
+        <translation>不产生费用</translation>
+    </message>
+    <message>
+        <source>no price known for this model: check your provider&apos;s prices</source>
+        <translation>不知道该模型的价格：请查看服务商的价格</translation>
+    </message>
+    <message>
+        <source>about {amount}</source>
+        <translation>约 {amount}</translation>
+    </message>
+    <message>
+        <source>Spent: {tokens} ({price}).</source>
+        <translation>已花费：{tokens}（{price}）。</translation>
+    </message>
+    <message>
+        <source>Estimate: {tokens} ({price}).</source>
+        <translation>估算：{tokens}（{price}）。</translation>
+    </message>
+    <message>
+        <source>{n} new rows from last time are waiting for your review below the table.</source>
+        <translation>上次留下的 {n} 条新行在表格下方等待你审阅。</translation>
+    </message>
+    <message>
+        <source>{n} new rows from {name} are waiting for your review below the table.</source>
+        <translation>来自 {name} 的 {n} 条新行在表格下方等待你审阅。</translation>
+    </message>
+    <message>
+        <source>{n} new rows are waiting for your review below the table.</source>
+        <translation>{n} 条新行在表格下方等待你审阅。</translation>
+    </message>
+    <message>
+        <source>{stage} {made} of {wanted} rows.</source>
+        <translation>{stage}已完成 {made}/{wanted} 行。</translation>
+    </message>
+    <message>
+        <source>Accept {n} new rows</source>
+        <translation>接受 {n} 条新行</translation>
+    </message>
+    <message>
+        <source>Reject {n} new rows</source>
+        <translation>拒绝 {n} 条新行</translation>
+    </message>
+    <message>
+        <source>Edit new row</source>
+        <translation>编辑新行</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Generated from</source>
+        <translation>生成自</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>{name} holds no chat rows to review.</source>
+        <translation>{name} 中没有可审阅的对话行。</translation>
+    </message>
+    <message>
+        <source>Choose a file written by Grow dataset or by the grow command.</source>
+        <translation>请选择由“扩充数据集”或 grow 命令写出的文件。</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
     <message>
         <source>Choose a model</source>
         <translation>请选择模型</translation>
-    </message>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
     </message>
     <message>
         <source>waiting for the first words…</source>
@@ -3527,6 +3883,22 @@ New model: {new}</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>New rows can be grown from chat examples only.</source>
+        <translation>只能根据对话样本扩充新行。</translation>
+    </message>
+    <message>
+        <source>Convert the file to chat first (Fix → Convert to chat).</source>
+        <translation>请先把文件转换为对话格式（修正 → 转换为对话）。</translation>
+    </message>
+    <message>
+        <source>Review new rows from a file</source>
+        <translation>从文件审阅新行</translation>
+    </message>
+    <message>
+        <source>Review files (*.jsonl)</source>
+        <translation>审阅文件 (*.jsonl)</translation>
     </message>
     <message>
         <source>The clipboard holds no rows to paste.</source>
@@ -3731,14 +4103,188 @@ New model: {new}</source>
     </message>
 </context>
 <context>
+    <name>GrowDialog</name>
+    <message>
+        <source>Grow dataset</source>
+        <translation>扩充数据集</translation>
+    </message>
+    <message>
+        <source>The {n} selected rows</source>
+        <translation>所选的 {n} 行</translation>
+    </message>
+    <message>
+        <source>The whole file ({n} rows)</source>
+        <translation>整个文件（{n} 行）</translation>
+    </message>
+    <message>
+        <source>A document (questions and answers from its text)</source>
+        <translation>一份文档（根据其文字出问题和回答）</translation>
+    </message>
+    <message>
+        <source>Open a document…</source>
+        <translation>打开文档…</translation>
+    </message>
+    <message>
+        <source>…or paste the text here (an FAQ page, a policy, a manual).</source>
+        <translation>…或在这里粘贴文字（常见问题页、政策、说明书）。</translation>
+    </message>
+    <message>
+        <source>Grow from:</source>
+        <translation>扩充依据：</translation>
+    </message>
+    <message>
+        <source>Grow the file to:</source>
+        <translation>把文件扩充到：</translation>
+    </message>
+    <message>
+        <source>Profile:</source>
+        <translation>配置：</translation>
+    </message>
+    <message>
+        <source>Model that writes:</source>
+        <translation>写作模型：</translation>
+    </message>
+    <message>
+        <source>Instructions:</source>
+        <translation>要求：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation> 行</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. “more questions about refunds”, “answers under 50 characters”, “in Simplified Chinese”.</source>
+        <translation>可选，例如“多问一些退款问题”“回答不超过 50 个字”“用简体中文”。</translation>
+    </message>
+    <message>
+        <source>Higher writes more varied questions; lower stays closer to the examples.</source>
+        <translation>越高问题越多样；越低越贴近样本。</translation>
+    </message>
+    <message>
+        <source>Grow</source>
+        <translation>扩充</translation>
+    </message>
+    <message>
+        <source>The file already has {n} rows: choose a larger number.</source>
+        <translation>文件已有 {n} 行：请选择更大的数字。</translation>
+    </message>
+    <message>
+        <source>Choose the model that writes the new rows.</source>
+        <translation>请选择用来写新行的模型。</translation>
+    </message>
+    <message>
+        <source>Open or paste a document to grow from.</source>
+        <translation>请打开或粘贴一份文档作为扩充依据。</translation>
+    </message>
+    <message>
+        <source>{n} new rows, to review before they join the file. {cost}</source>
+        <translation>{n} 条新行，审阅后才会加入文件。{cost}</translation>
+    </message>
+    <message>
+        <source>Open a document</source>
+        <translation>打开文档</translation>
+    </message>
+    <message>
+        <source>Documents ({patterns})</source>
+        <translation>文档（{patterns}）</translation>
+    </message>
+    <message>
+        <source>pasted text</source>
+        <translation>粘贴的文字</translation>
+    </message>
+    <message>
+        <source>{name}: {n} passages</source>
+        <translation>{name}：{n} 个段落</translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>Your fine-tuning at a glance</source>
+        <translation>微调一览</translation>
+    </message>
+    <message>
+        <source>Start here</source>
+        <translation>从这里开始</translation>
+    </message>
+    <message>
+        <source>New to fine-tuning? Practise the whole way for free in the Sandbox: a demo project trains in under a minute on this computer and nothing is billed. Or open your own examples, or connect an account.</source>
+        <translation>第一次微调？先在沙盒里免费走一遍完整流程：演示项目在本机一分钟内训练完成，不产生任何费用。也可以打开你自己的示例，或连接一个账号。</translation>
+    </message>
+    <message>
+        <source>Practise in the Sandbox</source>
+        <translation>在沙盒中练习</translation>
+    </message>
+    <message>
+        <source>Open a file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Connect an account…</source>
+        <translation>连接账号…</translation>
+    </message>
+    <message>
+        <source>Recent datasets</source>
+        <translation>最近的数据集</translation>
+    </message>
+    <message>
+        <source>Training jobs</source>
+        <translation>训练任务</translation>
+    </message>
+    <message>
+        <source>Ready models</source>
+        <translation>可用的模型</translation>
+    </message>
+    <message>
+        <source>Datasets you open appear here.</source>
+        <translation>你打开的数据集会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Jobs you start appear here, with their progress and the time left.</source>
+        <translation>你开始的任务会显示在这里，附有进度和剩余时间。</translation>
+    </message>
+    <message>
+        <source>Models you train appear here, ready to try.</source>
+        <translation>你训练出的模型会显示在这里，可以直接试用。</translation>
+    </message>
+    <message>
+        <source>Start a job</source>
+        <translation>开始任务</translation>
+    </message>
+    <message>
+        <source>Go to Training</source>
+        <translation>前往训练</translation>
+    </message>
+    <message>
+        <source>Sandbox (practice, nothing is billed)</source>
+        <translation>沙盒（练习用，不产生费用）</translation>
+    </message>
+    <message>
+        <source>Profile: {name}</source>
+        <translation>配置：{name}</translation>
+    </message>
+    <message>
+        <source>{status} · started {date}</source>
+        <translation>{status} · 开始于 {date}</translation>
+    </message>
+    <message>
+        <source>{time} left</source>
+        <translation>还需{time}</translation>
+    </message>
+    <message>
+        <source>Click to try it</source>
+        <translation>点击试用</translation>
+    </message>
+</context>
+<context>
     <name>JobDetail</name>
     <message>
         <source>Copy name</source>
         <translation>复制名称</translation>
-    </message>
-    <message>
-        <source>Try it</source>
-        <translation>试用</translation>
     </message>
     <message>
         <source>Chat with this model in the Try it tab</source>
@@ -3777,16 +4323,8 @@ New model: {new}</source>
         <translation>双击检查点即可试用</translation>
     </message>
     <message>
-        <source>training loss</source>
-        <translation>训练损失</translation>
-    </message>
-    <message>
-        <source>validation loss</source>
-        <translation>验证损失</translation>
-    </message>
-    <message>
-        <source>The loss curve appears here once training starts.</source>
-        <translation>训练开始后，损失曲线会显示在这里。</translation>
+        <source>Try this model</source>
+        <translation>试用这个模型</translation>
     </message>
     <message>
         <source>{time} left</source>
@@ -3977,6 +4515,155 @@ New model: {new}</source>
     </message>
 </context>
 <context>
+    <name>Journey</name>
+    <message>
+        <source>not checked yet</source>
+        <translation>尚未检查</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>{profile}: {state}</source>
+        <translation>{profile}：{state}</translation>
+    </message>
+    <message>
+        <source>Choose where to train</source>
+        <translation>选择在哪里训练</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Open or create a dataset</source>
+        <translation>打开或新建数据集</translation>
+    </message>
+    <message>
+        <source>{name}: checking…</source>
+        <translation>{name}：检查中…</translation>
+    </message>
+    <message>
+        <source>{name}: errors to fix</source>
+        <translation>{name}：有错误待修正</translation>
+    </message>
+    <message>
+        <source>{name}: ready</source>
+        <translation>{name}：可以训练</translation>
+    </message>
+    <message>
+        <source>Prepare data</source>
+        <translation>准备数据</translation>
+    </message>
+    <message>
+        <source>Training: {time} left</source>
+        <translation>训练中：还需{time}</translation>
+    </message>
+    <message>
+        <source>Training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>A model is ready</source>
+        <translation>模型已就绪</translation>
+    </message>
+    <message>
+        <source>Start a fine-tuning job</source>
+        <translation>开始一个微调任务</translation>
+    </message>
+    <message>
+        <source>Answers seen</source>
+        <translation>已看到回答</translation>
+    </message>
+    <message>
+        <source>Chat with your model</source>
+        <translation>和你的模型对话</translation>
+    </message>
+    <message>
+        <source>Once a model is trained</source>
+        <translation>训练出模型之后</translation>
+    </message>
+    <message>
+        <source>Try</source>
+        <translation>试用</translation>
+    </message>
+    <message>
+        <source>Code copied</source>
+        <translation>代码已复制</translation>
+    </message>
+    <message>
+        <source>Copy the code to call it</source>
+        <translation>复制调用它的代码</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+</context>
+<context>
+    <name>LossChart</name>
+    <message>
+        <source>The training loss will appear here once the job starts training.</source>
+        <translation>任务开始训练后，训练损失会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>LossPlot</name>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Point at the lines to read the values; drag a rectangle to zoom in.</source>
+        <translation>把鼠标指向曲线即可读数；拖出一个矩形可放大。</translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation>重置缩放</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>epoch {n}</source>
+        <translation>第 {n} 轮</translation>
+    </message>
+    <message>
+        <source>Step {step}</source>
+        <translation>第 {step} 步</translation>
+    </message>
+    <message>
+        <source>training loss {loss:.3f}</source>
+        <translation>训练损失 {loss:.3f}</translation>
+    </message>
+    <message>
+        <source>validation loss {loss:.3f}</source>
+        <translation>验证损失 {loss:.3f}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Settings</source>
@@ -3989,6 +4676,10 @@ New model: {new}</source>
     <message>
         <source>Training</source>
         <translation>训练</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>首页</translation>
     </message>
     <message>
         <source>Try it</source>
@@ -4081,6 +4772,10 @@ New model: {new}</source>
     <message>
         <source>Profile: {name} — {state}</source>
         <translation>配置：{name} — {state}</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
     </message>
     <message>
         <source>This is a small demo project in English and Chinese.</source>
@@ -4198,6 +4893,14 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Models you train appear here, ready to try, deploy or export.</source>
+        <translation>你训练出的模型会显示在这里，可以试用、部署或导出。</translation>
+    </message>
+    <message>
+        <source>Go to Training</source>
+        <translation>前往训练</translation>
+    </message>
+    <message>
         <source>Deploy…</source>
         <translation>部署…</translation>
     </message>
@@ -4236,6 +4939,13 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Deleted {n} model(s).</source>
         <translation>已删除 {n} 个模型。</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <source>{tab} ({shortcut})</source>
+        <translation>{tab}（{shortcut}）</translation>
     </message>
 </context>
 <context>
@@ -4359,6 +5069,68 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     </message>
 </context>
 <context>
+    <name>ReviewEditDialog</name>
+    <message>
+        <source>Edit new row</source>
+        <translation>编辑新行</translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <source>Answer:</source>
+        <translation>回答：</translation>
+    </message>
+    <message>
+        <source>The passage of the document this row was written from</source>
+        <translation>这一行所依据的文档段落</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueue</name>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>Add the selected rows to the file</source>
+        <translation>把所选行加入文件</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Drop the selected rows (Ctrl+Z brings them back)</source>
+        <translation>丢弃所选行（Ctrl+Z 可恢复）</translation>
+    </message>
+    <message>
+        <source>Accept all remaining</source>
+        <translation>接受其余全部</translation>
+    </message>
+    <message>
+        <source>Add every row that has an answer to the file; rows with a problem stay here</source>
+        <translation>把所有有回答的行加入文件；有问题的行留在这里</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>New rows to review: {n}. Nothing joins your file until you accept it.</source>
+        <translation>待审阅的新行：{n} 条。你接受之前，不会有任何行加入文件。</translation>
+    </message>
+</context>
+<context>
     <name>RowEditor</name>
     <message>
         <source>Messages</source>
@@ -4416,10 +5188,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>配置详情</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
         <source>Language of the app</source>
         <translation>界面语言</translation>
     </message>
@@ -4442,6 +5210,34 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language and look</source>
+        <translation>语言和外观</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>配色</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Next: prepare data</source>
+        <translation>下一步：准备数据</translation>
+    </message>
+    <message>
+        <source>Open the Dataset tab</source>
+        <translation>打开“数据集”页</translation>
+    </message>
+    <message>
+        <source>Only the practice Sandbox so far. To train for real, click Add… and connect an account.</source>
+        <translation>目前只有练习用的沙盒。要真正训练，请点击“添加…”连接一个账号。</translation>
     </message>
     <message>
         <source>Cancel test</source>
@@ -4478,6 +5274,55 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Import as a profile</source>
         <translation>导入为配置</translation>
+    </message>
+</context>
+<context>
+    <name>StartPanel</name>
+    <message>
+        <source>Your training examples appear here, one row each, checked as you edit them.</source>
+        <translation>你的训练示例会显示在这里，每行一个，编辑时随时检查。</translation>
+    </message>
+    <message>
+        <source>Open a file…</source>
+        <translation>打开文件…</translation>
+    </message>
+    <message>
+        <source>Start from a template</source>
+        <translation>从模板开始</translation>
+    </message>
+    <message>
+        <source>Practise in the Sandbox</source>
+        <translation>在沙盒中练习</translation>
+    </message>
+    <message>
+        <source>Open a small demo project and train it for free in the Sandbox</source>
+        <translation>打开一个小型演示项目，在沙盒中免费训练</translation>
+    </message>
+</context>
+<context>
+    <name>StepBar</name>
+    <message>
+        <source>Your way through the app</source>
+        <translation>使用步骤</translation>
+    </message>
+</context>
+<context>
+    <name>StepButton</name>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>under way</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>to do</source>
+        <translation>待完成</translation>
+    </message>
+    <message>
+        <source>Step {n} of {total}: {title}</source>
+        <translation>第 {n} 步（共 {total} 步）：{title}</translation>
     </message>
 </context>
 <context>
@@ -4572,6 +5417,18 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Save every job, its events, results and files into a folder, so you keep them if the provider or a model goes away</source>
         <translation>把所有任务及其事件、结果和文件保存到文件夹中，即使服务商或模型下线也不会丢失</translation>
+    </message>
+    <message>
+        <source>Jobs you start appear here, with their progress, loss curve and the time left.</source>
+        <translation>你开始的任务会显示在这里，附有进度、损失曲线和剩余时间。</translation>
+    </message>
+    <message>
+        <source>Start a job…</source>
+        <translation>开始任务…</translation>
+    </message>
+    <message>
+        <source>Check the training file, see the cost, then start</source>
+        <translation>检查训练文件，查看费用，然后开始</translation>
     </message>
     <message>
         <source>This account can no longer create fine-tuning jobs. Your trained models keep answering until their shutdown date. To train again, export your jobs and files and add a profile for another provider in Settings.</source>
@@ -4689,8 +5546,8 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>把最后一问一答变成一条训练样本</translation>
     </message>
     <message>
-        <source>Copy as code</source>
-        <translation>复制为代码</translation>
+        <source>Copy code to use it</source>
+        <translation>复制调用代码</translation>
     </message>
     <message>
         <source>Clear</source>
@@ -4743,6 +5600,82 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>buffered by the gateway</source>
         <translation>被网关缓冲</translation>
+    </message>
+</context>
+<context>
+    <name>TurnBlock</name>
+    <message>
+        <source>Copy answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <source>Copy the answer as the model wrote it</source>
+        <translation>按模型原样复制回答</translation>
+    </message>
+    <message>
+        <source>Your question</source>
+        <translation>你的问题</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer</source>
+        <translation>模型的回答</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
+    </message>
+    <message>
+        <source>[image: {alt}]</source>
+        <translation>[图片：{alt}]</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateChecker</name>
+    <message>
+        <source>Check for &amp;updates…</source>
+        <translation>检查更新(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>See whether a newer version is out; nothing is downloaded</source>
+        <translation>看看是否有新版本；不会下载任何东西</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateDialog</name>
+    <message>
+        <source>Check for updates</source>
+        <translation>检查更新</translation>
+    </message>
+    <message>
+        <source>Open the release page</source>
+        <translation>打开发布页面</translation>
+    </message>
+    <message>
+        <source>Looking for a newer version…</source>
+        <translation>正在检查是否有新版本…</translation>
+    </message>
+    <message>
+        <source>{app} {latest} is available; you have {current}.</source>
+        <translation>{app} {latest} 已发布，你当前使用的是 {current}。</translation>
+    </message>
+    <message>
+        <source>What is new is below. Download it from the release page: the app never downloads or installs anything by itself.</source>
+        <translation>更新内容见下方。请从发布页面下载：应用不会自己下载或安装任何东西。</translation>
+    </message>
+    <message>
+        <source>You have the newest version, {app} {current}.</source>
+        <translation>你使用的已是最新版本：{app} {current}。</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateOptIn</name>
+    <message>
+        <source>Look for a newer version when the app starts</source>
+        <translation>启动时检查是否有新版本</translation>
+    </message>
+    <message>
+        <source>Reads the version number and release notes from the project&apos;s release page; nothing is downloaded. Help → Check for updates works either way.</source>
+        <translation>从项目的发布页面读取版本号和更新说明，不会下载任何东西。无论是否勾选，“帮助 → 检查更新”都可使用。</translation>
     </message>
 </context>
 <context>

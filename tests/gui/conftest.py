@@ -35,6 +35,14 @@ async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def settled(window) -> None:
+    """Let the work a window starts once shown (Home loading the profile's jobs and models) finish in this loop. A
+    fixture that shows a window awaits it before it yields: between a fixture and its test, pytest-qt handles Qt
+    events outside any running asyncio loop, where a task's network steps fail ("not in async context")."""
+    home = window.home
+    await until(lambda: window._shown_once and home.activated and (home.loaded or not home.messages.isHidden()))
+
+
 @pytest.fixture(autouse=True)
 async def drain_loop():
     """After each test, finish the app's background tasks before the loop closes, so no socket
@@ -69,6 +77,7 @@ async def window(qtbot, service):
 
     win = create_window(service)
     win.show()
+    await settled(win)
     yield win
     win.languages.apply("en")
     win.close()  # cancels the window's background tasks

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import catalogue_path, current_language
+from gui.main_window import SETTINGS
 from tests.gui.conftest import until
 
 ZH_INDEX = 2  # "简体中文" in the language combo
@@ -68,20 +69,20 @@ def shown(widget: QWidget, window: QWidget) -> bool:
 async def test_switching_to_chinese_applies_without_restart(qtbot, window, service):
     combo = window.settings_tab.language_combo
     combo.setCurrentIndex(ZH_INDEX)
-    await until(lambda: window.tabs.tabText(0) == "设置")
-    assert [window.tabs.tabText(i) for i in range(5)] == ["设置", "数据集", "训练", "试用", "模型"]
+    await until(lambda: window.tabs.tabText(SETTINGS) == "设置")
+    assert [window.tabs.tabText(i) for i in range(SETTINGS, SETTINGS + 5)] == ["设置", "数据集", "训练", "试用", "模型"]
     assert window.status_label.text() == "配置：沙盒（练习用，不产生费用） — 尚未检查"
     assert current_language() == "zh_CN"
     assert service.settings.language == "zh_CN"  # remembered for the next start
     combo.setCurrentIndex(1)
-    await until(lambda: window.tabs.tabText(0) == "Settings")
+    await until(lambda: window.tabs.tabText(SETTINGS) == "Settings")
 
 
 async def test_no_visible_string_is_left_untranslated(qtbot, window):
     window.settings_tab.add_menu.actions()[1].trigger()  # an Azure draft shows every field
     english = visible_texts(window)
     window.languages.apply("zh_CN")
-    await until(lambda: window.tabs.tabText(0) == "设置")
+    await until(lambda: window.tabs.tabText(SETTINGS) == "设置")
     chinese = visible_texts(window)
     assert len(english) > 30
     assert untranslated(chinese) == set()

@@ -3,18 +3,18 @@ wired like the rest; the keyring is looked for once the window is shown."""
 
 from __future__ import annotations
 
-from gui.main_window import DATASET, MODELS, SETTINGS, TRAINING
+from gui.main_window import DATASET, HOME, MODELS, TRAINING
 from tests.gui.conftest import until
 
 
 async def test_only_the_tab_in_front_is_built_and_the_others_on_first_use(qtbot, window):
-    from gui.settings_tab import SettingsTab
+    from gui.home_page import HomePage
     from gui.training_tab import TrainingTab
 
-    assert isinstance(window.tabs.widget(SETTINGS), SettingsTab)
+    assert isinstance(window.tabs.widget(HOME), HomePage)
     assert not isinstance(window.tabs.widget(TRAINING), TrainingTab)  # a placeholder until opened
     training = window.training_tab  # code that uses a tab builds it in its place, the front tab staying
-    assert window.tabs.widget(TRAINING) is training and window.tabs.currentIndex() == SETTINGS
+    assert window.tabs.widget(TRAINING) is training and window.tabs.currentIndex() == HOME
     assert window.tabs.tabText(TRAINING) == "Training"
     window.tabs.setCurrentIndex(MODELS)  # opening a tab builds it and loads it
     models = window.models_tab

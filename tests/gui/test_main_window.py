@@ -3,7 +3,7 @@ from core.settings import SettingsStore
 from gui.app import create_window
 from tests.gui.conftest import until
 
-TAB_TITLES = ["Settings", "Dataset", "Training", "Try it", "Models", "Files"]
+TAB_TITLES = ["Home", "Settings", "Dataset", "Training", "Try it", "Models", "Files"]
 
 
 async def test_tabs_and_title(window):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 import core.training.jobs as jobs_module
 from core.profiles import ProfileService
 from core.settings import ProfileKind, SettingsStore, new_profile
-from tests.gui.conftest import until
+from tests.gui.conftest import settled, until
 from tests.gui.test_dataset_tab import answer, dialog, open_file
 from tests.servers import api_server, error_body, serve
 
@@ -114,6 +114,7 @@ async def hostile(qtbot, memory_keyring, html, monkeypatch):
         service.save_profile(profile, "sk-test-0123456789abcdef")
         window = create_window(service)
         window.show()
+        await settled(window)  # Home has loaded in this loop
         yield window
         window.dataset_tab.undo.setClean()
         window.close()
@@ -177,7 +178,8 @@ async def test_try_it_shows_answers_names_and_tooltips_as_text(hostile, html, qt
     try_it.question.setPlainText("Hello?")
     qtbot.mouseClick(try_it.send_button, Qt.MouseButton.LeftButton)
     await until(lambda: pane.turns)
-    assert pane.view.toPlainText().endswith(f"Model: {html}") and "<img" not in pane.view.toHtml()
+    answer = pane.blocks[-1].answer.text  # the answer's Markdown is rendered, its HTML shown as text
+    assert answer.toPlainText() == html and "<img" not in answer.toHtml()
     assert "tokens" in shown(pane.status)
 
     cases = tmp_path / "cases.jsonl"

@@ -14,7 +14,7 @@ from core.providers.records import JobRequest
 from core.settings import ProfileKind, SettingsStore
 from core.training.jobs import watch
 from sandbox.server import SandboxServer
-from tests.gui.conftest import until
+from tests.gui.conftest import settled, until
 from tests.gui.test_dataset_tab import answer, dialog
 from tests.gui.test_settings_tab import select
 from tests.gui.test_try_it_and_models import ask_question
@@ -36,6 +36,7 @@ async def provider_window(request, qtbot, memory_keyring, tmp_path, monkeypatch)
         profile = service.save_profile(profile_for(server.dialect, server.base_url), "sk-test")
         window = create_window(service)
         window.show()
+        await settled(window)  # Home has loaded in this loop
         assert service.settings.active_profile.id == profile.id
         yield window, server, tmp_path
         window.dataset_tab.undo.setClean()

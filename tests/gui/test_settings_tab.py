@@ -25,13 +25,19 @@ def add_profile(qtbot, tab, kind, name, base_url, key=""):
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
 
 
+def settings(window):
+    """The Settings tab, opened as a user would (Home is in front at start)."""
+    window.tabs.setCurrentWidget(window.settings_tab)
+    return window.settings_tab
+
+
 def select(tab, name):
     row = next(i for i, text in enumerate(profile_names(tab)) if text.startswith(name))
     tab.profile_list.setCurrentIndex(tab.model.index(row))
 
 
 async def test_add_edit_switch_and_delete_a_profile(qtbot, window, service, memory_keyring):
-    tab = window.settings_tab
+    tab = settings(window)
     assert profile_names(tab) == ["Sandbox (offline practice) — active"]
 
     add_profile(qtbot, tab, ProfileKind.OPENAI, "Work", "", KEY)
@@ -62,7 +68,7 @@ async def test_add_edit_switch_and_delete_a_profile(qtbot, window, service, memo
 
 
 async def test_invalid_input_shows_a_message_and_saves_nothing(qtbot, window, service):
-    tab = window.settings_tab
+    tab = settings(window)
     add_profile(qtbot, tab, ProfileKind.COMPATIBLE, "Relay", "ftp://nowhere")
     assert tab.messages.isVisible() and tab.messages.level == "error"
     assert "not a web address" in tab.messages.text()
@@ -71,14 +77,14 @@ async def test_invalid_input_shows_a_message_and_saves_nothing(qtbot, window, se
 
 
 async def test_pasted_endpoint_url_is_normalised(qtbot, window, service):
-    add_profile(qtbot, window.settings_tab, ProfileKind.COMPATIBLE, "Relay",
+    add_profile(qtbot, settings(window), ProfileKind.COMPATIBLE, "Relay",
                 "relay.example.com/v1/chat/completions", KEY)
     assert service.find("Relay").base_url == "https://relay.example.com/v1"
     assert window.settings_tab.form.base_url.text() == "https://relay.example.com/v1"
 
 
 async def test_connection_test_shows_the_failing_layer(qtbot, window):
-    tab = window.settings_tab
+    tab = settings(window)
     add_profile(qtbot, tab, ProfileKind.COMPATIBLE, "Broken", f"http://127.0.0.1:{closed_port()}/v1", KEY)
     qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
     await until(lambda: not tab.is_testing())
@@ -90,7 +96,7 @@ async def test_connection_test_shows_the_failing_layer(qtbot, window):
 
 
 async def test_connection_test_against_a_working_server(qtbot, window):
-    tab = window.settings_tab
+    tab = settings(window)
     with api_server() as origin:
         add_profile(qtbot, tab, ProfileKind.COMPATIBLE, "Local", origin + "/v1", KEY)
         qtbot.mouseClick(tab.test_button, Qt.MouseButton.LeftButton)
@@ -102,7 +108,7 @@ async def test_connection_test_against_a_working_server(qtbot, window):
 
 async def test_status_bar_checks_the_active_profile_in_the_background(qtbot, window, service):
     with api_server() as origin:
-        add_profile(qtbot, window.settings_tab, ProfileKind.COMPATIBLE, "Local", origin + "/v1", KEY)
+        add_profile(qtbot, settings(window), ProfileKind.COMPATIBLE, "Local", origin + "/v1", KEY)
         await until(lambda: window.status_label.text() == "Profile: Local — connected")
 
 

@@ -10,7 +10,7 @@ import core.training.jobs as jobs_module
 from core.profiles import ProfileService
 from core.settings import SettingsStore
 from sandbox.launcher import SandboxLauncher
-from tests.gui.conftest import until
+from tests.gui.conftest import settled, until
 from tests.gui.test_dataset_tab import answer, dialog
 
 
@@ -22,6 +22,7 @@ async def sandbox_window(qtbot, memory_keyring, tmp_path, monkeypatch):
     launcher = SandboxLauncher(state_dir=tmp_path / "sandbox", job_seconds=2.0)
     window = create_window(ProfileService(SettingsStore(), sandbox=launcher))
     window.show()
+    await settled(window)
     yield window
     window.close()
     launcher.stop()
