@@ -9,43 +9,35 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from core.background import run_blocking
-from core.diagnostics import write_diagnostics
 from core.errors import CoreError
 from core.i18n import tr
-from core.paths import data_dir, log_dir, resource_path
+from core.paths import data_dir, resource_path
 from core.profiles import ProfileService
 from core.settings import SANDBOX_ID, AppSettings
-from core.version import APP_NAME, __version__
+from core.version import APP_NAME
 from gui import icons, theme
 from gui.connection_state import ConnectionState, LinkState
 from gui.i18n import LanguageManager
-from gui.navigation import DATASET, FILES, HOME, MODELS, SETTINGS, TAB_ICONS, TRAINING, TRY_IT, Navigation
+from gui.navigation import DATASET, SETTINGS, Navigation
 from gui.profile_tab import ProfileTab
 from gui.tasks import Tasks
 from gui.widgets.plain_text import plain_label, tooltip
 from gui.widgets.retranslating import Retranslating
+from gui.window_tabs import PROFILE_TABS, WindowTabs
 
 if TYPE_CHECKING:
     from core.dataset.model import Row
-    from gui.dataset_tab import DatasetTab
-    from gui.files_tab import FilesTab
-    from gui.home_page import HomePage
-    from gui.models_tab import ModelsTab
-    from gui.settings_tab import SettingsTab
-    from gui.training_tab import TrainingTab
-    from gui.try_it_tab import TryItTab
 
 CHECKING, CLOSING = "check", "close"  # the window's named tasks: a newer one replaces the older
-PROFILE_TABS = (HOME, TRAINING, TRY_IT, MODELS, FILES)  # the tabs that work with the active profile's provider
 LOOP_WAIT_MS = 20
 
 
-class MainWindow(Retranslating, QMainWindow):
+class MainWindow(Retranslating, WindowTabs, QMainWindow):
     first_shown = Signal()
 
     def __init__(self, service: ProfileService, languages: LanguageManager) -> None:
@@ -83,134 +75,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.navigation.show_current_step()
         self.first_shown.connect(self.show_startup_notices)
         self.first_shown.connect(self._after_first_show)
-
-    # -- tabs, built on first use -------------------------------------------------------------------------
-    @property
-    def home(self) -> HomePage:
-        return self._tab(HOME)  # type: ignore[return-value]
-
-    @property
-    def settings_tab(self) -> SettingsTab:
-        return self._tab(SETTINGS)  # type: ignore[return-value]
-
-    @property
-    def dataset_tab(self) -> DatasetTab:
-        return self._tab(DATASET)  # type: ignore[return-value]
-
-    @property
-    def training_tab(self) -> TrainingTab:
-        return self._tab(TRAINING)  # type: ignore[return-value]
-
-    @property
-    def try_it_tab(self) -> TryItTab:
-        return self._tab(TRY_IT)  # type: ignore[return-value]
-
-    @property
-    def models_tab(self) -> ModelsTab:
-        return self._tab(MODELS)  # type: ignore[return-value]
-
-    @property
-    def files_tab(self) -> FilesTab:
-        return self._tab(FILES)  # type: ignore[return-value]
-
-    @property
-    def profile_tabs(self) -> tuple[ProfileTab, ...]:
-        """The tabs that work with the active profile (Home, Training, Try it, Models, Files), all built."""
-        return tuple(self._tab(index) for index in PROFILE_TABS)  # type: ignore[misc]
-
-    def _built_tabs(self, indexes: tuple[int, ...] = tuple(range(7))) -> list[QWidget]:
-        """The tabs among ``indexes`` built so far (one never built has nothing to update or cancel)."""
-        return [self._built[index] for index in indexes if index in self._built]
-
-    def _tab(self, index: int) -> QWidget:
-        """The tab at ``index``, built in place of its placeholder on first use."""
-        tab = self._built.get(index)
-        if tab is None:
-            tab = self._built[index] = self._builders[index]()
-            placeholder, current, text = self.tabs.widget(index), self.tabs.currentIndex(), self.tabs.tabText(index)
-            tip = self.tabs.tabToolTip(index)
-            blocked = self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, tab, icons.icon(TAB_ICONS[index]), text)
-            self.tabs.setTabToolTip(index, tip)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(blocked)
-            placeholder.deleteLater()
-            if index == DATASET:
-                self._show_title()  # its document's name
-        return tab
-
-    def _build_home(self) -> QWidget:
-        from gui.home_page import HomePage
-
-        tab = HomePage(self.service)
-        tab.practise.connect(self._practise)
-        tab.open_dataset.connect(self._open_dataset)
-        tab.connect_account.connect(self._connect_account)
-        tab.start_job.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
-        tab.job_chosen.connect(self._show_job)
-        tab.model_chosen.connect(self._try_model)
-        self.navigation.follow_home(tab)
-        return tab
-
-    def _build_settings_tab(self) -> QWidget:
-        from gui.settings_tab import SettingsTab  # start-up speed
-
-        tab = SettingsTab(self.service, self.connection, self.languages)
-        tab.active_profile_changed.connect(self._active_profile_changed)
-        tab.next_step.connect(lambda: self.tabs.setCurrentIndex(DATASET))
-        return tab
-
-    def _build_dataset_tab(self) -> QWidget:
-        from gui.dataset_tab import DatasetTab  # start-up speed
-
-        tab = DatasetTab(self.service)
-        tab.title_changed.connect(self._show_title)
-        tab.title_changed.connect(lambda: HOME in self._built and self.home.show_datasets())  # recent files
-        tab.send_to_training.connect(self._send_to_training)
-        tab.practise.connect(self._practise)
-        self.navigation.follow_dataset(tab)
-        tab.add_file_actions(self.file_menu)
-        for action in (self.file_separator, self.quit_action):  # Quit stays last
-            self.file_menu.removeAction(action)
-            self.file_menu.addAction(action)
-        return tab
-
-    def _build_training_tab(self) -> QWidget:
-        from gui.training_tab import TrainingTab  # start-up speed
-
-        tab = TrainingTab(self.service)
-        tab.try_model.connect(self._try_model)
-        tab.retrain.connect(self._retrain)
-        tab.jobs_changed.connect(lambda jobs: HOME in self._built and self.home.jobs_changed(jobs))
-        self.navigation.follow_training(tab)
-        return tab
-
-    def _build_try_it_tab(self) -> QWidget:
-        from gui.try_it_tab import TryItTab  # start-up speed
-
-        tab = TryItTab(self.service)
-        tab.add_to_dataset.connect(self._keep_answer)
-        self.navigation.follow_try_it(tab)
-        return tab
-
-    def _build_models_tab(self) -> QWidget:
-        from gui.models_tab import ModelsTab  # start-up speed
-
-        tab = ModelsTab(self.service)
-        tab.try_model.connect(self._try_model)
-        tab.continue_training.connect(self._continue_training)
-        tab.retrain.connect(self._retrain)
-        tab.go_training.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
-        self.navigation.follow_models(tab)
-        return tab
-
-    def _build_files_tab(self) -> QWidget:
-        from gui.files_tab import FilesTab  # start-up speed
-
-        tab = FilesTab(self.service)
-        tab.go_training.connect(lambda: self.tabs.setCurrentIndex(TRAINING))
-        return tab
 
     # -- once shown ---------------------------------------------------------------------------------------
     def _after_first_show(self) -> None:
@@ -270,22 +134,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.file_separator = self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut="Ctrl+Q", triggered=self.close)
         self.file_menu.addAction(self.quit_action)
-        self.help_menu = self.menuBar().addMenu("")
-        self.welcome_action = QAction(self, triggered=self.show_welcome)
-        self.guide_action = QAction(self, shortcut="F1", triggered=self.show_guide)
-        self.diagnostics_action = QAction(self, triggered=lambda: self.tasks.run(self._export_diagnostics()))
-        self.reset_action = QAction(self, triggered=lambda: self.tasks.run(self._reset()))
-        self.log_action = QAction(self, triggered=self._open_log_folder)
-        self.about_action = QAction(self, triggered=self._show_about)
-        self.help_menu.addActions([self.guide_action, self.welcome_action, self.log_action])
-        self.help_menu.addSeparator()
-        self.help_menu.addActions([self.diagnostics_action, self.reset_action])
-        self.help_menu.addSeparator()
-        from gui.update_check import UpdateChecker
+        from gui.help_menu import HelpMenu  # start-up speed: with QApplication made
 
-        self.updates = UpdateChecker(self, self.service, self.tasks)
-        self.first_shown.connect(self.updates.check_at_start)
-        self.help_menu.addActions([self.updates.action, self.about_action])
+        self.help = HelpMenu(self, self.service, self.languages, self.tasks)
+        self.help.welcome_chosen.connect(self.show_welcome)
+        self.help.reset_chosen.connect(lambda: self.tasks.run(self._reset()))
+        self.first_shown.connect(self.help.updates.check_at_start)
 
 
     def retranslate(self) -> None:
@@ -294,14 +148,7 @@ class MainWindow(Retranslating, QMainWindow):
                                     self.tr("Try it"), self.tr("Models"), self.tr("Files")))
         self.file_menu.setTitle(self.tr("&File"))
         self.quit_action.setText(self.tr("&Quit"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.welcome_action.setText(self.tr("&Welcome guide"))
-        self.guide_action.setText(self.tr("&User guide"))
-        self.diagnostics_action.setText(self.tr("Export &diagnostics…"))
-        self.diagnostics_action.setToolTip(self.tr("Save logs and settings for support, without any key"))
-        self.reset_action.setText(self.tr("&Reset the app…"))
-        self.log_action.setText(self.tr("Open the &log folder"))
-        self.about_action.setText(self.tr("&About FineTune Studio"))
+        self.help.retranslate()
         self._show_connection()
 
     def _show_title(self) -> None:
@@ -470,22 +317,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.tabs.setCurrentWidget(self.settings_tab)
         self.settings_tab.add_profile(WELCOME.kind)
 
-    def show_guide(self) -> None:
-        from gui.help import GuideDialog  # start-up speed
-
-        self.guide = GuideDialog(self.languages.language, self)
-        self.guide.open()
-
-    async def _export_diagnostics(self) -> None:
-        from gui.widgets.dialogs import choose_file  # start-up speed
-
-        path = await choose_file(self, self.tr("Save diagnostics"), "Zip (*.zip)", save=True,
-                                 suggested=Path.home() / "finetune-studio-diagnostics.zip")
-        if path is not None:
-            saved = await run_blocking(write_diagnostics, path)
-            self.statusBar().showMessage(self.tr("Diagnostics saved to {path} (no keys inside).").format(
-                path=saved), 10_000)
-
     async def _reset(self) -> None:
         """Back to a fresh install: profiles and their keys removed, settings back to defaults. Datasets,
         jobs at the provider and exported files are not touched."""
@@ -510,17 +341,6 @@ class MainWindow(Retranslating, QMainWindow):
         if await self.dataset_tab.may_discard():
             self._closing = True
             self.close()
-
-    def _open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
-
-    def _show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox  # start-up speed
-
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About FineTune Studio"),
-                          self.tr("{app} {version}\nFine-tune OpenAI-compatible models without a terminal.").format(
-                              app=APP_NAME, version=__version__), parent=self)
-        box.open()  # non-blocking: never exec() under qasync
 
 
 def _autosaves_left() -> bool:

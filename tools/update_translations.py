@@ -27,8 +27,10 @@ def main() -> int:
         sources += [str(p.relative_to(ROOT)) for p in sorted((ROOT / package).rglob("*.py"))]
     for language in LANGUAGES:
         ts = TS_DIR / f"finetune_studio_{language}.ts"
+        # Proposals only from the same source text (tools/reuse_translations.py accepts those), never "similar".
         subprocess.run([tool("pyside6-lupdate"), *sources, "-locations", "none", "-no-obsolete",
-                        "-target-language", language, "-ts", str(ts)], check=True, cwd=ROOT)
+                        "-disable-heuristic", "similartext", "-target-language", language, "-ts", str(ts)],
+                       check=True, cwd=ROOT)
         subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
     return 0
 

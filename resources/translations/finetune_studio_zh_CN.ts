@@ -4202,6 +4202,59 @@ New model: {new}</source>
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Welcome guide</source>
+        <translation>欢迎向导(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>使用指南(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Export &amp;diagnostics…</source>
+        <translation>导出诊断信息(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Save logs and settings for support, without any key</source>
+        <translation>保存日志和设置以便寻求帮助，不含任何密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Reset the app…</source>
+        <translation>重置应用(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Open the &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About FineTune Studio</source>
+        <translation>关于微调工作室(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>保存诊断信息</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to {path} (no keys inside).</source>
+        <translation>诊断信息已保存到 {path}（不含密钥）。</translation>
+    </message>
+    <message>
+        <source>About FineTune Studio</source>
+        <translation>关于微调工作室</translation>
+    </message>
+    <message>
+        <source>{app} {version}
+Fine-tune OpenAI-compatible models without a terminal.</source>
+        <translation>{app} {version}
+无需命令行，即可微调兼容 OpenAI 的模型。</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>Your fine-tuning at a glance</source>
@@ -4702,38 +4755,6 @@ New model: {new}</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;Welcome guide</source>
-        <translation>欢迎向导(&amp;W)</translation>
-    </message>
-    <message>
-        <source>&amp;User guide</source>
-        <translation>使用指南(&amp;U)</translation>
-    </message>
-    <message>
-        <source>Export &amp;diagnostics…</source>
-        <translation>导出诊断信息(&amp;D)…</translation>
-    </message>
-    <message>
-        <source>Save logs and settings for support, without any key</source>
-        <translation>保存日志和设置以便寻求帮助，不含任何密钥</translation>
-    </message>
-    <message>
-        <source>&amp;Reset the app…</source>
-        <translation>重置应用(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>Open the &amp;log folder</source>
-        <translation>打开日志文件夹(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;About FineTune Studio</source>
-        <translation>关于微调工作室(&amp;A)</translation>
-    </message>
-    <message>
         <source>{name}[*] — FineTune Studio</source>
         <translation>{name}[*] — 微调工作室</translation>
     </message>
@@ -4786,14 +4807,6 @@ New model: {new}</source>
         <translation>先看看这些样本，然后点“去训练”：沙盒一分钟内就能训练完。</translation>
     </message>
     <message>
-        <source>Save diagnostics</source>
-        <translation>保存诊断信息</translation>
-    </message>
-    <message>
-        <source>Diagnostics saved to {path} (no keys inside).</source>
-        <translation>诊断信息已保存到 {path}（不含密钥）。</translation>
-    </message>
-    <message>
         <source>Reset the app?</source>
         <translation>重置应用吗？</translation>
     </message>
@@ -4804,16 +4817,6 @@ New model: {new}</source>
     <message>
         <source>The app was reset.</source>
         <translation>应用已重置。</translation>
-    </message>
-    <message>
-        <source>About FineTune Studio</source>
-        <translation>关于微调工作室</translation>
-    </message>
-    <message>
-        <source>{app} {version}
-Fine-tune OpenAI-compatible models without a terminal.</source>
-        <translation>{app} {version}
-无需命令行，即可微调兼容 OpenAI 的模型。</translation>
     </message>
 </context>
 <context>

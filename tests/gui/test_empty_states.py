@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from gui.main_window import DATASET, FILES, HOME, MODELS, TRAINING
+from gui.navigation import DATASET, FILES, HOME, MODELS, TRAINING
 from tests.gui.conftest import until
 from tests.gui.test_dataset_tab import answer_file_dialog, data_file  # noqa: F401 (a fixture)
 from tests.gui.test_training_tab import sandbox_window  # noqa: F401 (a fixture)

@@ -9,7 +9,7 @@ import core.training.jobs as jobs_module
 from core.profiles import ProfileService
 from core.settings import SettingsStore
 from gui.journey import State, Step
-from gui.main_window import DATASET, HOME, SETTINGS, TRAINING, TRY_IT
+from gui.navigation import DATASET, HOME, SETTINGS, TRAINING, TRY_IT
 from sandbox.launcher import SandboxLauncher
 from tests.gui.conftest import settled, until
 from tests.gui.test_dataset_tab import answer

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import catalogue_path, current_language
-from gui.main_window import SETTINGS
+from gui.navigation import SETTINGS
 from tests.gui.conftest import until
 
 ZH_INDEX = 2  # "简体中文" in the language combo
@@ -115,13 +115,13 @@ async def test_dialogs_are_translated_too(qtbot, window):
              welcome.account_button.text(), welcome.account_text.text(), welcome.settings_button.text()}
     assert untranslated({re.sub(r"<[^>]+>", "", t) for t in texts}) == set()
     welcome.close()
-    window.reset_action.trigger()  # a question box: its standard buttons come from Qt's own catalogue
+    window.help.reset_action.trigger()  # a question box: its standard buttons come from Qt's own catalogue
     await until(lambda: dialog() is not None)
     box = dialog()
     buttons = {box.button(QMessageBox.StandardButton.Reset).text(),
                box.button(QMessageBox.StandardButton.Cancel).text()}
     assert untranslated({box.text(), *buttons}) == set(), buttons
     box.button(QMessageBox.StandardButton.Cancel).click()
-    window.show_guide()
+    window.help.show_guide()
     assert "使用指南" in dialog("guide").windowTitle()
-    window.guide.close()
+    window.help.guide.close()

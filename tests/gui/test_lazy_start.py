@@ -3,7 +3,7 @@ wired like the rest; the keyring is looked for once the window is shown."""
 
 from __future__ import annotations
 
-from gui.main_window import DATASET, HOME, MODELS, TRAINING
+from gui.navigation import DATASET, HOME, MODELS, TRAINING
 from tests.gui.conftest import until
 
 

@@ -61,19 +61,19 @@ async def test_help_guide_in_both_languages_and_reset(window, service, qtbot):
     from core.settings import ProfileKind, new_profile
     from tests.gui.test_dataset_tab import answer, dialog
 
-    window.show_guide()
+    window.help.show_guide()
     assert "Practise first" in dialog("guide").browser.toPlainText()
-    window.guide.close()
+    window.help.guide.close()
     window.languages.apply("zh_CN")
-    window.show_guide()
+    window.help.show_guide()
     assert "先免费练习" in dialog("guide").browser.toPlainText()
-    window.guide.close()
+    window.help.guide.close()
     window.languages.apply("en")
 
     service.save_profile(replace(new_profile(ProfileKind.OPENAI, "Work"), base_url="https://api.openai.com/v1"),
                          "sk-reset-0123456789abcdef")
     service.update(language="zh_CN", welcome_done=True)
-    window.reset_action.trigger()
+    window.help.reset_action.trigger()
     await answer(QMessageBox.StandardButton.Reset)
     await until(lambda: len(service.settings.profiles) == 1)
     assert service.settings.active_profile.is_sandbox and not service.settings.welcome_done
@@ -81,15 +81,15 @@ async def test_help_guide_in_both_languages_and_reset(window, service, qtbot):
 
 
 async def test_an_error_of_the_windows_own_work_is_shown_on_any_tab(window, monkeypatch, tmp_path):
-    import gui.main_window
+    import gui.help_menu
     from tests.gui.test_dataset_tab import answer_file_dialog, dialog
 
     def disk_full(path):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(gui.main_window, "write_diagnostics", disk_full)
+    monkeypatch.setattr(gui.help_menu, "write_diagnostics", disk_full)
     window.tabs.setCurrentWidget(window.dataset_tab)
-    window.diagnostics_action.trigger()
+    window.help.diagnostics_action.trigger()
     await answer_file_dialog(tmp_path / "diagnostics.zip")
     await until(lambda: dialog("window_error") is not None)
     assert "diagnostics.zip" in dialog("window_error").text()

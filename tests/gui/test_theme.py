@@ -9,7 +9,7 @@ from core.profiles import ProfileService
 from core.settings import SettingsStore
 from gui import icons
 from gui.colors import colour, dark_theme
-from gui.main_window import HOME, SETTINGS
+from gui.navigation import HOME, SETTINGS
 from gui.theme import apply_theme, saved_theme
 from tests.gui.conftest import until
 

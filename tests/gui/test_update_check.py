@@ -45,15 +45,15 @@ def browser():
 
 def check_for_updates(window) -> None:
     """Help → Check for updates…, as the user picks it."""
-    next(a for a in window.help_menu.actions() if a.text() == "Check for &updates…").trigger()
+    next(a for a in window.help.menu.actions() if a.text() == "Check for &updates…").trigger()
 
 
 async def test_a_newer_version_shows_what_is_new_and_opens_its_page(window, monkeypatch, browser):
     with serve(feed("v99.0.0")) as origin:
         monkeypatch.setenv(FEED_VARIABLE, f"{origin}/releases/latest")
         check_for_updates(window)
-        await until(lambda: "is available" in window.updates.dialog.status.text())
-    shown = window.updates.dialog
+        await until(lambda: "is available" in window.help.updates.dialog.status.text())
+    shown = window.help.updates.dialog
     assert shown.status.text() == f"FineTune Studio 99.0.0 is available; you have {__version__}."
     assert shown.notes.toPlainText() == "## New\n- <b>Faster</b> start"  # the release's text as written
     assert "never downloads" in shown.hint.text()
@@ -65,15 +65,15 @@ async def test_the_newest_version_and_offline_are_said_plainly(window, monkeypat
     with serve(feed(f"v{__version__}")) as origin:
         monkeypatch.setenv(FEED_VARIABLE, origin)
         check_for_updates(window)
-        await until(lambda: "newest" in window.updates.dialog.status.text())
-    assert window.updates.dialog.status.text() == f"You have the newest version, FineTune Studio {__version__}."
-    assert window.updates.dialog.notes.isHidden()
-    window.updates.dialog.close()
+        await until(lambda: "newest" in window.help.updates.dialog.status.text())
+    assert window.help.updates.dialog.status.text() == f"You have the newest version, FineTune Studio {__version__}."
+    assert window.help.updates.dialog.notes.isHidden()
+    window.help.updates.dialog.close()
 
     monkeypatch.setenv(FEED_VARIABLE, f"http://127.0.0.1:{closed_port()}/releases/latest")
     check_for_updates(window)
-    await until(lambda: "could not be reached" in window.updates.dialog.status.text())
-    assert "in a browser" in window.updates.dialog.hint.text()
+    await until(lambda: "could not be reached" in window.help.updates.dialog.status.text())
+    assert "in a browser" in window.help.updates.dialog.hint.text()
 
 
 def open_window(qtbot, service):
@@ -90,7 +90,7 @@ async def test_no_check_at_start_without_the_users_consent(qtbot, service, monke
         window = open_window(qtbot, service)
         await until(lambda: window._shown_once)
         check_for_updates(window)  # on demand: the one request the feed should see
-        await until(lambda: "is available" in window.updates.dialog.status.text())
+        await until(lambda: "is available" in window.help.updates.dialog.status.text())
     assert len(handler.seen_headers) == 1
 
 

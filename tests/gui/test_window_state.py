@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QTabBar
 from core.profiles import ProfileService
 from core.settings import SettingsStore
 from gui.app import create_window
-from gui.main_window import DATASET, FILES, HOME, MODELS, TRAINING
+from gui.navigation import DATASET, FILES, HOME, MODELS, TRAINING
 from tests.gui.conftest import until
 
 
