@@ -65,6 +65,7 @@ async def shoot_language(language: str, folder: Path) -> None:
     tab.growing.queue.view.selectRow(0)
     await asyncio.sleep(0.3)
     window.grab().save(str(OUT / f"grow-review-{language}.png"), "PNG", 0)
+    tab.growing.reject(list(range(tab.growing.model.rowCount())))  # nothing left waiting for the next language
     tab.undo.setClean()
     window._closing = True
     window.close()

@@ -16,6 +16,7 @@ from core.providers.records import Job
 from gui import icons
 from gui.item_models.jobs_table_model import status_text
 from gui.journey import RUNNING
+from gui.profile_names import shown_name
 from gui.profile_tab import ProfileTab
 from gui.theme import LARGE, MEDIUM, make_primary, space, text_role
 from gui.widgets.card import Card
@@ -177,8 +178,7 @@ class HomePage(ProfileTab):
     # -- showing ---------------------------------------------------------------------------------------
     def _show_profile(self) -> None:
         profile = self.service.settings.active_profile
-        name = self.tr("Sandbox (practice, nothing is billed)") if profile.is_sandbox else profile.name
-        self.profile_label.setText(self.tr("Profile: {name}").format(name=name))
+        self.profile_label.setText(self.tr("Profile: {name}").format(name=shown_name(profile)))
 
     def _show_start(self) -> None:
         """The ways to begin, while there is no dataset and no job yet."""

@@ -24,6 +24,7 @@ from gui import icons, theme
 from gui.connection_state import ConnectionState, LinkState
 from gui.i18n import LanguageManager
 from gui.navigation import DATASET, SETTINGS, Navigation
+from gui.profile_names import shown_name
 from gui.profile_tab import ProfileTab
 from gui.tasks import Tasks
 from gui.widgets.plain_text import plain_label, tooltip
@@ -212,7 +213,7 @@ class MainWindow(Retranslating, WindowTabs, QMainWindow):
     # -- status bar -------------------------------------------------------------------------
     def _show_connection(self) -> None:
         profile = self.service.settings.active_profile
-        name = self.tr("Sandbox (practice, nothing is billed)") if profile.is_sandbox else profile.name
+        name = shown_name(profile)
         state = self.connection.state if self.connection.profile_name == profile.name else LinkState.UNKNOWN
         text = {LinkState.UNKNOWN: self.tr("not checked yet"), LinkState.CHECKING: self.tr("checking…"),
                 LinkState.CONNECTED: self.tr("connected"), LinkState.FAILED: self.tr("not connected")}[state]

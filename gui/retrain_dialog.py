@@ -20,6 +20,7 @@ from core.providers.base import Provider
 from core.training.migrate import MigrationPlan, migrate, old_model, plan_migration
 from core.training.service import connect
 from core.training.start import StartPlan
+from gui.profile_names import shown_name
 from gui.tasks import Tasks
 from gui.training.starting import cost_question, plan_details
 from gui.widgets.dialogs import Button, ask
@@ -59,7 +60,7 @@ class RetrainDialog(Retranslating, QDialog):
         layout.addWidget(self.buttons)
         for profile in service.settings.profiles:
             if profile.id != self.source_profile.id:
-                self.profile_combo.addItem(profile.name, profile.id)
+                self.profile_combo.addItem(shown_name(profile), profile.id)
         self.profile_combo.setCurrentIndex(-1)
         self.profile_combo.currentIndexChanged.connect(lambda _: self.tasks.replace(PLANNING, self._plan()))
         self.buttons.accepted.connect(lambda: self.tasks.run(self._start()))

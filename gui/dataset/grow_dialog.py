@@ -33,6 +33,7 @@ from core.grow.model import MAX_COUNT
 from core.profiles import ProfileService
 from core.training.service import connect
 from gui.dataset.grow_words import cost_text
+from gui.profile_names import shown_name
 from gui.tasks import Tasks
 from gui.theme import make_primary
 from gui.widgets.dialogs import choose_file
@@ -111,7 +112,7 @@ class GrowDialog(Retranslating, QDialog):
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setValue(1.0)
         for profile in self.service.settings.profiles:
-            self.profile_combo.addItem(profile.name, profile.id)
+            self.profile_combo.addItem(shown_name(profile), profile.id)
         self.profile_combo.setCurrentIndex(self.profile_combo.findData(self.service.settings.active_profile_id))
         self.sources.button(SELECTED if len(self.selected) > 1 else WHOLE_FILE).setChecked(True)
         self.source_buttons[SELECTED].setEnabled(bool(self.selected))

@@ -3803,6 +3803,10 @@ New model: {new}</source>
         <source>Choose a file written by Grow dataset or by the grow command.</source>
         <translation>请选择由“扩充数据集”或 grow 命令写出的文件。</translation>
     </message>
+    <message>
+        <source>Sandbox (practice, nothing is billed)</source>
+        <translation>沙盒（练习用，不产生费用）</translation>
+    </message>
 </context>
 <context>
     <name>AnswerPane</name>
@@ -4313,10 +4317,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
         <translation>前往训练</translation>
     </message>
     <message>
-        <source>Sandbox (practice, nothing is billed)</source>
-        <translation>沙盒（练习用，不产生费用）</translation>
-    </message>
-    <message>
         <source>Profile: {name}</source>
         <translation>配置：{name}</translation>
     </message>
@@ -4769,10 +4769,6 @@ Fine-tune OpenAI-compatible models without a terminal.</source>
     <message>
         <source>Added to the dataset in the Dataset tab; save it there.</source>
         <translation>已加入“数据集”页的数据集，请在那里保存。</translation>
-    </message>
-    <message>
-        <source>Sandbox (practice, nothing is billed)</source>
-        <translation>沙盒（练习用，不产生费用）</translation>
     </message>
     <message>
         <source>not checked yet</source>
