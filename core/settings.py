@@ -29,7 +29,7 @@ from core.providers.registry import ProfileKind as ProfileKind  # re-exported: f
 from core.providers.registry import kind_for_sdk_address, known_kind, spec_for
 from core.urls import normalise_base_url, split_proxy_password
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 RECENT_FILES = 10
 SANDBOX_ID = "sandbox"
 MAX_SETTINGS_BYTES = 16 * 1024 * 1024  # far above any real settings file; a bigger one is not ours
@@ -155,6 +155,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         if "profile" in data:
             data["profiles"] = [data.pop("profile")]
         data.setdefault("key_storage", KeyStorage.KEYRING.value)
+    if version < 3 and isinstance(data.get("last_tab"), int) and not isinstance(data["last_tab"], bool):
+        data["last_tab"] += 1  # version 3 put Home before the other tabs
     for profile in data.get("profiles", []):
         profile.pop("api_key", None)  # never keep a key that an old or hand-edited file holds
     data["version"] = SETTINGS_VERSION

@@ -45,7 +45,7 @@ def test_version_1_is_migrated_and_stray_keys_dropped():
            "profile": {"id": "p1", "name": "Old", "kind": "openai", "base_url": "https://api.openai.com/v1",
                        "api_key": "sk-should-never-survive"}}
     settings = settings_from_dict(old)
-    assert settings.version == 2
+    assert settings.version == 3
     assert settings.profile("p1").name == "Old"
     assert "sk-should" not in json.dumps([vars(p) for p in settings.profiles])
     assert settings.profile(SANDBOX_ID) is not None
@@ -117,3 +117,8 @@ def test_a_profile_of_a_provider_this_version_does_not_know_still_loads():
         {"id": "x", "name": "Future", "kind": "some-new-provider", "base_url": "https://example.com/v1",
          "a_field_from_the_future": 1}]})
     assert settings.profile("x").kind is ProfileKind.COMPATIBLE
+
+
+def test_the_tab_a_version_2_file_remembers_is_the_same_tab_with_home_in_front():
+    assert settings_from_dict({"version": 2, "last_tab": 2}).last_tab == 3  # Training, now after Home
+    assert settings_from_dict({"version": 3, "last_tab": 2}).last_tab == 2
