@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from core.profiles import ProfileService
 from core.providers.registry import spec_for
 from core.settings import SettingsStore, new_profile
-from tests.gui.conftest import until
+from tests.gui.conftest import settled, until
 from tests.gui.test_dataset_tab import answer, dialog
 from tests.local.test_download import MODEL, Hub, handler_for
 from tests.local.tiny_model import memorisable_rows
@@ -55,6 +55,7 @@ async def open_window(launcher):
     service.activate(profile.id)
     window = create_window(service)
     window.show()
+    await settled(window)  # Home has loaded from the local server in this loop before the test goes on
     window.tabs.setCurrentWidget(window.training_tab)
     return window
 
