@@ -20,6 +20,7 @@ class AnswerPane(Retranslating, QWidget):
         self.turns: list[tuple[str, str]] = []  # (question, answer) of this pane's conversation
         self.blocks: list[TurnBlock] = []  # what the transcript shows of them, the current one last
         self.streaming = ""
+        self.timed: tuple[Answer, str] | None = None  # the last complete answer and its note, shown under the title
         self.title, self.status = rich_label(QLabel()), plain_label(QLabel())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -29,20 +30,22 @@ class AnswerPane(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(f"<b>{escaped(self.model)}</b>" if self.model else escaped(self.tr("Choose a model")))
+        if self.timed is not None:
+            self._show_timing(*self.timed)
 
     def set_model(self, model: str) -> None:
         self.model = model
         self.retranslate()
 
     def clear(self) -> None:
-        self.turns, self.streaming = [], ""
+        self.turns, self.streaming, self.timed = [], "", None
         for block in self.blocks:
             self.transcript.remove(block)
         self.blocks = []
         self.status.clear()
 
     def ask(self, question: str) -> None:
-        self.streaming = ""
+        self.streaming, self.timed = "", None
         self.blocks.append(TurnBlock(question))
         self.transcript.place(self.column, self.blocks[-1])
         self.status.setText(self.tr("waiting for the first words…"))
@@ -60,6 +63,10 @@ class AnswerPane(Retranslating, QWidget):
         if answer is None:
             self.status.setText(note)
             return
+        self.timed = (answer, note)
+        self._show_timing(answer, note)
+
+    def _show_timing(self, answer: Answer, note: str) -> None:
         tokens = self.tr("{prompt} + {completion} tokens").format(
             prompt=answer.prompt_tokens or "?", completion=answer.completion_tokens or "?")
         self.status.setText(self.tr("{seconds:.1f} s (first words after {first:.1f} s) · {tokens}").format(

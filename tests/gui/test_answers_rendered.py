@@ -221,3 +221,14 @@ def test_the_answer_view_loads_no_image_even_when_handed_one(qtbot, tmp_path: Pa
     view.show()
     qtbot.waitExposed(view)
     assert view.document().resource(QTextDocument.ResourceType.ImageResource.value, image.as_uri()).size().width() == 1
+
+
+async def test_the_answers_timing_follows_a_language_switch(chat_window, qtbot):
+    window = chat_window
+    await ask(window, qtbot, "How do I sum a list?")
+    pane = window.try_it_tab.panes[0]
+    assert "first words after" in pane.status.text()
+    window.languages.apply("zh_CN")
+    await until(lambda: "秒后开始输出" in pane.status.text())
+    window.languages.apply("en")
+    await until(lambda: "first words after" in pane.status.text())
