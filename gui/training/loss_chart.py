@@ -37,7 +37,7 @@ class LossChart(Retranslating, QWidget):
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.empty)
-        self.setMinimumHeight(160)
+        self.empty.setMinimumHeight(150)  # the chart's own minimum comes from its layout: nothing overlaps
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.retranslate()
 

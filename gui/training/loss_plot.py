@@ -46,6 +46,7 @@ class LossPlot(Retranslating, QWidget):
         tools.addWidget(self.reset_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.widget.setMinimumHeight(120)
         layout.addWidget(self.widget, 1)
         layout.addLayout(tools)
         self.reset_button.clicked.connect(self.reset_zoom)
