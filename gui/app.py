@@ -41,11 +41,16 @@ def create_window(service: ProfileService) -> MainWindow:
 
 
 async def self_test(window: MainWindow) -> int:
-    """Open the window, have the Sandbox answer a question, quit: 0 when everything works (packaged builds)."""
+    """Open the window, draw an icon, have the Sandbox answer a question, quit: 0 when everything works (packaged
+    builds)."""
     from core.chat import ChatRequest, ask, transcript_messages  # start-up speed
     from core.training.service import connect
+    from gui import icons
 
     try:
+        await icons.load()
+        if icons.icon("home").isNull():
+            raise RuntimeError("the icon font is missing")
         provider = await connect(window.service)
         answer = await ask(provider.chat_client, ChatRequest("gpt-4o-mini", transcript_messages("", [], "Hello?")),
                            lambda _: None)
@@ -53,7 +58,7 @@ async def self_test(window: MainWindow) -> int:
     except Exception as exc:  # the self-test reports any failure as its exit status
         print(f"self-test failed: {exc!r}", flush=True)
         return 1
-    print(f"self-test: window shown, Sandbox answered {len(answer.text)} characters", flush=True)
+    print(f"self-test: window shown, icons drawn, Sandbox answered {len(answer.text)} characters", flush=True)
     return 0
 
 

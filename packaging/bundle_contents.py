@@ -77,6 +77,9 @@ def hidden_imports() -> list[str]:
     return [*HIDDEN_IMPORTS, *KEYRING_BACKENDS.get(system(), ())]
 
 
+ICON_FONT = "materialdesignicons6-webfont"  # its .ttf and charmap .json; qtawesome's other fonts stay out
+
+
 def wanted(destination: str) -> bool:
     """Whether a collected file (its path inside the bundle) belongs in the app."""
     parts = Path(destination).parts
@@ -90,6 +93,8 @@ def wanted(destination: str) -> bool:
     if "plugins" in parts and "PySide6" in parts:
         plugin = name.split(".")[0].removeprefix("lib")
         return not any(folder in parts for folder in UNUSED_QT_PLUGINS) and plugin not in UNUSED_QT_PLUGIN_FILES
+    if "qtawesome" in parts and "fonts" in parts:
+        return name.startswith(ICON_FONT)  # gui/icons.py draws with this one font only
     return True
 
 

@@ -44,6 +44,9 @@ def test_only_the_qt_modules_the_app_imports_are_kept():
     ("resources/translations/finetune_studio_zh_CN.qm", True), ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
     ("PySide6/Qt/plugins/platforms/libqvnc.so", False), ("PySide6/plugins/sqldrivers/qsqlite.dll", False),
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False), ("resources/__pycache__/x.cpython-311.pyc", False),
+    ("qtawesome/fonts/materialdesignicons6-webfont-6.9.96.ttf", True),
+    ("qtawesome/fonts/materialdesignicons6-webfont-charmap-6.9.96.json", True),
+    ("qtawesome/fonts/fontawesome5-solid-webfont-5.15.4.ttf", False), ("qtawesome/fonts/codicon-0.0.36.ttf", False),
 ])
 def test_collected_files_are_sorted_in_or_out(destination, kept):
     assert wanted(destination) is kept
