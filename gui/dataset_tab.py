@@ -95,7 +95,7 @@ class DatasetTab(Retranslating, QWidget):
         self._connect_files()
         self.retranslate()
         self.files.offer_recovery()
-        self.growing.restore()
+        self.run(self.growing.restore())
 
     # -- layout -------------------------------------------------------------------------------------
     def _build_layout(self) -> None:

@@ -51,6 +51,7 @@ class HomePage(ProfileTab):
         self.jobs: list[Job] = []
         self.models: list[str] = []
         self.loaded = False
+        self._recent_shown: list[Path] | None = None
         self.heading, self.profile_label = text_role(QLabel(), "heading"), text_role(plain_label(QLabel()), "caption")
         self.start_card, self.start_text = Card(), plain_label(QLabel(wordWrap=True))
         self.practise_button, self.open_button, self.account_button = QPushButton(), QPushButton(), QPushButton()
@@ -142,6 +143,9 @@ class HomePage(ProfileTab):
     def show_datasets(self) -> None:
         """The recent files, newest first (the Dataset tab keeps the list in the settings)."""
         recent = [Path(name) for name in self.service.settings.recent_files]
+        if recent == self._recent_shown:  # the Dataset tab's title changes with every edit; the list seldom does
+            return
+        self._recent_shown = recent
         self.datasets.set_items([Item(str(path), path.name, str(path.parent), hint=str(path)) for path in recent])
         self.empty[0].set_empty(not recent)
         self._show_start()

@@ -59,14 +59,17 @@ def _docx_text(path: Path) -> str:
 
 
 def _docx_lines(document: Any) -> Iterator[str]:
-    """Paragraphs (headings as "# …"), then each table row with its cells between " | "."""
+    """Paragraphs with text (headings as "# …"), then each table row with text, its cells between " | "."""
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        yield f"# {text}" if text and style.lower().startswith(("heading", "title")) else text
+        if text:
+            yield f"# {text}" if style.lower().startswith(("heading", "title")) else text
     for table in document.tables:
         for row in table.rows:
-            yield " | ".join(cell.text.strip() for cell in row.cells)
+            cells = [cell.text.strip() for cell in row.cells]
+            if any(cells):
+                yield " | ".join(cells)
 
 
 def _opened(reader: Any) -> bool:

@@ -68,10 +68,13 @@ class GrowProgress:
     questions: int = 0  # questions written so far
 
 
-def cost_text(cost: GrowCost) -> str:
-    """The cost in the user's words: tokens, and dollars when the model's price is known."""
+def cost_text(cost: GrowCost, billed: bool = True) -> str:
+    """The cost in the user's words: tokens, and dollars when the model's price is known (``billed`` False: the
+    model runs in the Sandbox or on this computer, where tokens cost nothing)."""
     tokens = tr("{input} input + {output} output tokens").format(input=f"{cost.input_tokens:,}",
                                                                  output=f"{cost.output_tokens:,}")
+    if not billed:
+        return tr("{tokens} (nothing is billed)").format(tokens=tokens)
     if cost.usd is None:
         return tr("{tokens} (no price known for this model)").format(tokens=tokens)
     return tr("{tokens}, about ${usd}").format(tokens=tokens, usd=f"{cost.usd:.4f}" if cost.usd < 1 else

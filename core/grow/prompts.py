@@ -16,6 +16,7 @@ from core.dataset.model import Row, content_text
 
 SHOWN_QUESTIONS = 40  # example questions shown in a question request at most
 FEW_SHOT = 8  # examples shown with each question to answer at most
+EXAMPLE_ROWS = 400  # rows read for the examples at most (spread over a long file): the prompts show fewer
 QUESTION_CHARS = 500  # of each example question shown
 ANSWER_CHARS = 4000  # of each example answer shown
 AVOID = 30  # questions already written that a later request is told not to repeat
@@ -35,7 +36,7 @@ class Examples:
     def of(cls, rows: Sequence[Row]) -> Examples:
         systems: Counter[str] = Counter()
         pairs = []
-        for row in rows:
+        for row in spread(rows, EXAMPLE_ROWS):
             messages = (row.data or {}).get("messages")
             if not isinstance(messages, list):
                 continue

@@ -27,12 +27,11 @@ from PySide6.QtWidgets import (
 
 from core.background import run_blocking
 from core.dataset.model import Row, is_legacy_model
-from core.grow import GrowError, GrowRequest, estimate_cost, read_document, split_passages
+from core.grow import GrowError, GrowRequest, cost_text, estimate_cost, read_document, split_passages
 from core.grow.documents import SUFFIXES
 from core.grow.model import MAX_COUNT
 from core.profiles import ProfileService
 from core.training.service import connect
-from gui.dataset.grow_words import cost_text
 from gui.profile_names import shown_name
 from gui.tasks import Tasks
 from gui.theme import make_primary
@@ -190,8 +189,9 @@ class GrowDialog(Retranslating, QDialog):
         elif not (request.examples or request.passages):
             self.estimate.setText(self.tr("Open or paste a document to grow from."))
         else:
-            self.estimate.setText(self.tr("{n} new rows, to review before they join the file. {cost}").format(
-                n=f"{request.count:,}", cost=cost_text(estimate_cost(request), self.billed())))
+            cost = cost_text(estimate_cost(request), self.billed())
+            self.estimate.setText(self.tr("{n} new rows, to review before they join the file. Estimated cost: "
+                                          "{cost}.").format(n=f"{request.count:,}", cost=cost))
         self.grow_button.setEnabled(request.count >= 1 and bool(request.model)
                                     and bool(request.examples or request.passages))
 

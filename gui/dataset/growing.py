@@ -11,13 +11,12 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from core.background import run_blocking
-from core.grow import GeneratedRow, GrowProgress, grow, stage_text
+from core.grow import GeneratedRow, GrowProgress, cost_text, grow, stage_text
 from core.grow.review_file import keep_waiting, load_review, waiting
 from core.i18n import tr
 from core.profiles import ProfileService
 from core.training.service import connect
 from gui.dataset.grow_dialog import GrowChoice
-from gui.dataset.grow_words import cost_text
 from gui.dataset.review_commands import AddToFile, EditInQueue, TakeFromQueue, accepted_row
 from gui.dataset.review_edit_dialog import ReviewEditDialog
 from gui.dataset.review_queue import ReviewQueue
@@ -50,9 +49,9 @@ class Growing(QObject):
         for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
             changed.connect(lambda *_: self._keep_timer.start())
 
-    def restore(self) -> None:
-        """Show the rows the last run left waiting, if any."""
-        rows = waiting()
+    async def restore(self) -> None:
+        """Show the rows the last run left waiting, if any (read off the GUI thread)."""
+        rows = await run_blocking(waiting)
         if rows:
             self.model.append(rows)
             self.queue.setVisible(True)
@@ -106,7 +105,9 @@ class Growing(QObject):
         self.model.append(list(progress.new_rows))
         status = tr("{stage} {made} of {wanted} rows.").format(stage=stage_text(progress.stage),
                                                                made=progress.made, wanted=progress.wanted)
-        self.queue.show_progress(status, progress.made, progress.wanted, cost_text(progress.cost, billed))
+        cost = cost_text(progress.cost, billed)
+        spent = tr("Spent: {cost}").format(cost=cost) if progress.cost.done else tr("So far: {cost}").format(cost=cost)
+        self.queue.show_progress(status, progress.made, progress.wanted, spent)
 
     # -- the user's review ------------------------------------------------------------------------------------
     def accept(self, indexes: list[int]) -> None:

@@ -3532,6 +3532,10 @@ New model: {new}</source>
         <translation>输入 {input} + 输出 {output} 个 token</translation>
     </message>
     <message>
+        <source>{tokens} (nothing is billed)</source>
+        <translation>{tokens}（不产生费用）</translation>
+    </message>
+    <message>
         <source>{tokens} (no price known for this model)</source>
         <translation>{tokens}（不知道该模型的价格）</translation>
     </message>
@@ -3724,30 +3728,6 @@ New model: {new}</source>
         <translation>模型写作的自由度，0 到 2（默认 1）</translation>
     </message>
     <message>
-        <source>{input} tokens in, {output} out</source>
-        <translation>输入 {input} 个 token，输出 {output} 个</translation>
-    </message>
-    <message>
-        <source>nothing is billed</source>
-        <translation>不产生费用</translation>
-    </message>
-    <message>
-        <source>no price known for this model: check your provider&apos;s prices</source>
-        <translation>不知道该模型的价格：请查看服务商的价格</translation>
-    </message>
-    <message>
-        <source>about {amount}</source>
-        <translation>约 {amount}</translation>
-    </message>
-    <message>
-        <source>Spent: {tokens} ({price}).</source>
-        <translation>已花费：{tokens}（{price}）。</translation>
-    </message>
-    <message>
-        <source>Estimate: {tokens} ({price}).</source>
-        <translation>估算：{tokens}（{price}）。</translation>
-    </message>
-    <message>
         <source>{n} new rows from last time are waiting for your review below the table.</source>
         <translation>上次留下的 {n} 条新行在表格下方等待你审阅。</translation>
     </message>
@@ -3762,6 +3742,10 @@ New model: {new}</source>
     <message>
         <source>{stage} {made} of {wanted} rows.</source>
         <translation>{stage}已完成 {made}/{wanted} 行。</translation>
+    </message>
+    <message>
+        <source>So far: {cost}</source>
+        <translation>目前：{cost}</translation>
     </message>
     <message>
         <source>Accept {n} new rows</source>
@@ -4185,8 +4169,8 @@ New model: {new}</source>
         <translation>请打开或粘贴一份文档作为扩充依据。</translation>
     </message>
     <message>
-        <source>{n} new rows, to review before they join the file. {cost}</source>
-        <translation>{n} 条新行，审阅后才会加入文件。{cost}</translation>
+        <source>{n} new rows, to review before they join the file. Estimated cost: {cost}.</source>
+        <translation>{n} 条新行，审阅后才会加入文件。预计费用：{cost}。</translation>
     </message>
     <message>
         <source>Open a document</source>

@@ -188,7 +188,8 @@ async def test_rows_waiting_for_review_are_there_after_a_restart(tab, examples, 
     await until(lambda: window._shown_once)  # it opens on the Dataset tab, where the user left it
     window.tabs.setCurrentWidget(window.dataset_tab)
     queue = window.dataset_tab.growing.queue
-    assert queue.isVisible() and [row.question for row in queue.model.rows] == waiting
+    await until(lambda: queue.isVisible())
+    assert [row.question for row in queue.model.rows] == waiting
     assert "from last time" in window.dataset_tab.messages.text()
     qtbot.mouseClick(queue.accept_all_button, Qt.MouseButton.LeftButton)
     assert len(window.dataset_tab.model.document) == 6

@@ -24,8 +24,9 @@ from core.errors import CoreError
 from core.i18n import current_language
 from core.local import hardware
 from core.local.catalogue import CatalogueEntry, catalogue, find, folder_for, installed_folder
-from core.local.download import SOURCES, DownloadError, DownloadProgress, default_source, download_model, endpoint_for
+from core.local.download import DownloadError, DownloadProgress, default_source, download_model
 from core.local.errors import ENGINE_PACKAGES
+from core.local.hub import SOURCES, endpoint_for
 from core.local.server.errors import ApiError, bad_request
 from core.local.server.inputs import json_object
 

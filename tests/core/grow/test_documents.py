@@ -33,6 +33,15 @@ def test_word_document_with_headings_and_a_table():
     assert "Express delivery | 6 euros" in text
 
 
+def test_word_documents_we_did_not_write_give_their_paragraphs_and_nothing_empty():
+    text = read_document(DATA / "public" / "blk-paras-and-tables.docx")  # python-docx's own test file (MIT)
+    assert text.split("\n\n") == ["Lorem ipsum dolor sit amet, consectetur adipiscing elit.",
+                                   "Donec semper facilisis metus finibus malesuada.", "Text before\nText after"]
+    linked = read_document(DATA / "public" / "par-hyperlinks.docx")
+    assert "Three hyperlinks: the first one here, the second one, and the third." in linked
+    assert split_passages(linked) == (linked,)
+
+
 def test_pdf_text():
     text = read_document(DATA / "shop_policy.pdf")
     assert "Refunds are paid within 14 days" in text
